@@ -1,0 +1,3 @@
+from coachlog.cli.main import run
+
+run()

@@ -1,0 +1,287 @@
+"""coachlog agreement …: the designed alliance, versioned per client."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from coachlog.cli.common import ClientArg, JsonOpt, find_client, read_date, state
+
+agreement_app = typer.Typer(
+    help="The coaching agreement (designed alliance): new, show, list, check.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def _text_opt(flag: str, help: str) -> Any:
+    return typer.Option(flag, help=help, show_default=False)
+
+
+@agreement_app.command("new")
+def new(
+    ctx: typer.Context,
+    client: ClientArg,
+    goals: Annotated[
+        str | None, _text_opt("--goals", "What the client wants from coaching.")
+    ] = None,
+    confidentiality: Annotated[
+        str | None, _text_opt("--confidentiality", "What stays between you, and its limits.")
+    ] = None,
+    communication: Annotated[
+        str | None, _text_opt("--communication", "Channels and response times between sessions.")
+    ] = None,
+    logistics: Annotated[
+        str | None, _text_opt("--logistics", "Medium, length, rescheduling, cancellation.")
+    ] = None,
+    coach_responsibilities: Annotated[
+        str | None, _text_opt("--coach-responsibilities", "What you commit to.")
+    ] = None,
+    client_responsibilities: Annotated[
+        str | None, _text_opt("--client-responsibilities", "What the client commits to.")
+    ] = None,
+    fees: Annotated[str | None, _text_opt("--fees", "Fees and invoicing.")] = None,
+    conflicts_of_interest: Annotated[
+        str | None, _text_opt("--conflicts-of-interest", "Any conflict ('none' is an answer).")
+    ] = None,
+    sponsor_reporting: Annotated[
+        str | None, _text_opt("--sponsor-reporting", "What is reported to a sponsor, if any.")
+    ] = None,
+    starts_on: Annotated[
+        str | None, _text_opt("--starts-on", "Start date (default today).")
+    ] = None,
+    review_on: Annotated[
+        str | None, _text_opt("--review-on", "When to review it together, e.g. +90d.")
+    ] = None,
+    ends_on: Annotated[str | None, _text_opt("--ends-on", "End date, if agreed.")] = None,
+    cadence_days: Annotated[
+        int | None,
+        typer.Option("--cadence-days", help="Agreed days between sessions.", min=1, max=365),
+    ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Save as a draft; the active version stays.")
+    ] = False,
+    edit: Annotated[
+        bool, typer.Option("--edit", "-e", help="Write it in $VISUAL/$EDITOR from a template.")
+    ] = False,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="Read it from a filled-in template (Markdown).",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Write a new version of the coaching agreement. It starts from the previous version,
+    so you only give what changed; the new active version supersedes the old (kept).
+
+    \b
+    Examples:
+      coachlog agreement new ana --edit
+      coachlog agreement new ana --goals "Lead without rescuing" --review-on +90d \\
+          --cadence-days 14 --conflicts-of-interest none
+    """
+    from coachlog.cli.context import interactive
+    from coachlog.errors import InvalidInput, UsageError
+    from coachlog.render import print_json
+    from coachlog.render.messages import say, success
+    from coachlog.services import agreement_template, agreements
+    from coachlog.services.records import public_agreement
+
+    st = state(ctx)
+    if edit and from_file:
+        raise UsageError("Use either --edit or --from FILE, not both.")
+    flags: dict[str, Any] = {
+        "goals": goals,
+        "confidentiality": confidentiality,
+        "communication": communication,
+        "logistics": logistics,
+        "coach_responsibilities": coach_responsibilities,
+        "client_responsibilities": client_responsibilities,
+        "fees": fees,
+        "conflicts_of_interest": conflicts_of_interest,
+        "sponsor_reporting": sponsor_reporting,
+        "cadence_days": cadence_days,
+    }
+    flags = {k: v for k, v in flags.items() if v is not None}
+    for key, raw in (("starts_on", starts_on), ("review_on", review_on), ("ends_on", ends_on)):
+        if raw is not None:
+            flags[key] = read_date(st, raw, what=key.replace("_", " ")) if raw.strip() else None
+    store = st.store()
+    with store.read() as db:
+        found = find_client(db, client)
+        base = agreements.starting_point(db, found)
+        last = agreements.latest(db, found)
+    version = (last.version + 1) if last else 1
+    values = {**base, **flags}
+
+    if from_file is not None:
+        try:
+            text = from_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"Cannot read {from_file}: {exc}") from exc
+        values = {**base, **agreement_template.parse(text, now=st.now, tz=st.tz), **flags}
+    elif edit:
+        from coachlog.editor import edit_until_valid
+
+        template = agreement_template.render(found.name, version, values)
+        parsed = edit_until_valid(
+            template,
+            lambda t: agreement_template.parse(t, now=st.now, tz=st.tz),
+            name="agreement.md",
+        )
+        values = {**parsed, **flags}
+    elif not flags:
+        if not interactive():
+            raise UsageError(
+                "Nothing to record: give the agreement as flags (e.g. --goals), --edit, or "
+                "--from FILE.",
+                hint="Run it in a terminal to be asked for each element.",
+            )
+        values = _ask_elements(found.name, version, values, st)
+    if draft:
+        values["status"] = "draft"
+    with store.write() as db:
+        found = find_client(db, str(found.id))
+        agreement, superseded = agreements.new_agreement(
+            db, found, values=values, now=st.now, today=st.today
+        )
+        checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
+    if json:
+        print_json(public_agreement(agreement, found))
+        return
+    success(
+        f"Agreement v{agreement.version} for ",
+        (found.name, "name"),
+        f" recorded ({agreement.status})",
+        f"; v{superseded.version} superseded" if superseded else "",
+    )
+    if review_on is not None and agreement.review_on:
+        say(("  review on ", "muted"), agreement.review_on.isoformat())
+    gaps = [c for c in checks if c.status != "ok"]
+    if gaps:
+        say(
+            ("  still open: ", "warn"),
+            ", ".join(c.label.lower() for c in gaps),
+            ("  (coachlog agreement check " + str(found.id) + ")", "muted"),
+        )
+
+
+def _ask_elements(name: str, version: int, values: dict[str, Any], st: Any) -> dict[str, Any]:
+    from coachlog.cli.ask import ask_text
+    from coachlog.render.messages import say
+    from coachlog.services.agreements import ELEMENT_HELP, ELEMENTS
+
+    say(
+        ("Agreement v" + str(version) + " with ", "head"),
+        (name, "name"),
+        ("  (Enter keeps [the shown value], '-' clears it)", "muted"),
+    )
+    out = dict(values)
+    for key, label in ELEMENTS.items():
+        out[key] = ask_text(label, default=values.get(key), help=ELEMENT_HELP[key])
+    review = ask_text(
+        "Review on",
+        default=values["review_on"].isoformat() if values.get("review_on") else "+90d",
+        help="date or +90d",
+    )
+    out["review_on"] = read_date(st, review, what="review on") if review else None
+    cadence = ask_text(
+        "Cadence days", default=str(values.get("cadence_days") or ""), help="days between sessions"
+    )
+    out["cadence_days"] = int(cadence) if cadence and cadence.isdigit() else None
+    return out
+
+
+@agreement_app.command("show")
+def show(
+    ctx: typer.Context,
+    client: ClientArg,
+    version: Annotated[int | None, typer.Option("--version", "-v", help="Which version.")] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Show the active agreement (or --version N).
+
+    \b
+    Example:
+      coachlog agreement show ana --version 1
+    """
+    from coachlog.render import print_json
+    from coachlog.render.agreements import agreement_page
+    from coachlog.services import agreements
+    from coachlog.services.records import public_agreement
+
+    st = state(ctx)
+    with st.store().read() as db:
+        found = find_client(db, client)
+        agreement = agreements.get_version(db, found, version)
+    if json:
+        print_json(public_agreement(agreement, found))
+    else:
+        agreement_page(agreement, found)
+
+
+@agreement_app.command("list")
+def list_(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
+    """List every version of a client's agreement.
+
+    \b
+    Example:
+      coachlog agreement list ana
+    """
+    from coachlog.render import print_json
+    from coachlog.render.agreements import agreement_list
+    from coachlog.services import agreements
+    from coachlog.services.records import public_agreement
+
+    st = state(ctx)
+    with st.store().read() as db:
+        found = find_client(db, client)
+        rows = agreements.versions(db, found)
+    if json:
+        print_json([public_agreement(a, found) for a in rows])
+    else:
+        agreement_list(rows, found)
+
+
+@agreement_app.command("check")
+def check(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
+    """Which designed-alliance elements are missing, empty or past review. Exit status 0
+    either way; the JSON lists each element with its status.
+
+    \b
+    Example:
+      coachlog agreement check ana
+    """
+    from coachlog.render import print_json
+    from coachlog.render.agreements import agreement_check
+    from coachlog.services import agreements
+
+    st = state(ctx)
+    with st.store().read() as db:
+        found = find_client(db, client)
+        agreement = agreements.active(db, found) or agreements.latest(db, found)
+        checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
+    if json:
+        print_json(
+            {
+                "client": found.name,
+                "version": agreement.version if agreement else None,
+                "complete": all(c.status == "ok" for c in checks),
+                "elements": [
+                    {"field": c.field, "label": c.label, "status": c.status, "detail": c.detail}
+                    for c in checks
+                ],
+            }
+        )
+    else:
+        agreement_check(found, agreement, checks)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(agreement_app, name="agreement")

@@ -1,0 +1,287 @@
+"""coachlog client …: add, list, show, edit, close, reopen (forget lives with the safety
+commands in store_cmds)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from coachlog.cli.common import ClientArg, JsonOpt, find_client, read_date, state
+
+client_app = typer.Typer(
+    help="Your clients: add, list, show, edit, close, reopen, forget.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+Email = Annotated[str | None, typer.Option("--email", help="Email address.")]
+Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
+Pronouns = Annotated[str | None, typer.Option("--pronouns", help="e.g. she/her, they/them.")]
+Timezone = Annotated[
+    str | None, typer.Option("--timezone", help="The client's IANA time zone, e.g. Asia/Kolkata.")
+]
+Channel = Annotated[
+    str | None,
+    typer.Option("--preferred-channel", "--channel", help="How they like to be reached."),
+]
+Style = Annotated[
+    str | None,
+    typer.Option(
+        "--communication-style", "--style", help="How they communicate; what helps them open up."
+    ),
+]
+Context = Annotated[
+    str | None,
+    typer.Option(
+        "--context", help="What matters to them: culture, language, identity, work setting."
+    ),
+]
+Sponsor = Annotated[str | None, typer.Option("--sponsor", help="Organization paying, if any.")]
+Status = Annotated[str | None, typer.Option("--status", help="prospect, active, paused or closed.")]
+Started = Annotated[
+    str | None, typer.Option("--started-on", "--started", help="When the coaching began.")
+]
+Ended = Annotated[str | None, typer.Option("--ended-on", "--ended", help="When it ended.")]
+EverySessions = Annotated[
+    int | None,
+    typer.Option(
+        "--pitstop-every-sessions",
+        help="Pit-stop due after this many regular sessions (default 6).",
+        min=1,
+    ),
+]
+EveryWeeks = Annotated[
+    int | None,
+    typer.Option(
+        "--pitstop-every-weeks", help="Pit-stop due after this many weeks (default 8).", min=1
+    ),
+]
+
+
+def _values(st: Any, raw: dict[str, Any]) -> dict[str, Any]:
+    values = {k: v for k, v in raw.items() if v is not None}
+    for key in ("started_on", "ended_on"):
+        if key in values:
+            values[key] = read_date(st, values[key], what=key.replace("_", " "))
+    return values
+
+
+@client_app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[
+        str, typer.Argument(help="The client's full name (must be unique).", metavar="NAME")
+    ],
+    email: Email = None,
+    phone: Phone = None,
+    pronouns: Pronouns = None,
+    timezone: Timezone = None,
+    channel: Channel = None,
+    style: Style = None,
+    context: Context = None,
+    sponsor: Sponsor = None,
+    status: Status = None,
+    started: Started = None,
+    pitstop_every_sessions: EverySessions = None,
+    pitstop_every_weeks: EveryWeeks = None,
+    json: JsonOpt = False,
+) -> None:
+    """Add a client.
+
+    \b
+    Example:
+      coachlog client add "Ana Lima" --pronouns she/her --timezone Europe/Lisbon \\
+          --style "thinks aloud; prefers written follow-ups" --sponsor "Acme Ltd"
+    """
+    from coachlog.render import print_json
+    from coachlog.render.messages import success
+    from coachlog.services.clients import add_client
+    from coachlog.services.records import public_client
+
+    st = state(ctx)
+    raw = {
+        "name": name,
+        "email": email,
+        "phone": phone,
+        "pronouns": pronouns,
+        "timezone": timezone,
+        "preferred_channel": channel,
+        "communication_style": style,
+        "context": context,
+        "sponsor": sponsor,
+        "status": status,
+        "started_on": started,
+        "pitstop_every_sessions": pitstop_every_sessions,
+        "pitstop_every_weeks": pitstop_every_weeks,
+    }
+    values = _values(st, raw)
+    with st.store().write() as db:
+        client = add_client(db, values=values, now=st.now)
+    if json:
+        print_json(public_client(client))
+        return
+    success("Added ", (client.name, "name"), (f" (client {client.id})", "id"))
+
+
+@client_app.command("list")
+def list_(
+    ctx: typer.Context,
+    all_: Annotated[
+        bool, typer.Option("--all", "-a", help="Include prospects and closed.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """List clients (active and paused; --all for everyone).
+
+    \b
+    Example:
+      coachlog client list --all --json
+    """
+    from coachlog.render import print_json
+    from coachlog.render.clients import client_list
+    from coachlog.services.clients import list_clients
+    from coachlog.services.records import public_client
+
+    st = state(ctx)
+    with st.store().read() as db:
+        clients = list_clients(db, include_all=all_)
+    if json:
+        print_json([public_client(c) for c in clients])
+    else:
+        client_list(clients, include_all=all_)
+
+
+@client_app.command("show")
+def show(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
+    """The client's page: details, agreement, recent sessions, open promises, trust.
+
+    \b
+    Example:
+      coachlog client show ana
+    """
+    from coachlog.render import print_json
+    from coachlog.render.clients import client_page
+    from coachlog.services import agreements
+    from coachlog.services.records import public_client
+
+    st = state(ctx)
+    with st.store().read() as db:
+        found = find_client(db, client)
+        agreement = agreements.active(db, found) or agreements.latest(db, found)
+    if json:
+        print_json(public_client(found))
+    else:
+        client_page(found, agreement)
+
+
+@client_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    client: ClientArg,
+    name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
+    email: Email = None,
+    phone: Phone = None,
+    pronouns: Pronouns = None,
+    timezone: Timezone = None,
+    channel: Channel = None,
+    style: Style = None,
+    context: Context = None,
+    sponsor: Sponsor = None,
+    status: Status = None,
+    started: Started = None,
+    ended: Ended = None,
+    pitstop_every_sessions: EverySessions = None,
+    pitstop_every_weeks: EveryWeeks = None,
+    json: JsonOpt = False,
+) -> None:
+    """Change a client's details. An empty value ("") clears a field.
+
+    \b
+    Example:
+      coachlog client edit ana --context "Moved to Porto; Portuguese at home" --email ""
+    """
+    from coachlog.errors import UsageError
+    from coachlog.render import print_json
+    from coachlog.render.messages import success
+    from coachlog.services.clients import edit_client
+    from coachlog.services.records import public_client
+
+    st = state(ctx)
+    raw = {
+        "name": name,
+        "email": email,
+        "phone": phone,
+        "pronouns": pronouns,
+        "timezone": timezone,
+        "preferred_channel": channel,
+        "communication_style": style,
+        "context": context,
+        "sponsor": sponsor,
+        "status": status,
+        "started_on": started,
+        "ended_on": ended,
+        "pitstop_every_sessions": pitstop_every_sessions,
+        "pitstop_every_weeks": pitstop_every_weeks,
+    }
+    values = {k: v for k, v in raw.items() if v is not None}
+    for key in ("started_on", "ended_on"):
+        if values.get(key):
+            values[key] = read_date(st, values[key], what=key.replace("_", " "))
+        elif key in values:
+            values[key] = None
+    if not values:
+        raise UsageError(
+            "Nothing to change.", hint="Give at least one field, e.g. --email ana@example.com."
+        )
+    with st.store().write() as db:
+        found = find_client(db, client)
+        edit_client(db, found, values=values, now=st.now)
+    if json:
+        print_json(public_client(found))
+        return
+    changed = ", ".join(k.replace("_", " ") for k in values)
+    success("Updated ", (found.name, "name"), f": {changed}")
+
+
+def _set_status(ctx: typer.Context, client: str, status: str, json: bool) -> None:
+    from coachlog.render import print_json
+    from coachlog.render.messages import success
+    from coachlog.services.clients import set_status
+    from coachlog.services.records import public_client
+
+    st = state(ctx)
+    with st.store().write() as db:
+        found = find_client(db, client)
+        set_status(db, found, status, today=st.today, now=st.now)
+    if json:
+        print_json(public_client(found))
+        return
+    verb = "Closed" if status == "closed" else "Reopened"
+    success(f"{verb} ", (found.name, "name"), f" (status {status})")
+
+
+@client_app.command("close")
+def close(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
+    """Close a client when the coaching ends. Their records stay.
+
+    \b
+    Example:
+      coachlog client close ana
+    """
+    _set_status(ctx, client, "closed", json)
+
+
+@client_app.command("reopen")
+def reopen(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
+    """Make a closed or paused client active again.
+
+    \b
+    Example:
+      coachlog client reopen ana
+    """
+    _set_status(ctx, client, "active", json)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(client_app, name="client")

@@ -1,0 +1,67 @@
+"""Pieces the command modules share: the state, options, and reading dates and clients."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from coachlog.cli.complete import complete_client
+from coachlog.cli.context import AppState
+
+if TYPE_CHECKING:
+    from coachlog.dates import When
+    from coachlog.models import Client
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only (for scripts).")]
+ClientArg = Annotated[
+    str,
+    typer.Argument(
+        help="Client id, exact name, or a unique prefix of the name.",
+        autocompletion=complete_client,
+        metavar="CLIENT",
+        show_default=False,
+    ),
+]
+ClientOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--client",
+        "-c",
+        help="Only this client (id, name or unique prefix).",
+        autocompletion=complete_client,
+        metavar="CLIENT",
+    ),
+]
+
+
+def state(ctx: typer.Context) -> AppState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppState)
+    return obj
+
+
+def read_when(st: AppState, text: str, *, mode: str = "start", what: str = "date") -> When:
+    from coachlog.dates import DateError, parse_when
+    from coachlog.errors import InvalidInput
+
+    try:
+        return parse_when(text, now=st.now, tz=st.tz, mode=mode)  # type: ignore[arg-type]
+    except DateError as exc:
+        raise InvalidInput(f"{what}: {exc}") from exc
+
+
+def read_date(st: AppState, text: str, *, what: str = "date") -> Any:
+    from coachlog.dates import DateError, parse_date
+    from coachlog.errors import InvalidInput
+
+    try:
+        return parse_date(text, now=st.now, tz=st.tz)
+    except DateError as exc:
+        raise InvalidInput(f"{what}: {exc}") from exc
+
+
+def find_client(session: Any, ref: str) -> Client:
+    from coachlog.services.clients import find_client as find
+
+    return find(session, ref)

@@ -1,0 +1,98 @@
+"""The object the root command builds and hands to every subcommand: options, the store
+(opened on first use), the coach's zone and `now`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pendulum import DateTime
+
+    from coachlog.store import Store
+
+
+@dataclass
+class AppState:
+    db: str | None = None
+    tz_option: str | None = None
+    encrypt: bool = False
+    _store: Store | None = field(default=None, repr=False)
+    _now: Any = field(default=None, repr=False)
+    _tz: str | None = field(default=None, repr=False)
+
+    @property
+    def tz(self) -> str:
+        if self._tz is None:
+            from coachlog.dates import DateError, coach_zone
+            from coachlog.errors import UsageError
+
+            try:
+                self._tz = coach_zone(self.tz_option)
+            except DateError as exc:
+                raise UsageError(str(exc)) from exc
+        return self._tz
+
+    @property
+    def now(self) -> DateTime:
+        """This command's one `now` (UTC). COACHLOG_NOW pins it, for demos and tests."""
+        if self._now is None:
+            import pendulum
+
+            pinned = os.environ.get("COACHLOG_NOW")
+            if pinned:
+                from coachlog.dates import parse_iso_instant
+
+                self._now = parse_iso_instant(pinned)
+            else:
+                self._now = pendulum.now("UTC")
+        return self._now
+
+    @property
+    def today(self) -> Any:
+        """The coach's calendar date now."""
+        return self.now.in_timezone(self.tz).date()
+
+    def store(self) -> Store:
+        if self._store is None:
+            from coachlog.store import open_store
+
+            self._store = open_store(self.db, encrypt=self.encrypt, ask_passphrase=ask_passphrase)
+            if self._store.backup_written is not None:
+                from coachlog.render.messages import warn
+
+                warn(
+                    "Upgraded the store's schema; a backup of the old one is at ",
+                    str(self._store.backup_written),
+                )
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
+            self._store = None
+
+
+def interactive() -> bool:
+    """True when we may ask questions: both stdin and stdout are terminals."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def ask_passphrase(new: bool) -> str | None:
+    if not sys.stdin.isatty():
+        return None
+    import getpass
+
+    first = getpass.getpass("Passphrase for the coachlog store: ")
+    if new:
+        again = getpass.getpass("Repeat the passphrase: ")
+        if again != first:
+            from coachlog.errors import InvalidInput
+
+            raise InvalidInput("The two passphrases differ; nothing was created.")
+    return first or None

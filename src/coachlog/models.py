@@ -1,0 +1,149 @@
+"""Every table of the store. All instants are stored as naive UTC and come back as aware
+UTC datetimes (UTCDateTime); the coach's zone is applied only when parsing and rendering."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored without zone so that SQLite and
+    PostgreSQL hold the same values and sort them the same way."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use an aware UTC instant")
+        return datetime(*value.astimezone(UTC).timetuple()[:6], value.microsecond)
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+CLIENT_STATUSES = ("prospect", "active", "paused", "closed")
+AGREEMENT_STATUSES = ("draft", "active", "superseded", "ended")
+SESSION_KINDS = ("engagement", "regular", "pitstop", "closing")
+PROMISE_OWNERS = ("coach", "client")
+PROMISE_STATUSES = ("open", "kept", "broken", "released")
+
+ClientStatus = Literal["prospect", "active", "paused", "closed"]
+Owner = Literal["coach", "client"]
+
+
+def _instant(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+class Record(SQLModel):
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True, index=True)
+    created_at: datetime = _instant(default_factory=utcnow)
+    updated_at: datetime = _instant(default_factory=utcnow)
+
+
+class Client(Record, table=True):
+    __tablename__ = "clients"
+
+    # Which coach of a practice the client belongs to (SPEC §8); on a personal SQLite store
+    # it is recorded but not used to filter.
+    coach: str = Field(default="", max_length=120, index=True)
+    name: str = Field(max_length=200, index=True)
+    email: str | None = None
+    phone: str | None = None
+    pronouns: str | None = None
+    timezone: str | None = None
+    status: str = Field(default="active", max_length=16)
+    started_on: date | None = None
+    ended_on: date | None = None
+    preferred_channel: str | None = None
+    communication_style: str | None = Field(default=None, sa_type=sa.Text)
+    context: str | None = Field(default=None, sa_type=sa.Text)
+    sponsor: str | None = None
+    # Pit-stop rhythm for this client (SPEC §4): None means the default (6 sessions / 8 weeks).
+    pitstop_every_sessions: int | None = None
+    pitstop_every_weeks: int | None = None
+
+
+class Agreement(Record, table=True):
+    __tablename__ = "agreements"
+    __table_args__ = (sa.UniqueConstraint("client_id", "version"),)
+
+    client_id: int = Field(foreign_key="clients.id", ondelete="CASCADE", index=True)
+    version: int = 1
+    status: str = Field(default="active", max_length=16)
+    starts_on: date | None = None
+    review_on: date | None = None
+    ends_on: date | None = None
+    goals: str | None = Field(default=None, sa_type=sa.Text)
+    confidentiality: str | None = Field(default=None, sa_type=sa.Text)
+    communication: str | None = Field(default=None, sa_type=sa.Text)
+    logistics: str | None = Field(default=None, sa_type=sa.Text)
+    cadence_days: int | None = None
+    coach_responsibilities: str | None = Field(default=None, sa_type=sa.Text)
+    client_responsibilities: str | None = Field(default=None, sa_type=sa.Text)
+    fees: str | None = Field(default=None, sa_type=sa.Text)
+    conflicts_of_interest: str | None = Field(default=None, sa_type=sa.Text)
+    sponsor_reporting: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class CoachingSession(Record, table=True):
+    """A coaching session (named so as not to be confused with a database session)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (sa.Index("ix_sessions_client_held", "client_id", "held_at"),)
+
+    client_id: int = Field(foreign_key="clients.id", ondelete="CASCADE")
+    held_at: datetime = _instant(index=True)
+    minutes: int | None = None
+    kind: str = Field(default="regular", max_length=16)
+    notes: str | None = Field(default=None, sa_type=sa.Text)
+    themes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    trust_pulse: int | None = None
+    reflection: str | None = Field(default=None, sa_type=sa.Text)
+    private: bool = False
+
+
+class Promise(Record, table=True):
+    __tablename__ = "promises"
+    __table_args__ = (
+        sa.Index("ix_promises_status_due", "status", "due_at"),
+        sa.Index("ix_promises_client_status", "client_id", "status"),
+    )
+
+    client_id: int = Field(foreign_key="clients.id", ondelete="CASCADE")
+    session_id: int | None = Field(
+        default=None, foreign_key="sessions.id", ondelete="CASCADE", index=True
+    )
+    owner: str = Field(default="coach", max_length=8)
+    text: str = Field(sa_type=sa.Text)
+    made_at: datetime = _instant()
+    due_at: datetime = _instant()
+    status: str = Field(default="open", max_length=16)
+    closed_at: datetime | None = _instant(default=None)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    repair: str | None = Field(default=None, sa_type=sa.Text)
+    # Earlier due instants as ISO 8601 UTC strings, oldest first.
+    due_history: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+
+
+TABLES = ("clients", "agreements", "sessions", "promises")

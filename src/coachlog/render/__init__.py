@@ -1,0 +1,100 @@
+"""The only place Rich is touched. Every piece of user text reaches the terminal through
+`safe()`, which never parses markup and makes control characters visible."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+# C0 controls except tab and newline, DEL, C1 controls (ESC, CSI, OSC all start here).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides and isolates (the "Trojan Source" characters), plus line and
+# paragraph separators that some terminals treat as newlines.
+_BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"<U+{code:04X}>"
+
+
+def clean(value: object) -> str:
+    """User text as a plain string with control and bidi characters made visible."""
+    text = "" if value is None else str(value)
+    return _BIDI.sub(_visible, _CONTROL.sub(_visible, text))
+
+
+def clean_line(value: object) -> str:
+    """Like clean(), but for one-line cells: newlines and tabs become spaces."""
+    return clean(value).replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def safe(value: object, style: str = "") -> Text:
+    """A Rich Text holding user text literally: `[red]` stays `[red]`, escapes are shown."""
+    from rich.text import Text
+
+    return Text(clean(value), style=style)
+
+
+def safe_line(value: object, style: str = "") -> Text:
+    from rich.text import Text
+
+    return Text(clean_line(value), style=style)
+
+
+_console: dict[bool, Console] = {}
+
+
+def console(*, stderr: bool = False) -> Console:
+    """The shared consoles. Markup, emoji codes and auto-highlighting are off, so no string
+    printed through them is ever interpreted; styles come only from Text objects built in code.
+    Colour follows the terminal (none when piped, none with NO_COLOR)."""
+    if stderr not in _console:
+        from rich.console import Console
+        from rich.theme import Theme
+
+        _console[stderr] = Console(
+            stderr=stderr,
+            markup=False,
+            emoji=False,
+            highlight=False,
+            theme=Theme(THEME),
+            soft_wrap=False,
+        )
+    return _console[stderr]
+
+
+# Named styles, so screens speak of meaning ("overdue") rather than colours.
+THEME = {
+    "ok": "green",
+    "bad": "bold red",
+    "loud": "bold white on red",
+    "warn": "yellow",
+    "muted": "dim",
+    "head": "bold",
+    "id": "cyan",
+    "name": "bold",
+    "coach": "magenta",
+    "client": "blue",
+}
+
+_JSON_UNSAFE = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\x7f-\x9f]")
+
+
+def dumps(data: Any) -> str:
+    """JSON for stdout: readable UTF-8, but bidi and C1 characters escaped (\\uXXXX) so that
+    printing it to a terminal cannot reorder or restyle the screen. It parses back exactly."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(dumps(data) + "\n")
+    sys.stdout.flush()

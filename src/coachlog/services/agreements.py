@@ -1,0 +1,223 @@
+"""The coaching agreement (the designed alliance, seed 002 §1; seed 000 §3-4), versioned
+per client. A new active version supersedes the previous one; old versions stay."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from coachlog.errors import InvalidInput, NotFound
+from coachlog.models import Agreement, Client
+from coachlog.services.common import blank_to_none, choice
+
+# The designed-alliance elements, in the order a coach discusses them, with their headings.
+ELEMENTS: dict[str, str] = {
+    "goals": "Goals",
+    "confidentiality": "Confidentiality",
+    "communication": "Communication",
+    "logistics": "Logistics",
+    "coach_responsibilities": "Coach responsibilities",
+    "client_responsibilities": "Client responsibilities",
+    "fees": "Fees",
+    "conflicts_of_interest": "Conflicts of interest",
+    "sponsor_reporting": "Sponsor reporting",
+}
+# What each element is for, shown in templates and prompts.
+ELEMENT_HELP: dict[str, str] = {
+    "goals": "What the client wants from the coaching, in their words.",
+    "confidentiality": "What stays between us, and the limits of that.",
+    "communication": "Channels and response times between sessions.",
+    "logistics": "Medium, session length, rescheduling and cancellation.",
+    "coach_responsibilities": "What I, the coach, commit to.",
+    "client_responsibilities": "What the client commits to.",
+    "fees": "Fees, invoicing, what happens with missed sessions.",
+    "conflicts_of_interest": "Any conflict of interest ('none' is a valid answer).",
+    "sponsor_reporting": "What, if anything, is reported to a sponsor.",
+}
+DATE_FIELDS = ("starts_on", "review_on", "ends_on")
+# Required for a complete designed alliance (trust check 1). Sponsor reporting is optional:
+# many clients pay for themselves.
+REQUIRED = (
+    "goals",
+    "confidentiality",
+    "communication",
+    "logistics",
+    "coach_responsibilities",
+    "client_responsibilities",
+    "fees",
+    "conflicts_of_interest",
+)
+ALL_FIELDS = (*ELEMENTS, *DATE_FIELDS, "cadence_days", "status")
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in ALL_FIELDS:
+            raise InvalidInput(f"Unknown agreement field '{key}'.")
+        if key in ELEMENTS:
+            value = blank_to_none(value)
+        elif key == "status":
+            value = choice(value, ("draft", "active"), "status")
+        elif key == "cadence_days" and value is not None:
+            value = int(value)
+            if value < 1 or value > 365:
+                raise InvalidInput("cadence days must be between 1 and 365.")
+        out[key] = value
+    return out
+
+
+def versions(session: Session, client: Client) -> list[Agreement]:
+    return list(
+        session.exec(
+            select(Agreement)
+            .where(Agreement.client_id == client.id)
+            .order_by(col(Agreement.version))
+        ).all()
+    )
+
+
+def active(session: Session, client: Client) -> Agreement | None:
+    return session.exec(
+        select(Agreement)
+        .where(Agreement.client_id == client.id, Agreement.status == "active")
+        .order_by(col(Agreement.version).desc())
+    ).first()
+
+
+def latest(session: Session, client: Client) -> Agreement | None:
+    return session.exec(
+        select(Agreement)
+        .where(Agreement.client_id == client.id)
+        .order_by(col(Agreement.version).desc())
+    ).first()
+
+
+def get_version(session: Session, client: Client, version: int | None) -> Agreement:
+    if version is None:
+        found = active(session, client) or latest(session, client)
+        if found is None:
+            raise NotFound(
+                f"{client.name} has no agreement yet.",
+                hint=f"Write one with 'coachlog agreement new {client.id} --edit'.",
+            )
+        return found
+    found = session.exec(
+        select(Agreement).where(Agreement.client_id == client.id, Agreement.version == version)
+    ).first()
+    if found is None:
+        raise NotFound(f"{client.name} has no agreement version {version}.")
+    return found
+
+
+def starting_point(session: Session, client: Client) -> dict[str, Any]:
+    """The values a new version starts from: the latest version's, so that a revision after
+    a pit-stop only changes what changed."""
+    previous = active(session, client) or latest(session, client)
+    if previous is None:
+        return {}
+    keep = (*ELEMENTS, "review_on", "ends_on", "cadence_days")
+    return {k: getattr(previous, k) for k in keep}
+
+
+def new_agreement(
+    session: Session, client: Client, *, values: dict[str, Any], now: datetime, today: date
+) -> tuple[Agreement, Agreement | None]:
+    """Write version N+1. Returns it and the version it superseded, if any."""
+    values = _clean(values)
+    status = values.pop("status", None) or "active"
+    last = latest(session, client)
+    agreement = Agreement(
+        client_id=client.id,  # type: ignore[arg-type]
+        version=(last.version + 1) if last else 1,
+        status=status,
+        created_at=now,
+        updated_at=now,
+    )
+    for key, value in values.items():
+        setattr(agreement, key, value)
+    if agreement.starts_on is None:
+        agreement.starts_on = today
+    if (
+        agreement.review_on is not None
+        and agreement.starts_on is not None
+        and agreement.review_on < agreement.starts_on
+    ):
+        raise InvalidInput("The review date is before the agreement starts.")
+    superseded = None
+    if status == "active":
+        superseded = active(session, client)
+        if superseded is not None:
+            superseded.status = "superseded"
+            superseded.updated_at = now
+            session.add(superseded)
+    session.add(agreement)
+    session.flush()
+    return agreement, superseded
+
+
+@dataclass(frozen=True)
+class ElementCheck:
+    field: str
+    label: str
+    status: str  # "ok" | "missing" | "past"
+    detail: str
+
+
+def check(
+    agreement: Agreement | None, *, today: date, sponsor: str | None = None
+) -> list[ElementCheck]:
+    """Which designed-alliance elements are missing, empty or past review. Sponsor
+    reporting is required only when the client has a sponsor."""
+    if agreement is None:
+        return [ElementCheck("agreement", "Agreement", "missing", "no agreement recorded")]
+    results = []
+    if agreement.status != "active":
+        results.append(
+            ElementCheck(
+                "status",
+                "Status",
+                "missing",
+                f"version {agreement.version} is {agreement.status}, not active",
+            )
+        )
+    for key in (*REQUIRED, "sponsor_reporting"):
+        value = getattr(agreement, key)
+        label = ELEMENTS[key]
+        if value:
+            results.append(ElementCheck(key, label, "ok", _first_line(value)))
+        elif key == "sponsor_reporting" and not sponsor:
+            results.append(ElementCheck(key, label, "ok", "not needed (no sponsor)"))
+        elif key == "sponsor_reporting":
+            results.append(ElementCheck(key, label, "missing", f"empty, and {sponsor} sponsors"))
+        else:
+            results.append(ElementCheck(key, label, "missing", "empty"))
+    if agreement.review_on is None:
+        results.append(ElementCheck("review_on", "Review date", "missing", "no review date set"))
+    elif agreement.review_on < today:
+        days = (today - agreement.review_on).days
+        results.append(
+            ElementCheck(
+                "review_on",
+                "Review date",
+                "past",
+                f"{agreement.review_on.isoformat()}, {days} days ago",
+            )
+        )
+    else:
+        results.append(
+            ElementCheck("review_on", "Review date", "ok", agreement.review_on.isoformat())
+        )
+    if agreement.ends_on is not None and agreement.ends_on < today:
+        results.append(
+            ElementCheck("ends_on", "End date", "past", f"ended {agreement.ends_on.isoformat()}")
+        )
+    return results
+
+
+def _first_line(text: str, limit: int = 60) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"

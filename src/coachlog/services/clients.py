@@ -1,0 +1,176 @@
+"""Clients: adding, finding by id / name / prefix, editing, closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from coachlog.errors import Ambiguous, InvalidInput, NotFound
+from coachlog.models import CLIENT_STATUSES, Client
+from coachlog.services.common import blank_to_none, choice, clients_query, scope
+
+# Fields a coach may set with `client add` / `client edit`, in display order.
+CLIENT_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "pronouns",
+    "timezone",
+    "status",
+    "started_on",
+    "ended_on",
+    "preferred_channel",
+    "communication_style",
+    "context",
+    "sponsor",
+    "pitstop_every_sessions",
+    "pitstop_every_weeks",
+)
+
+
+@dataclass
+class ClientData:
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+def validate_timezone(name: str | None) -> str | None:
+    if name is None:
+        return None
+    import pendulum
+
+    try:
+        pendulum.timezone(name)
+    except Exception as exc:
+        raise InvalidInput(
+            f"Unknown time zone '{name}'.",
+            hint="Use an IANA name such as Europe/Lisbon, America/New_York or Asia/Kolkata.",
+        ) from exc
+    return name
+
+
+def _clean(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in CLIENT_FIELDS:
+            raise InvalidInput(f"Unknown client field '{key}'.")
+        if isinstance(value, str):
+            value = blank_to_none(value) if key != "name" else value.strip()
+        if key == "name":
+            if not value:
+                raise InvalidInput("A client needs a name.")
+            if value.isdigit():
+                raise InvalidInput(
+                    f"'{value}' is not a usable name: numbers refer to client ids.",
+                    hint="Give the client's name, e.g. 'Ana Lima'.",
+                )
+        elif key == "status":
+            value = choice(value, CLIENT_STATUSES, "status")
+        elif key == "timezone":
+            value = validate_timezone(value)
+        elif key.startswith("pitstop_every") and value is not None and int(value) < 1:
+            raise InvalidInput(f"{key.replace('_', ' ')} must be at least 1.")
+        out[key] = value
+    return out
+
+
+def add_client(session: Session, *, values: dict[str, Any], now: datetime) -> Client:
+    values = _clean(values)
+    existing = session.exec(
+        clients_query(session).where(func.lower(Client.name) == values["name"].lower())
+    ).first()
+    if existing is not None:
+        raise InvalidInput(
+            f"There is already a client named '{existing.name}' (id {existing.id}).",
+            hint="Names must be unique so commands can find the client; add a surname or initial.",
+        )
+    client = Client(coach=session.info.get("coach_name") or "", created_at=now, updated_at=now)
+    if "status" not in values or values["status"] is None:
+        values["status"] = "active"
+    if values.get("started_on") is None and values["status"] == "active":
+        values["started_on"] = now.date() if isinstance(now, datetime) else now
+    for key, value in values.items():
+        setattr(client, key, value)
+    session.add(client)
+    session.flush()
+    return client
+
+
+def edit_client(
+    session: Session, client: Client, *, values: dict[str, Any], now: datetime
+) -> Client:
+    values = _clean(values)
+    if "name" in values and values["name"].lower() != client.name.lower():
+        clash = session.exec(
+            clients_query(session).where(func.lower(Client.name) == values["name"].lower())
+        ).first()
+        if clash is not None:
+            raise InvalidInput(f"There is already a client named '{clash.name}' (id {clash.id}).")
+    for key, value in values.items():
+        setattr(client, key, value)
+    client.updated_at = now
+    session.add(client)
+    session.flush()
+    return client
+
+
+def set_status(
+    session: Session, client: Client, status: str, *, today: date, now: datetime
+) -> Client:
+    client.status = status
+    if status == "closed":
+        client.ended_on = client.ended_on or today
+    else:
+        client.ended_on = None
+    client.updated_at = now
+    session.add(client)
+    session.flush()
+    return client
+
+
+def list_clients(session: Session, *, include_all: bool = False) -> list[Client]:
+    stmt = clients_query(session)
+    if not include_all:
+        stmt = stmt.where(col(Client.status).in_(("active", "paused")))
+    return list(session.exec(stmt.order_by(func.lower(Client.name))).all())
+
+
+def find_client(session: Session, ref: str) -> Client:
+    """A client by id, exact name (any case), or unique case-insensitive name prefix."""
+    ref = (ref or "").strip()
+    if not ref:
+        raise InvalidInput("No client given.", hint="Give a client id, name or name prefix.")
+    base = clients_query(session)
+    if ref.isdigit():
+        found = session.exec(base.where(Client.id == int(ref))).first()
+        if found is None:
+            raise NotFound(f"No client with id {ref}.", hint="See 'coachlog client list --all'.")
+        return found
+    exact = session.exec(base.where(func.lower(Client.name) == ref.lower())).all()
+    if len(exact) == 1:
+        return exact[0]
+    # A prefix match; done in Python on names only so it is correct for non-ASCII case too.
+    rows = session.exec(scope(select(Client.id, Client.name), session)).all()
+    folded = ref.casefold()
+    matches = [r for r in rows if r.name.casefold().startswith(folded)]
+    if not matches:
+        raise NotFound(
+            f"No client matches '{ref}'.",
+            hint="See 'coachlog client list --all' for names and ids.",
+        )
+    if len(matches) > 1:
+        listed = ", ".join(f"{m.name} (id {m.id})" for m in sorted(matches, key=lambda m: m.name))
+        raise Ambiguous(
+            f"'{ref}' matches {len(matches)} clients: {listed}.",
+            hint="Type more of the name, or use the id.",
+        )
+    return session.get(Client, matches[0].id)  # type: ignore[return-value]
+
+
+def client_names(session: Session, prefix: str = "") -> list[str]:
+    rows = session.exec(clients_query(session).where(col(Client.status) != "closed")).all()
+    folded = prefix.casefold()
+    return sorted(c.name for c in rows if c.name.casefold().startswith(folded))

@@ -1,0 +1,127 @@
+"""Records as plain dicts: the field names of the interchange format (SPEC §6) plus `id`,
+and `client` (the name) for client-linked records. Used by every --json and by export."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from coachlog.models import Agreement, Client, CoachingSession, Promise
+
+CLIENT_KEYS = (
+    "uid",
+    "name",
+    "email",
+    "phone",
+    "pronouns",
+    "timezone",
+    "status",
+    "started_on",
+    "ended_on",
+    "preferred_channel",
+    "communication_style",
+    "context",
+    "sponsor",
+    # coachlog's own addition to format version 1: the client's pit-stop rhythm (SPEC §4).
+    "pitstop_every_sessions",
+    "pitstop_every_weeks",
+)
+AGREEMENT_KEYS = (
+    "uid",
+    "client_uid",
+    "version",
+    "status",
+    "starts_on",
+    "review_on",
+    "ends_on",
+    "goals",
+    "confidentiality",
+    "communication",
+    "logistics",
+    "cadence_days",
+    "coach_responsibilities",
+    "client_responsibilities",
+    "fees",
+    "conflicts_of_interest",
+    "sponsor_reporting",
+)
+SESSION_KEYS = (
+    "uid",
+    "client_uid",
+    "held_at",
+    "minutes",
+    "kind",
+    "notes",
+    "themes",
+    "trust_pulse",
+    "reflection",
+    "private",
+)
+PROMISE_KEYS = (
+    "uid",
+    "client_uid",
+    "session_uid",
+    "owner",
+    "text",
+    "made_at",
+    "due_at",
+    "status",
+    "closed_at",
+    "note",
+    "repair",
+    "due_history",
+)
+STAMPS = ("created_at", "updated_at")
+
+
+def value(v: Any) -> Any:
+    """Instants as ISO 8601 with offset (UTC, seconds), dates as YYYY-MM-DD."""
+    if isinstance(v, datetime):
+        return v.replace(microsecond=0).isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, list):
+        return list(v)
+    return v
+
+
+def _pick(obj: Any, keys: tuple[str, ...], extra: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in (*keys, *STAMPS):
+        out[key] = value(extra[key] if key in extra else getattr(obj, key))
+    return out
+
+
+def client_record(c: Client) -> dict[str, Any]:
+    return _pick(c, CLIENT_KEYS, {})
+
+
+def agreement_record(a: Agreement, client: Client) -> dict[str, Any]:
+    return _pick(a, AGREEMENT_KEYS, {"client_uid": client.uid})
+
+
+def session_record(s: CoachingSession, client: Client) -> dict[str, Any]:
+    return _pick(s, SESSION_KEYS, {"client_uid": client.uid})
+
+
+def promise_record(p: Promise, client: Client, session_uid: str | None) -> dict[str, Any]:
+    return _pick(p, PROMISE_KEYS, {"client_uid": client.uid, "session_uid": session_uid})
+
+
+def public(
+    record: dict[str, Any], *, id: int | None, client: Client | None = None
+) -> dict[str, Any]:
+    """A record for --json: `id` first, then `client` (the name) when tied to a client."""
+    out: dict[str, Any] = {"id": id}
+    if client is not None:
+        out["client"] = client.name
+    out.update(record)
+    return out
+
+
+def public_client(c: Client) -> dict[str, Any]:
+    return public(client_record(c), id=c.id)
+
+
+def public_agreement(a: Agreement, client: Client) -> dict[str, Any]:
+    return public(agreement_record(a, client), id=a.id, client=client)

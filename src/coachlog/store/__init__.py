@@ -1,0 +1,68 @@
+"""The store: where it is, how it is opened, how its schema is kept current."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from coachlog.errors import StoreError
+from coachlog.store.engine import Store, is_encrypted_file, prepare_file
+from coachlog.store.paths import Location, coach_name, resolve
+
+__all__ = ["Location", "Store", "open_store", "resolve"]
+
+
+def open_store(
+    db: str | None = None,
+    *,
+    encrypt: bool = False,
+    ask_passphrase: Callable[[bool], str | None] | None = None,
+) -> Store:
+    """Open (creating on first use) and migrate the store.
+
+    ask_passphrase(new) is called when a passphrase is needed and COACHLOG_PASSPHRASE is
+    unset; `new` tells whether the store is being created (so the caller can confirm it)."""
+    location = resolve(db)
+    passphrase: str | None = None
+    if location.path is not None:
+        existed = location.path.exists() and location.path.stat().st_size > 0
+        env_pass = os.environ.get("COACHLOG_PASSPHRASE") or None
+        if existed and is_encrypted_file(location.path):
+            passphrase = env_pass or (ask_passphrase(False) if ask_passphrase else None)
+            if not passphrase:
+                raise StoreError(
+                    f"The store at {location.path} is encrypted and no passphrase was given.",
+                    hint="Set COACHLOG_PASSPHRASE, or run coachlog in a terminal to be asked.",
+                )
+        elif not existed and (encrypt or env_pass):
+            passphrase = env_pass or (ask_passphrase(True) if ask_passphrase else None)
+            if not passphrase:
+                raise StoreError(
+                    "An encrypted store needs a passphrase.",
+                    hint="Set COACHLOG_PASSPHRASE, or run 'coachlog init --encrypt' in a terminal.",
+                )
+        elif existed and encrypt:
+            raise StoreError(
+                f"The store at {location.path} already exists and is not encrypted.",
+                hint="Export it, then import into a new store made with 'coachlog init --encrypt'.",
+            )
+        prepare_file(location.path)
+    store = Store(location, coach=coach_name(), passphrase=passphrase)
+    try:
+        from coachlog.store.migrate import ensure_schema
+
+        store.backup_written = ensure_schema(store)
+    except StoreError:
+        store.dispose()
+        raise
+    except Exception as exc:
+        store.dispose()
+        from coachlog.store.engine import translate
+
+        raise translate(exc, location) from exc
+    return store
+
+
+def store_path_for_display(path: Path | None) -> str:
+    return str(path) if path else "(server)"

@@ -1,0 +1,111 @@
+"""Bring a store to this program's schema. Alembic is imported only when there is work to
+do, so a store that is already current costs one tiny query per command."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coachlog.errors import StoreError
+
+if TYPE_CHECKING:
+    from coachlog.store.engine import Store
+
+# Every revision this program knows, oldest first. A test checks this against Alembic.
+REVISIONS = ("0001", "0002")
+HEAD = REVISIONS[-1]
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def current_revision(conn: Any) -> str | None:
+    from sqlalchemy import inspect, text
+
+    if not inspect(conn).has_table("alembic_version"):
+        if inspect(conn).has_table("clients"):
+            raise StoreError(
+                "This database has tables but no coachlog schema version: it is not a "
+                "coachlog store, and it was left untouched."
+            )
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return row[0] if row else None
+
+
+def check_known(revision: str | None) -> None:
+    if revision is not None and revision not in REVISIONS:
+        from coachlog import __version__
+
+        raise StoreError(
+            f"This store was written by a newer coachlog (schema {revision}); this is "
+            f"coachlog {__version__}, which knows schemas up to {HEAD}. The store was not touched.",
+            hint="Upgrade coachlog (pip install -U coachlog) to open it.",
+        )
+
+
+def raw_sqlite(conn: Any) -> Any:
+    """The driver connection, for pragmas that must run outside any transaction."""
+    return conn.connection.dbapi_connection
+
+
+def alembic_config(conn: Any) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def ensure_schema(store: Store) -> Path | None:
+    """Upgrade the store to HEAD if needed. Returns the path of the backup written first,
+    if one was (an existing SQLite store that needed an upgrade)."""
+    from sqlalchemy import text
+
+    engine = store.engine
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+        conn.rollback()
+    if revision == HEAD:
+        return None
+    check_known(revision)
+
+    backup: Path | None = None
+    if revision is not None and store.location.path is not None:
+        from coachlog.store.backup import backup_sqlite
+
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        backup = store.location.path.with_name(
+            f"{store.location.path.name}.before-{HEAD}-{stamp}.bak"
+        )
+        backup_sqlite(store, backup)
+
+    from alembic import command
+
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Table rebuilds must not cascade: foreign keys off for the migration, checked after.
+            raw_sqlite(conn).execute("PRAGMA foreign_keys = OFF")
+        locked = conn.execution_options(coachlog_begin="IMMEDIATE")
+        with locked.begin():
+            # Another process may have migrated while we waited for the write lock.
+            revision = current_revision(locked)
+            check_known(revision)
+            if revision != HEAD:
+                command.upgrade(alembic_config(locked), "head")
+                if sqlite:
+                    bad = locked.execute(text("PRAGMA foreign_key_check")).fetchall()
+                    if bad:
+                        raise StoreError(
+                            f"Migration left {len(bad)} broken references; it was rolled back.",
+                            hint=f"The store is unchanged; a backup is at {backup}.",
+                        )
+                    ok = locked.execute(text("PRAGMA integrity_check")).scalar()
+                    if ok != "ok":
+                        raise StoreError(
+                            "Migration failed the integrity check; it was rolled back."
+                        )
+        if sqlite:
+            raw_sqlite(conn).execute("PRAGMA foreign_keys = ON")
+    return backup

@@ -1,0 +1,114 @@
+"""Shared fixtures: a temp store per test, the CLI run in-process or as a real process,
+and a fixed `now` for the rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pendulum
+import pytest
+
+NOW = pendulum.datetime(2026, 11, 22, 10, 0, tz="UTC")  # a Sunday
+TZ = "Europe/Lisbon"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self):
+        import json
+
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def now() -> pendulum.DateTime:
+    return NOW
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store" / "coachlog.db"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may touch the real user data dir, the real clock zone or a real editor."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("COACHLOG_TZ", TZ)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    for var in (
+        "COACHLOG_DB",
+        "COACHLOG_PASSPHRASE",
+        "COACHLOG_NOW",
+        "VISUAL",
+        "EDITOR",
+        "COACHLOG_COACH",
+        "COACHLOG_DEBUG",
+    ):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run coachlog in this process against the test's store: cli("client", "add", "Ana")."""
+    from coachlog.cli.main import main
+
+    monkeypatch.setenv("COACHLOG_DB", str(db_path))
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        import io
+
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        if input is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(input))
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def proc(db_path: Path):
+    """Run coachlog as a real process (for what only a process can show)."""
+
+    def run(
+        *args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> Result:
+        full_env = {**os.environ, "COACHLOG_DB": str(db_path), **(env or {})}
+        p = subprocess.run(
+            [sys.executable, "-m", "coachlog", *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+            stdin=None if input is not None else subprocess.DEVNULL,
+        )
+        return Result(p.returncode, p.stdout, p.stderr)
+
+    return run
+
+
+@pytest.fixture
+def store(db_path: Path) -> Iterator:
+    """An open, migrated store for service tests."""
+    from coachlog.store import open_store
+
+    s = open_store(str(db_path))
+    yield s
+    s.dispose()

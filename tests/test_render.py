@@ -1,0 +1,64 @@
+"""User text reaches the terminal literally: no markup, no escape sequences, no bidi tricks."""
+
+import io
+import json
+
+from rich.console import Console
+
+from coachlog.render import clean, dumps, safe
+from coachlog.render.messages import compose
+
+HOSTILE = (
+    "Eve [red]x[/] [link=https://evil.example]click[/link] "
+    "\x1b]8;;https://e.vil\x07y\x1b]8;;\x07 \x1b[31mred \u202egnp.exe \x9b2J"
+)
+
+
+def _render(obj, color: bool = True) -> str:
+    buf = io.StringIO()
+    Console(
+        file=buf,
+        force_terminal=color,
+        color_system="truecolor",
+        width=200,
+        markup=False,
+        highlight=False,
+    ).print(obj)
+    return buf.getvalue()
+
+
+def test_clean_makes_escapes_and_bidi_visible():
+    out = clean(HOSTILE)
+    assert "\x1b" not in out and "\u202e" not in out and "\x9b" not in out and "\x07" not in out
+    assert "\\x1b]8;;https://e.vil\\x07" in out
+    assert "<U+202E>" in out
+    assert "\\x9b" in out
+    assert "[red]x[/]" in out and "[link=https://evil.example]" in out
+
+
+def test_safe_text_printed_to_a_colour_terminal_is_literal():
+    printed = _render(safe(HOSTILE))
+    # the markup is shown as characters, not applied: no hyperlink escape, no red
+    assert "[red]x[/]" in printed
+    assert "[link=https://evil.example]click[/link]" in printed
+    assert "\x1b]8;;" not in printed  # no OSC 8 hyperlink reached the terminal
+    assert "\x1b[31m" not in printed
+    assert "\u202e" not in printed
+
+
+def test_composed_messages_sanitize_plain_strings_too():
+    printed = _render(compose("Added ", (HOSTILE, "name")))
+    assert "\x1b]8;;" not in printed and "\u202e" not in printed
+    assert "[link=https://evil.example]" in printed
+
+
+def test_newlines_and_tabs_survive_clean():
+    assert clean("a\nb\tc") == "a\nb\tc"
+
+
+def test_json_escapes_bidi_but_round_trips_exactly():
+    data = {"name": HOSTILE + " Zoë 李"}
+    text = dumps(data)
+    assert "\u202e" not in text and "\x9b" not in text and "\x1b" not in text
+    assert "Zoë 李" in text  # readable UTF-8 stays readable
+    assert json.loads(text) == data
