@@ -35,9 +35,46 @@ def now() -> pendulum.DateTime:
     return NOW
 
 
+PG_URL = os.environ.get("COACHLOG_TEST_PG_URL", "")
+BACKENDS = ["sqlite", "postgres"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every test that uses a store runs on SQLite and, when COACHLOG_TEST_PG_URL names a
+    server (.ci/run starts one), again on PostgreSQL (SPEC §8)."""
+    return request.param
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
+def db_path(tmp_path: Path, backend: str) -> Path:
+    """The SQLite store's file. A test that asks for it is about SQLite itself (files,
+    pragmas, permissions), so it does not run on the PostgreSQL pass."""
+    if backend != "sqlite":
+        pytest.skip("about the SQLite file")
     return tmp_path / "store" / "coachlog.db"
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, backend: str) -> Iterator[str]:
+    """What --db / COACHLOG_DB is set to: a SQLite path, or a PostgreSQL URL whose
+    search_path is a fresh schema for this test alone."""
+    if backend == "sqlite":
+        yield str(tmp_path / "store" / "coachlog.db")
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    schema = "t_" + uuid.uuid4().hex[:16]
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -61,11 +98,11 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+def cli(db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Run coachlog in this process against the test's store: cli("client", "add", "Ana")."""
     from coachlog.cli.main import main
 
-    monkeypatch.setenv("COACHLOG_DB", str(db_path))
+    monkeypatch.setenv("COACHLOG_DB", db_url)
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
         import io
@@ -83,13 +120,13 @@ def cli(db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
 
 
 @pytest.fixture
-def proc(db_path: Path):
+def proc(db_url: str):
     """Run coachlog as a real process (for what only a process can show)."""
 
     def run(
         *args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60
     ) -> Result:
-        full_env = {**os.environ, "COACHLOG_DB": str(db_path), **(env or {})}
+        full_env = {**os.environ, "COACHLOG_DB": db_url, **(env or {})}
         p = subprocess.run(
             [sys.executable, "-m", "coachlog", *args],
             input=input,
@@ -105,10 +142,10 @@ def proc(db_path: Path):
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator:
+def store(db_url: str) -> Iterator:
     """An open, migrated store for service tests."""
     from coachlog.store import open_store
 
-    s = open_store(str(db_path))
+    s = open_store(db_url)
     yield s
     s.dispose()
