@@ -1,3 +1,3 @@
-from coachlog.cli.main import run
+from coachlog.cli.entry import run
 
 run()

@@ -6,12 +6,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coachlog.cli.complete import complete_client
+from coachlog.cli.complete import client_names, store_path
 from coachlog.cli.context import AppState
 
 if TYPE_CHECKING:
     from coachlog.dates import When
     from coachlog.models import Client
+
+
+def complete_client(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Typer's completion callback (the bash/zsh fast path in cli/entry.py answers first)."""
+    return client_names(incomplete, store_path(ctx.find_root().params.get("db")))
+
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only (for scripts).")]
 ClientArg = Annotated[

@@ -1,15 +1,13 @@
-"""Shell completion of client names. It runs on every Tab press, so it reads the store
-with the plain sqlite3 module: no ORM, no migrations, no pendulum."""
+"""Client names for shell completion. It runs on every Tab press, so it reads the store with
+the plain sqlite3 module: no Typer, no ORM, no migrations, no pendulum (see cli/entry.py)."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 
-import typer
 
-
-def _store_path(db: str | None = None) -> str | None:
+def store_path(db: str | None = None) -> str | None:
     value = db or os.environ.get("COACHLOG_DB", "")
     if "://" in value:
         if value.startswith("sqlite:///"):
@@ -23,7 +21,7 @@ def _store_path(db: str | None = None) -> str | None:
 
 
 def client_names(prefix: str, path: str | None = None) -> list[str]:
-    path = path or _store_path()
+    path = path or store_path()
     if not path or not os.path.exists(path):
         return []
     try:
@@ -38,8 +36,3 @@ def client_names(prefix: str, path: str | None = None) -> list[str]:
         return []
     folded = prefix.casefold()
     return [name for (name,) in rows if name.casefold().startswith(folded)]
-
-
-def complete_client(ctx: typer.Context, incomplete: str) -> list[str]:
-    db = ctx.find_root().params.get("db")
-    return client_names(incomplete, _store_path(db))

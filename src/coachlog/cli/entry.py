@@ -1,0 +1,95 @@
+"""The `coachlog` executable. Client-name completion runs on every Tab press, so it is
+answered here, before Typer and its parameter machinery are even imported; everything
+else goes to the real command line in coachlog.cli.main."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+
+# Commands whose first argument is a CLIENT. tests/test_completion.py checks this table
+# against the commands themselves, so it cannot drift.
+CLIENT_FIRST = {
+    ("client", "show"), ("client", "edit"), ("client", "close"), ("client", "reopen"),
+    ("client", "forget"),
+    ("agreement", "new"), ("agreement", "show"), ("agreement", "list"), ("agreement", "check"),
+    ("session", "new"),
+    ("promises", "add"), ("promise", "add"),
+    ("pitstop",), ("prep",), ("trust",), ("export",),
+}  # fmt: skip
+CLIENT_OPTIONS = {"--client", "-c"}
+GLOBAL_OPTIONS = {"--db", "--tz"}
+
+
+def _split(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError:  # an unclosed quote while typing a name
+        return shlex.split(line + '"') if line.count('"') % 2 else line.split()
+
+
+def client_completion_request() -> tuple[str, str | None] | None:
+    """(incomplete, --db value) when the word being completed is a client, else None."""
+    mode = os.environ.get("_COACHLOG_COMPLETE")
+    if mode == "complete_bash":
+        words = _split(os.environ.get("COMP_WORDS", ""))
+        try:
+            cword = int(os.environ.get("COMP_CWORD", ""))
+        except ValueError:
+            return None
+        args, incomplete = words[1:cword], words[cword] if cword < len(words) else ""
+    elif mode == "complete_zsh":
+        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        words = _split(line)
+        if line.endswith(" ") or not words[1:]:
+            args, incomplete = words[1:], ""
+        else:
+            args, incomplete = words[1:-1], words[-1]
+    else:
+        return None
+    db = None
+    while len(args) >= 2 and args[0] in GLOBAL_OPTIONS:
+        if args[0] == "--db":
+            db = args[1]
+        args = args[2:]
+    if args and args[-1] in CLIENT_OPTIONS:
+        return incomplete, db
+    if tuple(args) in CLIENT_FIRST and not incomplete.startswith("-"):
+        return incomplete, db
+    return None
+
+
+def fast_complete() -> bool:
+    request = client_completion_request()
+    if request is None:
+        return False
+    from coachlog.cli.complete import store_path, client_names
+
+    incomplete, db = request
+    names = client_names(incomplete, store_path(db))
+    if os.environ["_COACHLOG_COMPLETE"] == "complete_bash":
+        sys.stdout.write("".join(f"{name}\n" for name in names))
+    elif names:
+        quoted = "\n".join(
+            '"'
+            + n.replace('"', '""')
+            .replace("'", "''")
+            .replace("$", "\\$")
+            .replace("`", "\\`")
+            .replace(":", r"\\:")
+            + '"'
+            for n in names
+        )
+        sys.stdout.write(f"_arguments '*: :(({quoted}))'")
+    else:
+        sys.stdout.write("_files")
+    return True
+
+
+def run() -> None:
+    if "_COACHLOG_COMPLETE" in os.environ and fast_complete():
+        sys.exit(0)
+    from coachlog.cli.main import run as main_run
+
+    main_run()

@@ -1,0 +1,118 @@
+"""Client-name completion: answered before Typer loads, and the same as Typer's answer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import typer
+
+from coachlog.cli.entry import CLIENT_FIRST
+from coachlog.cli.main import app
+
+
+def _commands_with_client_first() -> set[tuple[str, ...]]:
+    found = set()
+    root = typer.main.get_command(app)
+
+    def walk(group, path):
+        for name, cmd in group.commands.items():
+            if hasattr(cmd, "commands"):
+                walk(cmd, (*path, name))
+                continue
+            positionals = [p for p in cmd.params if p.param_type_name == "argument"]
+            if positionals and positionals[0].metavar == "CLIENT":
+                found.add((*path, name))
+
+    walk(root, ())
+    return found
+
+
+def test_fast_path_table_matches_the_commands():
+    actual = _commands_with_client_first()
+    assert actual, "no command takes a CLIENT argument?"
+    assert actual <= CLIENT_FIRST, actual - CLIENT_FIRST
+    existing = set()
+    root = typer.main.get_command(app)
+    for entry in CLIENT_FIRST:
+        node = root
+        for part in entry:
+            node = getattr(node, "commands", {}).get(part)
+            if node is None:
+                break
+        if node is not None:
+            existing.add(entry)
+    assert existing == actual, existing ^ actual
+
+
+def _complete(env: dict[str, str], entry: str) -> str:
+    code = f"from coachlog.cli.{entry} import run; run()"
+    p = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+    return p.stdout
+
+
+def test_fast_completion_answers_like_typer(cli, db_path):
+    cli("client", "add", "Ana Lima")
+    cli("client", "add", "Anabel Ortiz")
+    cli("client", "add", "Bo Chen")
+    cli("client", "add", "Old Friend", "--status", "closed")
+    for words, cword in (
+        ("coachlog client show An", "3"),
+        ("coachlog agreement check ", "3"),
+        (f"coachlog --db {db_path} agreement new Anab", "5"),
+    ):
+        env = {
+            "COACHLOG_DB": str(db_path),
+            "_COACHLOG_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": cword,
+        }
+        fast = _complete(env, "entry")
+        slow = _complete(env, "main")
+        assert fast == slow and fast, (words, fast, slow)
+    env = {
+        "COACHLOG_DB": str(db_path),
+        "_COACHLOG_COMPLETE": "complete_bash",
+        "COMP_WORDS": "coachlog client show An",
+        "COMP_CWORD": "3",
+    }
+    assert _complete(env, "entry").splitlines() == ["Ana Lima", "Anabel Ortiz"]
+    # unlike Typer's own filter, names match whatever the case, as client references do
+    env["COMP_WORDS"] = "coachlog client show anab"
+    assert _complete(env, "entry") == "Anabel Ortiz\n"
+    zsh = {
+        "COACHLOG_DB": str(db_path),
+        "_COACHLOG_COMPLETE": "complete_zsh",
+        "_TYPER_COMPLETE_ARGS": "coachlog client show b",
+    }
+    assert _complete(zsh, "entry") == _complete(zsh, "main") == "_arguments '*: :((\"Bo Chen\"))'"
+
+
+def test_completion_loads_no_cli_framework(db_path, cli):
+    cli("client", "add", "Ana Lima")
+    code = (
+        "import sys, json\nfrom coachlog.cli.entry import fast_complete\n"
+        "assert fast_complete()\nsys.stderr.write(json.dumps(sorted(sys.modules)))"
+    )
+    env = {
+        **os.environ,
+        "COACHLOG_DB": str(db_path),
+        "_COACHLOG_COMPLETE": "complete_bash",
+        "COMP_WORDS": "coachlog prep a",
+        "COMP_CWORD": "2",
+    }
+    p = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=False
+    )
+    import json
+
+    loaded = set(json.loads(p.stderr))
+    assert p.stdout == "Ana Lima\n"
+    assert not {"typer", "sqlalchemy", "pendulum", "rich"} & loaded
