@@ -64,7 +64,7 @@ def fast_complete() -> bool:
     request = client_completion_request()
     if request is None:
         return False
-    from coachlog.cli.complete import store_path, client_names
+    from coachlog.cli.complete import client_names, store_path
 
     incomplete, db = request
     names = client_names(incomplete, store_path(db))
