@@ -1,7 +1,283 @@
-"""Placeholder."""
+"""coachlog export, import and search: records leaving, entering and being found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from coachlog.cli.common import ClientOpt, JsonOpt, find_client, read_when, state
+
+if TYPE_CHECKING:
+    from coachlog.cli.context import AppState
+
+FORMATS = ("md", "json", "ics")
+EXTENSION = {"md": "md", "json": "json", "ics": "ics"}
+
+
+def _window(st: AppState, since: str | None, until: str | None) -> Any:
+    from coachlog.errors import InvalidInput
+    from coachlog.services.exchange import Window
+
+    start = read_when(st, since, mode="start", what="--since").instant if since else None
+    end = read_when(st, until, mode="end", what="--until").instant if until else None
+    if start and end and start > end:
+        raise InvalidInput("--since is after --until: nothing could be in that period.")
+    return Window(start, end)
+
+
+def _emit(text: str) -> None:
+    """A file format on stdout: as is into a pipe; on a terminal, control and bidi
+    characters in it are spelled out so that a note cannot restyle the screen."""
+    import sys
+
+    from coachlog.render import clean
+
+    sys.stdout.write(clean(text) if sys.stdout.isatty() else text)
+    sys.stdout.flush()
+
+
+def _target(st: AppState, out: Path, default_name: str) -> Path:
+    """--out as given, or a file named for the content when --out is a folder. Never the
+    store itself."""
+    from coachlog.errors import UsageError
+
+    path = out / default_name if out.is_dir() else out
+    store = st.store().location.path
+    if store is not None and path.resolve() == Path(store).resolve():
+        raise UsageError(f"--out {out} is the store itself; choose another file.")
+    return path
+
+
+def export(
+    ctx: typer.Context,
+    client: Annotated[
+        str | None,
+        typer.Argument(
+            help="Client id, exact name, or a unique prefix of the name.",
+            metavar="[CLIENT]",
+            show_default=False,
+        ),
+    ] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", "-a", help="Every client of your practice.")
+    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md: a summary to give the client; json: everything, for import; "
+            "ics: open promises for your calendar.",
+            metavar="md|json|ics",
+        ),
+    ] = "md",
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="Sessions held and promises made from then on.", metavar="WHEN"
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="... up to then (a date: that whole day).", metavar="WHEN"),
+    ] = None,
+    include_private: Annotated[
+        bool,
+        typer.Option(
+            "--include-private",
+            help="Markdown: keep private sessions and your reflections (JSON always has them).",
+        ),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write to this file (mode 0600) instead of printing; with --all and md, a "
+            "folder for one file per client.",
+            metavar="PATH",
+        ),
+    ] = None,
+) -> None:
+    """Export a client's records, or your whole practice: a Markdown summary (client-facing
+    by default), the JSON interchange file, or open promises as iCalendar.
+
+    \b
+    Examples:
+      coachlog export ana --out ana-summary.md
+      coachlog export --all --format json --out practice.json
+      coachlog export --all --format ics --out promises.ics
+    """
+    from coachlog import __version__
+    from coachlog.errors import UsageError
+    from coachlog.export import slug
+    from coachlog.export.files import private_dir, write_private
+    from coachlog.render import dumps
+    from coachlog.render.exchange import counts_line, wrote
+    from coachlog.services import exchange
+
+    st = state(ctx)
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        raise UsageError(f"--format must be md, json or ics (got {fmt!r}).")
+    if bool(client) == all_:
+        raise UsageError(
+            "Give one client, or --all for your whole practice."
+            if not all_
+            else "Give either a client or --all, not both."
+        )
+    if fmt == "md" and all_ and out is None:
+        raise UsageError(
+            "With --all, Markdown is one file per client: give a folder with --out DIR.",
+            hint="e.g. coachlog export --all --out summaries/",
+        )
+    window = _window(st, since, until)
+    store = st.store()
+    with store.read() as db:
+        clients = exchange.practice_clients(db) if all_ else [find_client(db, client or "")]
+        if fmt == "json":
+            doc = exchange.build_document(
+                db, clients=clients, now=st.now, window=window, whole=all_
+            )
+            text = dumps(doc) + "\n"
+        elif fmt == "ics":
+            from coachlog.export.ics import promises_calendar
+
+            items = exchange.open_promises(db, clients, window=window, whole=all_)
+            text = promises_calendar(items, now=st.now).decode("utf-8")
+        else:
+            from coachlog.export.markdown import summary
+
+            docs = [
+                (
+                    c,
+                    summary(
+                        exchange.client_bundle(
+                            db,
+                            c,
+                            now=st.now,
+                            tz=st.tz,
+                            window=window,
+                            include_private=include_private,
+                        ),
+                        now=st.now,
+                        tz=st.tz,
+                        version=__version__,
+                    ),
+                )
+                for c in clients
+            ]
+    if fmt == "md" and all_:
+        assert out is not None
+        folder = private_dir(out)
+        for c, body in docs:
+            write_private(_target(st, folder, f"{slug(c.name, c.id)}.md"), body)
+        wrote(f"{len(docs)} client summar{'y' if len(docs) == 1 else 'ies'}", f"{folder}/")
+        return
+    if fmt == "md":
+        text = docs[0][1]
+    if out is None:
+        _emit(text)
+        return
+    name = "coachlog-practice" if all_ else slug(clients[0].name, clients[0].id)
+    path = write_private(_target(st, out, f"{name}.{EXTENSION[fmt]}"), text)
+    if fmt == "json":
+        wrote(counts_line({t: len(doc[t]) for t in exchange.TABLES}), path)
+    elif fmt == "ics":
+        wrote(f"{len(items)} open promise{'' if len(items) == 1 else 's'}", path)
+    else:
+        wrote(f"{clients[0].name}'s summary", path)
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(help="A coachlog JSON export ('-' reads standard input).", metavar="FILE"),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Check the file and say what would change.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Import a coachlog JSON export. The whole file is checked first; nothing is written
+    unless all of it is valid. Records are matched by uid, so importing the same file again
+    changes nothing.
+
+    \b
+    Example:
+      coachlog import practice.json --dry-run
+      coachlog import practice.json
+    """
+    import sys
+
+    from coachlog.errors import InvalidInput
+    from coachlog.render import print_json
+    from coachlog.render.exchange import import_report, outcome_json
+    from coachlog.services import records
+    from coachlog.services.exchange import import_document
+
+    st = state(ctx)
+    name = "standard input" if file == "-" else file
+    try:
+        if file == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            raw = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
+        else:
+            raw = Path(file).read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"Cannot read {name}: {exc.strerror or exc}.") from None
+    checked = records.check_document(records.parse(raw, name=name), name=name)
+    store = st.store()
+    with store.read() if dry_run else store.write() as db:
+        outcome = import_document(db, checked, name=name, dry_run=dry_run)
+    if json:
+        print_json(outcome_json(outcome, name))
+    else:
+        import_report(outcome, name)
+
+
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            help="Words to find; quotes for a phrase, word* for a prefix.", metavar="QUERY"
+        ),
+    ],
+    client: ClientOpt = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="Show at most this many.", min=1, max=1000)
+    ] = 20,
+    json: JsonOpt = False,
+) -> None:
+    """Search session notes, reflections, promises and agreements (private ones too: this
+    is your own search). Best matches first, each with the words around the match.
+
+    \b
+    Examples:
+      coachlog search delegation
+      coachlog search '"active listening"' --client ana
+      coachlog search deleg* OR boundaries NOT email --json
+    """
+    from coachlog.render import print_json
+    from coachlog.render.search import hit_json, search_results
+    from coachlog.services.search import search as find
+
+    st = state(ctx)
+    text = " ".join(query)
+    with st.store().read() as db:
+        who = find_client(db, client) if client else None
+        results = find(db, text, client=who, limit=limit)
+    if json:
+        print_json([hit_json(h, i) for i, h in enumerate(results.hits, 1)])
+    else:
+        search_results(results, text, tz=st.tz)
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("export")(export)
+    app.command("import")(import_)
+    app.command("search")(search)

@@ -1,0 +1,65 @@
+"""What export and import say when they are done."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from coachlog.render import console, safe_line
+from coachlog.render.messages import success, warn
+
+if TYPE_CHECKING:
+    from coachlog.services.exchange import Outcome
+
+VERBS = ("added", "updated", "unchanged", "kept")
+
+
+def outcome_json(outcome: Outcome, name: str) -> dict[str, Any]:
+    data: dict[str, Any] = {"file": name, "dry_run": outcome.dry_run}
+    data.update({verb: outcome.total(verb) for verb in VERBS})
+    for table, counts in outcome.counts.items():
+        data[table] = {verb: counts[verb] for verb in VERBS}
+    return data
+
+
+def import_report(outcome: Outcome, name: str) -> None:
+    added, updated, unchanged, kept = (outcome.total(v) for v in VERBS)
+    numbers = f"{added} added, {updated} updated, {unchanged} unchanged"
+    if outcome.dry_run:
+        success("Checked ", (name, "name"), f": importing it would give {numbers}.")
+    elif not (added or updated or unchanged or kept):
+        success((name, "name"), " holds no records; nothing to import.")
+    elif added or updated:
+        success("Imported ", (name, "name"), f": {numbers}.")
+    else:
+        success(
+            "Nothing to import from ",
+            (name, "name"),
+            f": all {unchanged + kept} records are already here.",
+        )
+    for verb in VERBS:
+        done = [_count(counts[verb], table) for table, counts in outcome.counts.items()]
+        done = [d for d in done if d]
+        if done:
+            console().print(safe_line(f"  {verb}: {', '.join(done)}", "muted"))
+    if kept:
+        warn(
+            f"{kept} record" + (" was" if kept == 1 else "s were") + " left as they are: the "
+            "copy in this store is newer than the file's (see docs/interchange.md)."
+        )
+    if outcome.dry_run:
+        console().print(safe_line("  Nothing was written (--dry-run).", "muted"))
+
+
+def _count(n: int, table: str) -> str:
+    """'1 agreement', '4 sessions'; '' for none."""
+    if not n:
+        return ""
+    return f"{n} {table if n != 1 else table[:-1]}"
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {t if n != 1 else t[:-1]}" for t, n in counts.items())
+
+
+def wrote(what: str, path: Any) -> None:
+    success("Wrote ", what, " to ", (str(path), "name"))

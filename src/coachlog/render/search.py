@@ -1,0 +1,86 @@
+"""Search results: one entry per hit, the match highlighted by a style (never markup)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from coachlog.render import clean_line, console, safe_line
+
+if TYPE_CHECKING:
+    from coachlog.services.search import Hit, Results
+
+MATCH = "bold underline"
+
+
+def snippet_text(hit: Hit) -> Any:
+    """The snippet as Rich Text with the matches styled. The spans index the raw snippet,
+    so it is cut there first and each piece made safe on its own (cleaning spells out
+    control characters, which would shift the positions)."""
+    from rich.text import Text
+
+    out = Text()
+    pos = 0
+    for start, end in hit.spans:
+        if start < pos:
+            continue
+        out.append(clean_line(hit.snippet[pos:start]))
+        out.append(clean_line(hit.snippet[start:end]), style=MATCH)
+        pos = end
+    out.append(clean_line(hit.snippet[pos:]))
+    return out
+
+
+def heading(hit: Hit, tz: str) -> Any:
+    from rich.text import Text
+
+    from coachlog.dates import format_date, format_instant
+
+    line = Text()
+    line.append_text(safe_line(hit.client, "name"))
+    line.append("  ")
+    line.append(f"{hit.kind} {hit.id}", style="id")
+    when = format_instant(hit.at, tz, with_year=True) if hit.kind == "session" else None
+    if hit.kind != "session":
+        when = ("made " if hit.kind == "promise" else "written ") + format_date(hit.at)
+    line.append(f"  {when}  {hit.detail}", style="muted")
+    if hit.private:
+        line.append("  private", style="warn")
+    return line
+
+
+def search_results(results: Results, query: str, *, tz: str) -> None:
+    from rich.padding import Padding
+
+    out = console()
+    shown = len(results.hits)
+    if not shown:
+        out.print(safe_line(f"No matches for {query}.", "muted"))
+        return
+    count = f"{shown} match" + ("" if shown == 1 else "es")
+    if results.total > shown:
+        count = f"Best {shown} of {results.total} matches"
+    out.print(safe_line(f"{count} for {query}", "head"))
+    for hit in results.hits:
+        out.print()
+        out.print(heading(hit, tz))
+        out.print(Padding(snippet_text(hit), (0, 0, 0, 2), expand=False))
+    if results.total > shown:
+        out.print()
+        out.print(safe_line("More with --limit N, or narrow it with --client.", "muted"))
+
+
+def hit_json(hit: Hit, rank: int) -> dict[str, Any]:
+    from coachlog.dates import iso
+
+    return {
+        "rank": rank,
+        "kind": hit.kind,
+        "id": hit.id,
+        "uid": hit.uid,
+        "client": hit.client,
+        "at": iso(hit.at),
+        "detail": hit.detail,
+        "private": hit.private,
+        "snippet": hit.snippet,
+        "matches": [list(s) for s in hit.spans],
+    }
