@@ -45,7 +45,11 @@ def _target(st: AppState, out: Path, default_name: str) -> Path:
 
     path = out / default_name if out.is_dir() else out
     store = st.store().location.path
-    if store is not None and path.resolve() == Path(store).resolve():
+    try:
+        same = store is not None and path.resolve() == Path(store).resolve()
+    except (OSError, ValueError):  # an unusable name: writing it will say so
+        same = False
+    if same:
         raise UsageError(f"--out {out} is the store itself; choose another file.")
     return path
 
@@ -56,7 +60,7 @@ def export(
         str | None,
         typer.Argument(
             help="Client id, exact name, or a unique prefix of the name.",
-            metavar="[CLIENT]",
+            metavar="CLIENT",
             show_default=False,
         ),
     ] = None,
@@ -229,6 +233,8 @@ def import_(
             raw = Path(file).read_bytes()
     except OSError as exc:
         raise InvalidInput(f"Cannot read {name}: {exc.strerror or exc}.") from None
+    except ValueError:  # a NUL byte in the name
+        raise InvalidInput(f"Cannot read {name!r}: that is not a usable file name.") from None
     checked = records.check_document(records.parse(raw, name=name), name=name)
     store = st.store()
     with store.read() if dry_run else store.write() as db:

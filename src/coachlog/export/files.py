@@ -61,6 +61,8 @@ def write_private(path: Path, data: bytes | str) -> Path:
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+    except ValueError as exc:  # a NUL byte in the path
+        raise StoreError(f"Cannot write {str(path)!r}: not a usable file name.") from exc
     except OSError as exc:
         raise StoreError(
             f"Cannot write {path}: {_reason(exc)}. Nothing was written.",
@@ -85,6 +87,8 @@ def private_dir(path: Path) -> Path:
                 f"Cannot write into {path}: it is a file, not a folder.",
                 hint="With --all, --out names a folder for one file per client.",
             )
+    except ValueError as exc:
+        raise StoreError(f"Cannot create the folder {str(path)!r}: not a usable name.") from exc
     except OSError as exc:
         raise StoreError(f"Cannot create the folder {path}: {_reason(exc)}.") from exc
     return path

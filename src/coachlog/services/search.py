@@ -67,6 +67,8 @@ class Query:
     @property
     def fts(self) -> str:
         need = " AND ".join("(" + " OR ".join(t.fts for t in g) + ")" for g in self.groups)
+        if not self.exclude:
+            return need
         return f"({need})" + "".join(f" NOT {t.fts}" for t in self.exclude)
 
     @property

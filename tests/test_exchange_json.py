@@ -1,0 +1,665 @@
+"""The JSON interchange format (SPEC §6): export, validated import, exact round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from coachlog.errors import InvalidInput
+from coachlog.models import Agreement, Client, CoachingSession, Promise, new_uid
+from coachlog.services import records
+from coachlog.services.agreements import new_agreement
+from coachlog.services.clients import add_client
+from coachlog.services.exchange import build_document, import_document, practice_clients
+
+# A client's keys that may be null: what a minimal hand-made record leaves unknown.
+UNKNOWN_CLIENT_KEYS = ("email", "phone", "pronouns", "timezone", "started_on", "ended_on")
+UNKNOWN_CLIENT_KEYS += ("preferred_channel", "communication_style", "context", "sponsor")
+
+
+def T(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def build_practice(store) -> None:
+    """Varied data: non-ASCII names, multi-line notes, a private session, a moved promise,
+    a broken one with its repair, every status, three agreement versions."""
+    with store.write() as db:
+        ana = add_client(
+            db,
+            values={
+                "name": "Ana Lima",
+                "pronouns": "she/her",
+                "timezone": "Europe/Lisbon",
+                "context": "Portuguese at home,\nEnglish at work",
+                "pitstop_every_sessions": 4,
+            },
+            now=T(2026, 1, 10, 9),
+        )
+        zoe = add_client(
+            db,
+            values={"name": "Zoë Ñandú 李", "status": "closed", "sponsor": "Acme Ltd"},
+            now=T(2026, 2, 1, 9),
+        )
+        new_agreement(
+            db, ana, values={"goals": "Lead"}, now=T(2026, 1, 10, 9), today=date(2026, 1, 10)
+        )
+        new_agreement(
+            db,
+            ana,
+            values={"goals": "Lead without rescuing", "cadence_days": 14},
+            now=T(2026, 3, 1, 9),
+            today=date(2026, 3, 1),
+        )
+        new_agreement(
+            db,
+            ana,
+            values={"status": "draft", "fees": "€150"},
+            now=T(2026, 4, 1, 9),
+            today=date(2026, 4, 1),
+        )
+        s1 = CoachingSession(
+            client_id=ana.id,
+            held_at=T(2026, 1, 12, 15),
+            minutes=90,
+            kind="engagement",
+            notes="# Our alliance\n\nLine one\nLine two — ação\n",
+            themes=["alliance", "trust"],
+            trust_pulse=3,
+            reflection="Slow down.",
+            created_at=T(2026, 1, 12, 16),
+            updated_at=T(2026, 1, 12, 16),
+        )
+        s2 = CoachingSession(
+            client_id=ana.id,
+            held_at=T(2026, 2, 9, 15, 30, 45),
+            kind="regular",
+            notes="Private matters",
+            private=True,
+            created_at=T(2026, 2, 9, 16),
+            updated_at=T(2026, 2, 10, 8),
+        )
+        s3 = CoachingSession(
+            client_id=zoe.id, held_at=T(2026, 2, 2, 10), kind="closing", minutes=30
+        )
+        db.add_all([s1, s2, s3])
+        db.flush()
+        db.add_all(
+            [
+                Promise(
+                    client_id=ana.id,
+                    session_id=s1.id,
+                    owner="coach",
+                    text="Send the article",
+                    made_at=s1.held_at,
+                    due_at=T(2026, 1, 20, 17),
+                    status="kept",
+                    closed_at=T(2026, 1, 19, 9),
+                ),
+                Promise(
+                    client_id=ana.id,
+                    session_id=s1.id,
+                    owner="coach",
+                    text="Introduce Marta",
+                    made_at=s1.held_at,
+                    due_at=T(2026, 2, 1, 17),
+                    status="broken",
+                    closed_at=T(2026, 2, 2, 9),
+                    note="forgot",
+                    repair="Apologised; made the intro on 3 Feb",
+                    due_history=["2026-01-25T17:00:00+00:00", "2026-01-28T17:00:00+00:00"],
+                ),
+                Promise(
+                    client_id=ana.id,
+                    session_id=s2.id,
+                    owner="client",
+                    text="Draft the charter",
+                    made_at=s2.held_at,
+                    due_at=T(2026, 2, 20, 23, 59, 59),
+                    status="released",
+                    closed_at=T(2026, 2, 15, 9),
+                ),
+                Promise(
+                    client_id=ana.id,
+                    owner="client",
+                    text="Try one delegation a week",
+                    made_at=T(2026, 3, 1, 9),
+                    due_at=T(2026, 12, 1, 17),
+                ),
+            ]
+        )
+
+
+def counts(store) -> dict[str, int]:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    with store.read() as db:
+        return {
+            m.__tablename__: db.exec(select(func.count()).select_from(m)).one()
+            for m in (Client, Agreement, CoachingSession, Promise)
+        }
+
+
+def flat(text: str) -> str:
+    """Output without Rich's line wrapping."""
+    return " ".join(text.split())
+
+
+def without_stamp(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k != "exported_at"}
+
+
+@pytest.fixture
+def practice(store):
+    build_practice(store)
+    return store
+
+
+@pytest.fixture
+def other_db(tmp_path: Path, backend: str):
+    """A second, empty store to import into: a SQLite file, or a fresh PostgreSQL schema."""
+    if backend == "sqlite":
+        yield str(tmp_path / "other" / "coachlog.db")
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    url = os.environ["COACHLOG_TEST_PG_URL"]
+    schema = "t_" + uuid.uuid4().hex[:16]
+    admin = sa.create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def test_json_keys_are_exactly_the_interchange_format(practice, now):
+    with practice.read() as db:
+        doc = build_document(db, clients=practice_clients(db), now=now, whole=True)
+    assert list(doc) == [
+        "format",
+        "version",
+        "exported_at",
+        "clients",
+        "agreements",
+        "sessions",
+        "promises",
+    ]
+    assert (doc["format"], doc["version"], doc["exported_at"]) == (
+        "coachlog",
+        1,
+        "2026-11-22T10:00:00+00:00",
+    )
+    keys = {table: " ".join(doc[table][0]) for table in ("clients", "sessions", "promises")}
+    assert keys == {
+        "clients": "uid name email phone pronouns timezone status started_on ended_on "
+        "preferred_channel communication_style context sponsor pitstop_every_sessions "
+        "pitstop_every_weeks created_at updated_at",
+        "sessions": "uid client_uid held_at minutes kind notes themes trust_pulse reflection "
+        "private created_at updated_at",
+        "promises": "uid client_uid session_uid owner text made_at due_at status closed_at "
+        "note repair due_history created_at updated_at",
+    }
+    assert [len(doc[t]) for t in ("clients", "agreements", "sessions", "promises")] == [2, 3, 3, 4]
+    # sessions in date order; instants with offset; dates as YYYY-MM-DD
+    assert [s["held_at"] for s in doc["sessions"]] == [
+        "2026-01-12T15:00:00+00:00",
+        "2026-02-02T10:00:00+00:00",
+        "2026-02-09T15:30:45+00:00",
+    ]
+    assert doc["agreements"][0]["starts_on"] == "2026-01-10"
+    broken = next(p for p in doc["promises"] if p["status"] == "broken")
+    assert broken["due_history"] == ["2026-01-25T17:00:00+00:00", "2026-01-28T17:00:00+00:00"]
+    assert broken["session_uid"] == doc["sessions"][0]["uid"]
+
+
+def test_round_trip_through_an_empty_store_is_exact(practice, cli, other_db, tmp_path):
+    first = tmp_path / "first.json"
+    second = tmp_path / "second.json"
+    r = cli("export", "--all", "--format", "json", "--out", str(first))
+    assert r.code == 0, r.err
+    assert "2 clients, 3 agreements, 3 sessions, 4 promises" in r.out
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    r = cli("--db", other_db, "import", str(first))
+    assert r.code == 0, r.err
+    assert f"Imported {first}: 12 added, 0 updated, 0 unchanged." in flat(r.out)
+    assert cli("--db", other_db, "export", "--all", "-f", "json", "-o", str(second)).code == 0
+    a, b = json.loads(first.read_text()), json.loads(second.read_text())
+    assert without_stamp(a) == without_stamp(b)
+    # and again: the same file a second time changes nothing
+    r = cli("--db", other_db, "import", str(first), "--json")
+    assert r.json == {
+        "file": str(first),
+        "dry_run": False,
+        "added": 0,
+        "updated": 0,
+        "unchanged": 12,
+        "kept": 0,
+        "clients": {"added": 0, "updated": 0, "unchanged": 2, "kept": 0},
+        "agreements": {"added": 0, "updated": 0, "unchanged": 3, "kept": 0},
+        "sessions": {"added": 0, "updated": 0, "unchanged": 3, "kept": 0},
+        "promises": {"added": 0, "updated": 0, "unchanged": 4, "kept": 0},
+    }
+
+
+def test_search_index_follows_an_import(practice, cli, other_db, tmp_path):
+    path = tmp_path / "p.json"
+    cli("export", "--all", "-f", "json", "-o", str(path))
+    cli("--db", other_db, "import", str(path))
+    hits = cli("--db", other_db, "search", "charter", "--json").json
+    assert [(h["kind"], h["client"]) for h in hits] == [("promise", "Ana Lima")]
+
+
+def test_one_client_export_holds_only_their_records(practice, cli):
+    doc = cli("export", "zoë", "--format", "json").json
+    assert [c["name"] for c in doc["clients"]] == ["Zoë Ñandú 李"]
+    assert [s["kind"] for s in doc["sessions"]] == ["closing"]
+    assert doc["agreements"] == [] and doc["promises"] == []
+
+
+def test_period_export_brings_along_the_session_a_promise_was_made_in(practice, cli):
+    doc = cli("export", "ana", "-f", "json", "--since", "2026-02-15", "--until", "2026-03-31").json
+    # only the promise made on 1 Mar is in the window; it was made outside any session
+    assert [p["text"] for p in doc["promises"]] == ["Try one delegation a week"]
+    assert doc["sessions"] == []
+    doc = cli("export", "ana", "-f", "json", "--since", "2026-02-09", "--until", "2026-02-09").json
+    assert [p["text"] for p in doc["promises"]] == ["Draft the charter"]
+    assert [s["notes"] for s in doc["sessions"]] == ["Private matters"]  # JSON is complete
+
+
+def test_dry_run_writes_nothing(practice, cli, other_db, tmp_path):
+    path = tmp_path / "p.json"
+    cli("export", "--all", "-f", "json", "-o", str(path))
+    r = cli("--db", other_db, "import", str(path), "--dry-run")
+    assert r.code == 0 and "would give 12 added, 0 updated, 0 unchanged" in flat(r.out)
+    assert "Nothing was written" in r.out
+    assert cli("--db", other_db, "client", "list", "--all", "--json").json == []
+
+
+def _doc(store, now) -> dict:
+    with store.read() as db:
+        return build_document(db, clients=practice_clients(db), now=now, whole=True)
+
+
+def _import(store, doc: dict, name: str = "f.json"):
+    raw = json.dumps(doc).encode()
+    checked = records.check_document(records.parse(raw, name=name), name=name)
+    with store.write() as db:
+        return import_document(db, checked, name=name)
+
+
+def test_newer_file_record_wins_older_one_is_kept(practice, now):
+    doc = _doc(practice, now)
+    newer, older = doc["sessions"][0], doc["sessions"][1]
+    newer["notes"] = "Rewritten on the laptop"
+    newer["updated_at"] = "2026-11-01T12:00:00+00:00"
+    older["notes"] = "An old copy"
+    older["updated_at"] = "2025-01-01T00:00:00+00:00"
+    outcome = _import(practice, doc)
+    assert dict(outcome.counts["sessions"]) == {"updated": 1, "kept": 1, "unchanged": 1}
+    with practice.read() as db:
+        from sqlmodel import select
+
+        notes = {s.uid: s.notes for s in db.exec(select(CoachingSession)).all()}
+    assert notes[newer["uid"]] == "Rewritten on the laptop"
+    assert notes[older["uid"]] is None  # Zoë's closing session, as it was
+
+
+def test_import_adds_to_a_store_with_other_records(practice, now):
+    doc = _doc(practice, now)
+    fresh = {
+        "uid": new_uid(),
+        "client_uid": doc["clients"][0]["uid"],
+        "held_at": "2026-11-20T16:00:00+01:00",
+        "minutes": 60,
+        "kind": "pitstop",
+        "notes": None,
+        "themes": [],
+        "trust_pulse": 5,
+        "reflection": None,
+        "private": False,
+        "created_at": "2026-11-20T16:00:00Z",
+        "updated_at": "2026-11-20T16:00:00.250Z",
+    }
+    doc["sessions"].append(fresh)
+    outcome = _import(practice, doc)
+    assert outcome.total("added") == 1 and outcome.total("unchanged") == 12
+    again = _doc(practice, now)
+    stored = next(s for s in again["sessions"] if s["uid"] == fresh["uid"])
+    assert stored["held_at"] == "2026-11-20T15:00:00+00:00"  # normalised to UTC
+
+
+def test_imported_clients_belong_to_the_current_coach(cli, tmp_path, store):
+    path = tmp_path / "one.json"
+    doc = {
+        "format": "coachlog",
+        "version": 1,
+        "clients": [
+            {
+                "uid": new_uid(),
+                "name": "Bea Kaur",
+                **dict.fromkeys(UNKNOWN_CLIENT_KEYS),
+                "status": "active",
+                "created_at": "2026-01-01T00:00:00+00:00",
+                "updated_at": "2026-01-01T00:00:00+00:00",
+            }
+        ],
+    }
+    path.write_text(json.dumps(doc))
+    r = cli("import", str(path), env={"COACHLOG_COACH": "amal"})
+    assert r.code == 0, r.err
+    with store.read() as db:
+        from sqlmodel import select
+
+        assert [(c.name, c.coach, c.pitstop_every_weeks) for c in db.exec(select(Client))] == [
+            ("Bea Kaur", "amal", None)
+        ]
+
+
+# --- broken files: rejected whole, record and field named, store untouched -----------------
+
+
+def _break(doc: dict, how: str) -> tuple[str, str]:
+    """Damage `doc` in one way; return the record label prefix and the field expected."""
+    s, p, c = doc["sessions"][0], doc["promises"][1], doc["clients"][0]
+    if how == "unknown key":
+        s["mood"] = "good"
+        return "sessions[0]", "mood: unknown key"
+    if how == "bad enum":
+        s["kind"] = "nap"
+        return "sessions[0]", "kind: must be one of engagement, regular, pitstop, closing"
+    if how == "bad instant":
+        p["due_at"] = "2026-13-01T10:00:00+00:00"
+        return "promises[1]", "due_at: is not a real date and time"
+    if how == "instant without offset":
+        s["held_at"] = "2026-01-12T15:00:00"
+        return "sessions[0]", "held_at: must be an ISO 8601 date-time with offset"
+    if how == "dangling client":
+        p["client_uid"] = "00000000-0000-4000-8000-000000000000"
+        return "promises[1]", "client_uid: no client 00000000-0000-4000-8000-000000000000"
+    if how == "dangling session":
+        p["session_uid"] = "00000000-0000-4000-8000-000000000001"
+        return "promises[1]", "session_uid: no session"
+    if how == "pulse out of range":
+        s["trust_pulse"] = 9
+        return "sessions[0]", "trust_pulse: must be between 1 and 5 (got 9)"
+    if how == "missing key":
+        del c["status"]
+        return "clients[0]", "status: missing"
+    if how == "duplicate uid":
+        doc["sessions"][1]["uid"] = s["uid"]
+        return "sessions[1]", "uid: also used by sessions[0]"
+    if how == "bool for a number":
+        s["minutes"] = True
+        return "sessions[0]", "minutes: must be a whole number (got true)"
+    if how == "bad date":
+        c["started_on"] = "2026-02-30"
+        return "clients[0]", "started_on: is not a real date"
+    if how == "bad zone":
+        c["timezone"] = "Mars/Olympus"
+        return "clients[0]", "timezone: is not an IANA time zone"
+    if how == "wrong session client":
+        p["session_uid"] = doc["sessions"][1]["uid"]  # Zoë's closing session
+        return "promises[1]", "session_uid: that session belongs to another client"
+    raise AssertionError(how)
+
+
+BREAKS = [
+    "unknown key",
+    "bad enum",
+    "bad instant",
+    "instant without offset",
+    "dangling client",
+    "dangling session",
+    "pulse out of range",
+    "missing key",
+    "duplicate uid",
+    "bool for a number",
+    "bad date",
+    "bad zone",
+    "wrong session client",
+]
+
+
+@pytest.mark.parametrize("how", BREAKS)
+def test_a_broken_file_is_rejected_whole(practice, cli, now, tmp_path, how):
+    doc = _doc(practice, now)
+    # import into the same store: a valid file would be "unchanged"; change a record so a
+    # valid remainder would be written, to prove nothing is
+    doc["promises"][0]["text"] = "Changed"
+    doc["promises"][0]["updated_at"] = "2026-11-21T00:00:00+00:00"
+    where, field = _break(doc, how)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(doc))
+    before = counts(practice)
+    r = cli("import", str(path))
+    assert r.code == 1, r.out
+    assert "nothing was written" in r.err
+    assert where in r.err and field in flat(r.err), r.err
+    assert "Traceback" not in r.err
+    assert counts(practice) == before
+    with practice.read() as db:
+        from sqlmodel import select
+
+        texts = {p.text for p in db.exec(select(Promise))}
+    assert "Changed" not in texts
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "is not valid JSON: Expecting property name"),
+        (b"\xff\xfe", "is not UTF-8 text"),
+        (b"[]", 'is not a coachlog export (no "format": "coachlog")'),
+        (b'{"format": "jrnl"}', "is not a coachlog export"),
+        (
+            b'{"format": "coachlog", "version": 2}',
+            "is in format version 2; this coachlog reads version 1",
+        ),
+        (b'{"format": "coachlog", "version": "1"}', 'is in format version "1"'),
+        (b'{"format": "coachlog", "version": 1, "version": 1}', 'the key "version" appears twice'),
+        (b'{"format": "coachlog", "version": 1, "clients": NaN}', "NaN is not a JSON number"),
+        (b'{"format": "coachlog", "version": 1, "notes": []}', "the file, notes: unknown key"),
+        (b'{"format": "coachlog", "version": 1, "clients": {}}', "clients: must be a list"),
+        (b'{"format": "coachlog", "version": 1, "clients": [7]}', "clients[0]: must be an object"),
+        (b"[" * 100_000, "is not valid JSON"),
+    ],
+)
+def test_files_that_are_not_interchange_files(cli, tmp_path, content, message):
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    r = cli("import", str(path))
+    assert r.code == 1 and message in flat(r.err), r.err
+    assert "Traceback" not in r.err
+
+
+def test_a_name_that_clashes_with_another_client_is_refused(practice, cli, now, tmp_path):
+    doc = _doc(practice, now)
+    doc = {**doc, "agreements": [], "sessions": [], "promises": []}
+    doc["clients"] = [{**doc["clients"][0], "uid": new_uid(), "name": "ANA LIMA"}]
+    path = tmp_path / "clash.json"
+    path.write_text(json.dumps(doc))
+    r = cli("import", str(path))
+    assert r.code == 1
+    assert (
+        "clients[0]" in r.err
+        and 'name: "ANA LIMA" is already the name of another client' in flat(r.err)
+    )
+
+
+def test_many_problems_are_listed_then_counted(practice, now):
+    doc = _doc(practice, now)
+    for p in doc["promises"]:
+        p["owner"] = "nobody"
+        p["status"] = "done"
+        p["text"] = " "
+    doc["sessions"][0]["kind"] = "nap"
+    doc["sessions"][1]["kind"] = "nap"
+    with pytest.raises(InvalidInput) as err:
+        records.check_document(doc, name="f.json")
+    lines = err.value.message.splitlines()
+    assert lines[0] == "f.json cannot be imported; nothing was written."
+    assert len(lines) == 1 + 12 + 1 and lines[-1] == "  … and 2 more"
+    assert lines[1].startswith("  sessions[0] (uid ") and lines[1].endswith(
+        'kind: must be one of engagement, regular, pitstop, closing (got "nap")'
+    )
+
+
+def test_reading_values():
+    kind = records.Kind("instant")
+    assert records.read_value(kind, "2026-11-20T16:00:00+01:00") == T(2026, 11, 20, 15)
+    assert records.read_value(kind, "2026-11-20T15:00:00.123456789Z") == datetime(
+        2026, 11, 20, 15, 0, 0, 123456, tzinfo=UTC
+    )
+    assert records.read_value(kind, "2026-11-20T15:00Z") == T(2026, 11, 20, 15)
+    for bad in (
+        "2026-11-20",
+        "2026-11-20 15:00:00+00:00",
+        "yesterday",
+        20261120,
+        "2026-11-20T25:00Z",
+    ):
+        with pytest.raises(records.BadValue):
+            records.read_value(kind, bad)
+    history = records.read_value(
+        records.Kind("instants", null=False), ["2026-11-20T16:00:00+01:00"]
+    )
+    assert history == ["2026-11-20T15:00:00+00:00"]
+    with pytest.raises(records.BadValue, match="must be a lowercase UUID"):
+        records.read_value(records.UID, "3F2B9C1E-8D4A-4C1B-9E2F-5A6B7C8D9E0F")
+    with pytest.raises(records.BadValue, match="NUL"):
+        records.read_value(records.TEXT, "a\x00b")
+
+
+def test_a_large_file_imports_in_one_go(store, now):
+    """Thousands of records in one transaction; counts checked, no timing asserted."""
+    client_uid = new_uid()
+    stamp = "2020-01-01T00:00:00+00:00"
+    start = datetime(2020, 1, 1, tzinfo=UTC)
+    sessions, promises = [], []
+    for i in range(1500):
+        at = (start + timedelta(hours=8 * i)).isoformat()
+        uid = new_uid()
+        sessions.append(
+            {
+                "uid": uid,
+                "client_uid": client_uid,
+                "held_at": at,
+                "minutes": 60,
+                "kind": "regular",
+                "notes": f"Session {i} about delegation",
+                "themes": ["delegation"],
+                "trust_pulse": 1 + i % 5,
+                "reflection": None,
+                "private": i % 7 == 0,
+                "created_at": at,
+                "updated_at": at,
+            }
+        )
+        for owner in ("coach", "client"):
+            promises.append(
+                {
+                    "uid": new_uid(),
+                    "client_uid": client_uid,
+                    "session_uid": uid,
+                    "owner": owner,
+                    "text": f"Promise {i}",
+                    "made_at": at,
+                    "due_at": at,
+                    "status": "open",
+                    "closed_at": None,
+                    "note": None,
+                    "repair": None,
+                    "due_history": [],
+                    "created_at": at,
+                    "updated_at": at,
+                }
+            )
+    client = {
+        "uid": client_uid,
+        "name": "Big Practice",
+        **dict.fromkeys(UNKNOWN_CLIENT_KEYS),
+        "status": "active",
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    doc = {
+        "format": "coachlog",
+        "version": 1,
+        "clients": [client],
+        "sessions": sessions,
+        "promises": promises,
+    }
+    outcome = _import(store, doc)
+    assert outcome.total("added") == 1 + 1500 + 3000
+    assert counts(store) == {"clients": 1, "agreements": 0, "sessions": 1500, "promises": 3000}
+    assert _import(store, doc).total("unchanged") == 4501
+
+
+def test_import_reads_standard_input(practice, cli, now, other_db):
+    text = json.dumps(_doc(practice, now))
+    r = cli("--db", other_db, "import", "-", input=text)
+    assert r.code == 0, r.err
+    assert "Imported standard input: 12 added" in flat(r.out)
+
+
+def test_unreadable_file(cli, tmp_path):
+    r = cli("import", str(tmp_path / "missing.json"))
+    assert r.code == 1 and "Cannot read" in r.err and "No such file" in flat(r.err)
+
+
+def test_export_needs_a_client_or_all(cli):
+    cli("client", "add", "Ana Lima")
+    r = cli("export")
+    assert r.code == 2 and "Give one client, or --all" in r.err
+    r = cli("export", "ana", "--all")
+    assert r.code == 2 and "not both" in r.err
+    r = cli("export", "ana", "--format", "pdf")
+    assert r.code == 2 and "--format must be md, json or ics" in r.err
+    r = cli("export", "ana", "--since", "2026-12-01", "--until", "2026-11-01")
+    assert r.code == 1 and "--since is after --until" in r.err
+
+
+def test_export_refuses_to_overwrite_the_store(cli, db_path):
+    cli("client", "add", "Ana Lima")
+    r = cli("export", "--all", "-f", "json", "--out", str(db_path))
+    assert r.code == 2 and "is the store itself" in flat(r.err)
+    assert cli("client", "list", "--json").json[0]["name"] == "Ana Lima"
+
+
+def test_practice_on_a_server_refuses_another_coachs_uids(backend, cli, tmp_path):
+    if backend != "postgres":
+        pytest.skip("coaches share a PostgreSQL server")
+    amal, bea = {"COACHLOG_COACH": "amal"}, {"COACHLOG_COACH": "bea"}
+    cli("client", "add", "Ana Lima", env=amal)
+    path = tmp_path / "amal.json"
+    assert cli("export", "--all", "-f", "json", "-o", str(path), env=amal).code == 0
+    r = cli("import", str(path), env=bea)
+    assert r.code == 1 and "uid: is a record of another coach on this server" in r.err
+    assert cli("client", "list", "--json", env=bea).json == []
+
+
+def test_write_private_is_atomic_and_private(tmp_path):
+    from coachlog.errors import StoreError
+    from coachlog.export.files import write_private
+
+    target = tmp_path / "out.md"
+    target.write_text("old")
+    os.chmod(target, 0o644)
+    write_private(target, "new ✓")
+    assert target.read_text() == "new ✓"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    with pytest.raises(StoreError, match=r"Cannot write .*nope/x.md: the folder does not exist"):
+        write_private(tmp_path / "nope" / "x.md", b"x")
+    with pytest.raises(StoreError, match="it is a folder"):
+        write_private(tmp_path, b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]  # no temp file left

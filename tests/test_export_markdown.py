@@ -1,0 +1,407 @@
+"""Markdown summaries: read back with a real CommonMark parser and a real YAML parser."""
+
+from __future__ import annotations
+
+import io
+import stat
+import sys
+import types
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+import yaml
+from markdown_it import MarkdownIt
+
+from coachlog.export import slug
+from coachlog.models import CoachingSession, Promise
+from coachlog.services.agreements import new_agreement
+from coachlog.services.clients import add_client
+
+
+def T(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def fixed_world(monkeypatch):
+    """A pinned `now`; and the trust checklist, another module's work, absent unless a
+    test provides one."""
+    monkeypatch.setenv("COACHLOG_NOW", "2026-11-22T10:00:00+00:00")
+    monkeypatch.setitem(sys.modules, "coachlog.services.trust", None)
+
+
+def split(doc: str) -> tuple[dict, list]:
+    """(front matter as YAML, the body's CommonMark tokens)."""
+    assert doc.startswith("---\n")
+    _, front, body = doc.split("---\n", 2)
+    return yaml.safe_load(front), MarkdownIt("commonmark").parse(body)
+
+
+def plain(inline) -> str:
+    """An inline token's text as a reader sees it; any markup in it fails the test."""
+    kinds = {c.type for c in inline.children} - {"text", "softbreak", "strong_open", "strong_close"}
+    assert not kinds, (kinds, inline.content)
+    return "".join(
+        c.content if c.type == "text" else " " * (c.type == "softbreak") for c in inline.children
+    )
+
+
+def headings(tokens, deepest: int = 3) -> list[tuple[int, str]]:
+    return [
+        (int(t.tag[1]), plain(tokens[i + 1]))
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and int(t.tag[1]) <= deepest
+    ]
+
+
+def section_items(tokens, title: str) -> list[str]:
+    """The list items' text under the heading `title`, up to the next heading."""
+    start = next(
+        i + 1
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and plain(tokens[i + 1]) == title
+    )
+    items = []
+    for t in tokens[start + 2 :]:
+        if t.type == "heading_open":
+            break
+        if t.type == "inline":
+            items.append(plain(t))
+    return items
+
+
+@pytest.fixture
+def ana(store):
+    with store.write() as db:
+        ana = add_client(db, values={"name": "Ana Lima"}, now=T(2026, 9, 1, 9))
+        new_agreement(
+            db,
+            ana,
+            values={
+                "goals": "Lead without rescuing\n\n# My big goal\nDelegate more",
+                "confidentiality": "All between us",
+                "fees": "€150",
+                "conflicts_of_interest": "none",
+                "review_on": date(2027, 1, 10),
+                "cadence_days": 14,
+            },
+            now=T(2026, 9, 1, 9),
+            today=date(2026, 9, 1),
+        )
+        s1 = CoachingSession(
+            client_id=ana.id,
+            held_at=T(2026, 9, 3, 14),
+            minutes=90,
+            kind="engagement",
+            notes="We designed our alliance.\n\n## What matters\n- trust\n- *delegation*",
+            themes=["alliance"],
+            trust_pulse=3,
+        )
+        s2 = CoachingSession(
+            client_id=ana.id,
+            held_at=T(2026, 10, 1, 14),
+            minutes=60,
+            notes="Talked about delegation.",
+            themes=["delegation", "fear"],
+            reflection="I rescued her twice; notice it.",
+        )
+        secret = CoachingSession(
+            client_id=ana.id,
+            held_at=T(2026, 10, 20, 14),
+            minutes=60,
+            private=True,
+            notes="Health worries.",
+        )
+        pit = CoachingSession(
+            client_id=ana.id,
+            held_at=T(2026, 11, 5, 14),
+            minutes=45,
+            kind="pitstop",
+            notes="Working: clarity",
+            trust_pulse=5,
+        )
+        db.add_all([s1, s2, secret, pit])
+        db.flush()
+
+        def promise(session, owner, text, due, status="open", **kw):
+            db.add(
+                Promise(
+                    client_id=ana.id,
+                    session_id=session.id,
+                    owner=owner,
+                    text=text,
+                    made_at=session.held_at,
+                    due_at=due,
+                    status=status,
+                    **kw,
+                )
+            )
+
+        promise(
+            s1,
+            "coach",
+            "Send the article",
+            T(2026, 9, 10, 22, 59, 59),
+            "kept",
+            closed_at=T(2026, 9, 9, 10),
+        )
+        promise(
+            s2,
+            "coach",
+            "Introduce Marta",
+            T(2026, 10, 15, 17),
+            "broken",
+            closed_at=T(2026, 10, 16, 9),
+            repair="Apologised; made the intro on 20 Oct",
+            due_history=["2026-10-08T17:00:00+00:00"],
+        )
+        promise(
+            s2,
+            "client",
+            "Draft the charter",
+            T(2026, 10, 14, 17),
+            "kept",
+            closed_at=T(2026, 10, 18, 9),
+            note="Shared in the pit-stop",
+        )
+        promise(
+            secret,
+            "client",
+            "See a doctor",
+            T(2026, 11, 1, 17),
+            "released",
+            closed_at=T(2026, 10, 25, 9),
+        )
+        promise(
+            pit,
+            "coach",
+            "Share the feedback model",
+            T(2026, 11, 20, 17),
+            due_history=["2026-11-12T17:00:00+00:00", "2026-11-15T17:00:00+00:00"],
+        )
+        promise(pit, "client", "Try one delegation a week", T(2026, 11, 30, 17))
+        promise(
+            pit,
+            "client",
+            "Release me",
+            T(2026, 11, 30, 17),
+            "released",
+            closed_at=T(2026, 11, 6, 9),
+        )
+    return store
+
+
+SESSIONS = [
+    (3, "Thu 3 Sep 2026 15:00 · Engagement session · 90 minutes"),
+    (3, "Thu 1 Oct 2026 15:00 · Session · 60 minutes"),
+    (3, "Thu 5 Nov 2026 14:00 · Pit-stop (check-in on our work together) · 45 minutes"),
+]
+
+
+def test_client_facing_summary(ana, cli):
+    r = cli("export", "ana")
+    assert r.code == 0, r.err
+    meta, tokens = split(r.out)
+    assert meta == {
+        "client": "Ana Lima",
+        "period": {"from": "2026-09-03", "to": "2026-11-22"},
+        "generated_at": "2026-11-22T10:00:00+00:00",
+        "coachlog_version": "0.1.0",
+        "include_private": False,
+    }
+    assert headings(tokens) == [
+        (1, "Ana Lima: coaching summary"),
+        (2, "Agreement"),
+        (3, "Goals"),
+        (3, "Confidentiality"),
+        (3, "Fees"),
+        (3, "Conflicts of interest"),
+        (2, "Sessions"),
+        *SESSIONS,
+        (2, "Promises"),
+        (3, "The coach's promises"),
+        (3, "Ana Lima's commitments"),
+    ]
+    # the coach's own headings in notes and agreement sit below ours
+    deeper = [h for h in headings(tokens, 6) if h[0] > 3]
+    assert deeper == [(4, "My big goal"), (5, "What matters")]
+    assert "Health worries" not in r.out and "See a doctor" not in r.out  # private session
+    assert "rescued her" not in r.out  # reflections are the coach's own
+    assert "How safe it felt to be open: 5/5" in r.out  # the client's own pit-stop answer
+    assert "Trust pulse" not in r.out  # the coach's reading of a regular session
+    assert section_items(tokens, "The coach's promises") == [
+        "Send the article: kept on time (due Thu 10 Sep 2026, kept Wed 9 Sep 2026 11:00).",
+        "Introduce Marta: broken (due Thu 15 Oct 2026 18:00). Moved 1 time; earlier due "
+        "Thu 8 Oct 2026 18:00. Repair: Apologised; made the intro on 20 Oct.",
+        "Share the feedback model: open, overdue (due Fri 20 Nov 2026 17:00). Moved 2 times; "
+        "earlier due Thu 12 Nov 2026 17:00, Sun 15 Nov 2026 17:00.",
+    ]
+    assert section_items(tokens, "Ana Lima's commitments") == [
+        "Draft the charter: kept late (due Wed 14 Oct 2026 18:00, kept Sun 18 Oct 2026 10:00). "
+        "Note: Shared in the pit-stop",
+        "Try one delegation a week: open (due Mon 30 Nov 2026 17:00).",
+        "Release me: released by agreement (due Mon 30 Nov 2026 17:00, released "
+        "Fri 6 Nov 2026 09:00).",
+    ]
+
+
+def test_include_private_keeps_private_sessions_and_reflections(ana, cli):
+    r = cli("export", "ana", "--include-private", "--since", "2026-10-01", "--until", "2026-10-31")
+    meta, tokens = split(r.out)
+    assert meta["include_private"] is True
+    assert meta["period"] == {"from": "2026-10-01", "to": "2026-10-31"}
+    assert [h for h in headings(tokens, 4) if h[0] >= 3 and "2026" in h[1]] == [
+        (3, "Thu 1 Oct 2026 15:00 · Session · 60 minutes"),
+        (3, "Tue 20 Oct 2026 15:00 · Session · 60 minutes · private"),
+    ]
+    assert (4, "Coach's reflection") in headings(tokens, 4)
+    assert "I rescued her twice; notice it." in r.out
+    assert "See a doctor: **released** by agreement" in r.out
+    assert "not for sharing" in r.out
+
+
+HOSTILE_NAME = '*Ana* [x](http://e.example) <b>#1 | ~~"quoted"~~ \\ & &amp; 1.\x85end'
+HOSTILE_NOTES = """# Injected top heading
+Setext heading
+===
+<!-- an HTML comment that never closes
+<script>alert(1)</script>
+- a list
+## In a list item
+
+```python
+an unclosed fence: everything after could become code
+"""
+
+
+def test_user_text_cannot_break_the_structure(store, cli):
+    with store.write() as db:
+        c = add_client(db, values={"name": HOSTILE_NAME}, now=T(2026, 11, 1, 9))
+        db.add(
+            CoachingSession(
+                client_id=c.id,
+                held_at=T(2026, 11, 2, 10),
+                notes=HOSTILE_NOTES,
+                themes=["[link](x)", "# tag"],
+            )
+        )
+        db.flush()
+        db.add(
+            Promise(
+                client_id=c.id,
+                owner="coach",
+                text="- 1. > # not a heading",
+                made_at=T(2026, 11, 2, 10),
+                due_at=T(2026, 11, 30, 10),
+            )
+        )
+    r = cli("export", "1")
+    assert r.code == 0, r.err
+    meta, tokens = split(r.out)
+    assert meta["client"] == HOSTILE_NAME
+    name = " ".join(HOSTILE_NAME.split())
+    assert headings(tokens) == [
+        (1, f"{name}: coaching summary"),
+        (2, "Agreement"),
+        (2, "Sessions"),
+        (3, "Mon 2 Nov 2026 10:00 · Session"),
+        (2, "Promises"),
+        (3, "The coach's promises"),
+    ]
+    assert [h for h in headings(tokens, 6) if h[0] > 3] == [
+        (4, "Injected top heading"),
+        (4, "Setext heading"),
+        (5, "In a list item"),
+    ]
+    # no HTML block can swallow what follows (inline HTML stays as the coach wrote it)
+    assert not [t for t in tokens if t.type == "html_block"]
+    assert section_items(tokens, "The coach's promises") == [
+        "- 1. > # not a heading: open (due Mon 30 Nov 2026 10:00)."
+    ]
+    themes = next(plain(t) for t in tokens if t.type == "inline" and t.content.startswith("Themes"))
+    assert themes == "Themes: [link](x), # tag"
+
+
+def test_all_clients_into_a_folder(ana, cli, store, tmp_path):
+    with store.write() as db:
+        add_client(db, values={"name": "Zoë O'Brien"}, now=T(2026, 11, 1, 9))
+    out = tmp_path / "summaries"
+    r = cli("export", "--all", "--out", str(out))
+    assert r.code == 0, r.err
+    assert "Wrote 2 client summaries" in r.out
+    assert sorted(p.name for p in out.iterdir()) == ["ana-lima-1.md", "zoe-o-brien-2.md"]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    for path in out.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        meta, _ = split(path.read_text())
+        assert meta["client"] in ("Ana Lima", "Zoë O'Brien")
+    r = cli("export", "--all")
+    assert r.code == 2 and "give a folder with --out DIR" in r.err
+
+
+def test_one_summary_to_a_file(ana, cli, tmp_path):
+    path = tmp_path / "ana.md"
+    r = cli("export", "ana", "--out", str(path))
+    assert r.code == 0 and "Wrote Ana Lima's summary to" in r.out
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    r = cli("export", "ana", "--out", str(tmp_path))  # a folder: named for the client
+    assert r.code == 0 and (tmp_path / "ana-lima-1.md").exists()
+
+
+@dataclass
+class FakeCheck:
+    id: int
+    name: str
+    status: str
+    evidence: str
+    advice: str | None = None
+
+
+def test_trust_checklist_section_when_the_checklist_exists(ana, cli, monkeypatch):
+    seen = {}
+
+    def evaluate(session, client, *, now, tz):
+        seen.update(client=client.name, now=now.isoformat(), tz=tz)
+        return types.SimpleNamespace(
+            score="1/2",
+            checks=[
+                FakeCheck(1, "Designed alliance", "pass", "v1 complete"),
+                FakeCheck(4, "Honor your word", "fail", "promise 5 overdue | by 2 days", "Do it"),
+                FakeCheck(7, "Pit-stops", "n/a", ""),
+            ],
+        )
+
+    module = types.ModuleType("coachlog.services.trust")
+    module.evaluate = evaluate
+    monkeypatch.setitem(sys.modules, "coachlog.services.trust", module)
+    _, tokens = split(cli("export", "ana").out)
+    assert headings(tokens)[-1] == (2, "Trust checklist")
+    assert seen == {"client": "Ana Lima", "now": "2026-11-22T10:00:00+00:00", "tz": "Europe/Lisbon"}
+    assert section_items(tokens, "Trust checklist") == [
+        "Score 1/2 (checks passed out of those that apply), as of 22 Nov 2026.",
+        "Designed alliance (check 1): passed. v1 complete",
+        "Honor your word (check 4): not yet. promise 5 overdue | by 2 days",
+        "Pit-stops (check 7): not applicable yet",
+    ]
+
+
+def test_slug():
+    assert slug("Zoë O'Brien", 7) == "zoe-o-brien-7"
+    assert slug("  李 雷 ", 3) == "李-雷-3"
+    assert slug("../../etc/passwd", 1) == "etc-passwd-1"
+    assert slug("***", 2) == "client-2"
+    assert len(slug("a" * 300)) == 60
+
+
+def test_a_terminal_sees_control_characters_spelled_out(monkeypatch):
+    from coachlog.cli.exchange import _emit
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stdout", screen)
+    _emit("notes \x1b]8;;http://evil\x07link\u202e\n")
+    assert screen.getvalue() == "notes \\x1b]8;;http://evil\\x07link<U+202E>\n"

@@ -1,0 +1,276 @@
+"""Full-text search: safe queries from any text, ranked hits, an index kept in step."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import select
+
+from coachlog.errors import InvalidInput
+from coachlog.models import Agreement, CoachingSession, Promise
+from coachlog.services.agreements import new_agreement
+from coachlog.services.clients import add_client
+from coachlog.services.search import Query, Term, excerpt, fallback, parse_query, search
+
+
+def T(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+# --- turning what was typed into a query ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "fts"),
+    [
+        ("delegation", '("delegation")'),
+        ("delegation trust", '("delegation") AND ("trust")'),
+        ('"active listening" trust', '("active listening") AND ("trust")'),
+        ("deleg*", '("deleg"*)'),
+        ("delegation OR boundaries trust", '("delegation" OR "boundaries") AND ("trust")'),
+        ("delegation NOT email", '(("delegation")) NOT "email"'),
+        ("delegation AND trust", '("delegation") AND ("trust")'),
+        ("and or not", '("and") AND ("or") AND ("not")'),  # lowercase: plain words
+        ('say "hi', '("say") AND ("hi")'),  # an unbalanced quote is dropped
+        ('O"Brien', '("O""Brien")'),  # a quote inside a word is doubled
+        ("(delegation)", '("delegation")'),
+        ("OR trust", '("trust")'),  # an operator with nothing before it is dropped
+        ("trust OR", '("trust")'),
+        ("NEAR(a b) col:x", '("NEAR(a") AND ("b") AND ("col:x")'),
+        ("reunião 日本語", '("reunião") AND ("日本語")'),
+    ],
+)
+def test_typed_text_becomes_a_safe_query(typed, fts):
+    assert parse_query(typed).fts == fts
+
+
+@pytest.mark.parametrize("typed", ["", "   ", '"', "()", "*", "AND OR NOT", "-- ; '", "NOT trust"])
+def test_nothing_to_search_for_is_a_clear_error(typed):
+    with pytest.raises(InvalidInput, match="Nothing to search for"):
+        parse_query(typed)
+
+
+def test_too_many_words():
+    with pytest.raises(InvalidInput, match="more than 64 words"):
+        parse_query(" ".join(f"w{i}" for i in range(65)))
+
+
+def test_excerpt_marks_every_match_in_the_window():
+    text, spans = excerpt("We talked about Delegation.\nThen delegation again.", ["delegation"])
+    assert text == "We talked about Delegation. Then delegation again."
+    assert [text[a:b] for a, b in spans] == ["Delegation", "delegation"]
+    long = "x " * 200 + "the delegation part" + " y" * 200
+    text, spans = excerpt(long, ["delegation"])
+    assert text.startswith("…") and text.endswith("…")
+    assert [text[a:b] for a, b in spans] == ["delegation"]
+
+
+# --- searching a store ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def journal(store):
+    with store.write() as db:
+        ana = add_client(db, values={"name": "Ana Lima"}, now=T(2026, 1, 1))
+        bea = add_client(db, values={"name": "Bea Kaur"}, now=T(2026, 1, 1))
+        new_agreement(
+            db,
+            ana,
+            values={"goals": "Lead without rescuing; learn delegation"},
+            now=T(2026, 1, 2),
+            today=date(2026, 1, 2),
+        )
+        db.add_all(
+            [
+                CoachingSession(
+                    client_id=ana.id,
+                    held_at=T(2026, 3, 3, 15),
+                    notes="We talked about delegation to her team lead.\nReunião com a equipa.",
+                    themes=["delegation", "fear"],
+                ),
+                CoachingSession(
+                    client_id=ana.id,
+                    held_at=T(2026, 4, 3, 15),
+                    notes="Health worries.",
+                    reflection="I noticed my own fear of silence.",
+                    private=True,
+                ),
+                CoachingSession(
+                    client_id=bea.id, held_at=T(2026, 5, 3, 15), notes="Boundaries with email."
+                ),
+                Promise(
+                    client_id=bea.id,
+                    owner="coach",
+                    text="Send the delegation article",
+                    made_at=T(2026, 5, 3, 15),
+                    due_at=T(2026, 5, 10, 15),
+                ),
+            ]
+        )
+    return store
+
+
+@pytest.fixture
+def fts_only(backend):
+    if backend != "sqlite":
+        pytest.skip("FTS5 is SQLite's; other databases use the fallback, tested on its own")
+
+
+def kinds(results) -> list[tuple[str, str]]:
+    return [(h.kind, h.client) for h in results.hits]
+
+
+def test_ranked_hits_with_snippets(journal, fts_only):
+    with journal.read() as db:
+        results = search(db, "delegation")
+    assert results.total == 3
+    assert sorted(kinds(results)) == [
+        ("agreement", "Ana Lima"),
+        ("promise", "Bea Kaur"),
+        ("session", "Ana Lima"),
+    ]
+    session = next(h for h in results.hits if h.kind == "session")
+    assert session.snippet.startswith("We talked about delegation to her team lead.")
+    assert session.snippet.endswith("themes: delegation, fear")
+    assert [session.snippet[a:b] for a, b in session.spans] == ["delegation", "delegation"]
+    assert (session.detail, session.private) == ("regular", False)
+
+
+def test_accents_prefixes_phrases_and_private_sessions(journal, fts_only):
+    with journal.read() as db:
+        assert kinds(search(db, "reuniao")) == [("session", "Ana Lima")]  # accents ignored
+        assert len(search(db, "deleg*").hits) == 3
+        assert kinds(search(db, '"team lead"')) == [("session", "Ana Lima")]
+        assert search(db, '"lead team"').hits == []
+        fear = search(db, "fear NOT delegation").hits  # reflections of private sessions too
+        assert [(h.kind, h.private, h.snippet) for h in fear] == [
+            ("session", True, "Health worries. I noticed my own fear of silence.")
+        ]
+
+
+def test_client_filter(journal, cli):
+    r = cli("search", "delegation", "--client", "bea", "--json")
+    assert r.code == 0, r.err
+    assert [(h["kind"], h["client"]) for h in r.json] == [("promise", "Bea Kaur")]
+    assert list(r.json[0]) == [
+        "rank",
+        "kind",
+        "id",
+        "uid",
+        "client",
+        "at",
+        "detail",
+        "private",
+        "snippet",
+        "matches",
+    ]
+    hit = r.json[0]
+    assert (hit["rank"], hit["at"], hit["detail"], hit["private"]) == (
+        1,
+        "2026-05-03T15:00:00+00:00",
+        "coach, open",
+        False,
+    )
+    assert [hit["snippet"][a:b].lower() for a, b in hit["matches"]] == ["delegation"]
+
+
+def test_search_screen(journal, cli, backend):
+    r = cli("search", "boundaries", env={"COLUMNS": "80"})
+    assert r.code == 0
+    assert r.out.splitlines() == [
+        "1 match for boundaries",
+        "",
+        "Bea Kaur  session 3  Sun 3 May 2026 16:00  regular",
+        "  Boundaries with email.",
+    ]
+    r = cli("search", "zebra")
+    assert r.code == 0 and r.out.strip() == "No matches for zebra."
+
+
+def test_index_stays_in_step_with_inserts_edits_and_deletes(journal, fts_only):
+    def found(word: str) -> list[str]:
+        with journal.read() as db:
+            return [h.kind for h in search(db, word).hits]
+
+    assert found("courage") == []
+    with journal.write() as db:
+        s = db.exec(select(CoachingSession).where(CoachingSession.notes == "Health worries.")).one()
+        s.notes = "Courage to say no."
+        p = db.exec(select(Promise)).one()
+        p.repair = "Courageous apology"
+        a = db.exec(select(Agreement)).one()
+        a.fees = "courage is free"
+    assert sorted(found("courage*")) == ["agreement", "promise", "session"]
+    assert found("health") == []
+    with journal.write() as db:
+        db.delete(db.exec(select(Promise)).one())
+        db.delete(db.exec(select(Agreement)).one())
+    assert found("courage*") == ["session"]
+
+
+GARBAGE = [
+    '"',
+    "'",
+    "(",
+    ")",
+    "((a",
+    "a)))",
+    "*",
+    "**",
+    "a*b*",
+    "AND",
+    "OR",
+    "NOT",
+    "a OR",
+    "NOT a",
+    "a NOT",
+    "a AND AND b",
+    "NEAR(a, b)",
+    "body:x",
+    "-x",
+    "^x",
+    "x:",
+    '"unbalanced',
+    'a "" b',
+    "\\",
+    "%_%",
+    "\x00",
+    "\x1b[31mred",
+    "日本語",
+    "emoji 🙂",
+    "reunião",
+    "a" * 5000,
+    "{}[]",
+]
+
+
+@pytest.mark.parametrize("typed", GARBAGE)
+def test_any_text_gives_results_or_a_clear_message(journal, cli, typed):
+    for extra in ([], ["--json"]):
+        r = cli("search", *extra, "--", typed)
+        assert r.code in (0, 1), (typed, r.err)
+        assert "Traceback" not in r.err and "unexpected problem" not in r.err
+        if r.code:
+            assert "Nothing to search for" in r.err
+
+
+def test_the_portable_fallback_finds_the_same_records(journal):
+    """What PostgreSQL uses, run here on the same data: substrings, every word required."""
+    with journal.read() as db:
+        q = parse_query("delegation")
+        results = fallback(db, q, client=None, limit=20)
+        assert results.total == 3
+        assert sorted(kinds(results)) == [
+            ("agreement", "Ana Lima"),
+            ("promise", "Bea Kaur"),
+            ("session", "Ana Lima"),
+        ]
+        q = Query(((Term("fear"),),), (Term("delegation"),))
+        assert [(h.kind, h.private) for h in fallback(db, q, client=None, limit=5).hits] == [
+            ("session", True)
+        ]
+        q = parse_query("100% _under")  # LIKE's wildcards are searched literally
+        assert fallback(db, q, client=None, limit=5).hits == []
+        hit = fallback(db, parse_query("email"), client=None, limit=5).hits[0]
+        assert [hit.snippet[a:b] for a, b in hit.spans] == ["email"]
