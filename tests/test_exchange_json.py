@@ -410,6 +410,9 @@ def _break(doc: dict, how: str) -> tuple[str, str]:
     if how == "wrong session client":
         p["session_uid"] = doc["sessions"][1]["uid"]  # Zoë's closing session
         return "promises[1]", "session_uid: that session belongs to another client"
+    if how == "agreement version taken":
+        doc["agreements"][1]["uid"] = new_uid()  # a different agreement, same client and version
+        return "agreements[1]", "version: the client already has an agreement version 2"
     raise AssertionError(how)
 
 
@@ -427,6 +430,7 @@ BREAKS = [
     "bad date",
     "bad zone",
     "wrong session client",
+    "agreement version taken",
 ]
 
 

@@ -239,7 +239,7 @@ def test_client_facing_summary(ana, cli):
     ]
     assert section_items(tokens, "Ana Lima's commitments") == [
         "Draft the charter: kept late (due Wed 14 Oct 2026 18:00, kept Sun 18 Oct 2026 10:00). "
-        "Note: Shared in the pit-stop",
+        "Note: Shared in the pit-stop.",
         "Try one delegation a week: open (due Mon 30 Nov 2026 17:00).",
         "Release me: released by agreement (due Mon 30 Nov 2026 17:00, released "
         "Fri 6 Nov 2026 09:00).",

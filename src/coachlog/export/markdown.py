@@ -246,10 +246,15 @@ def _promise_line(p: Promise, now: datetime, tz: str) -> str:
         earlier = ", ".join(_earlier(x, tz) for x in p.due_history)
         text += f" Moved {_plural(len(p.due_history), 'time')}; earlier due {earlier}."
     if p.status == "broken":
-        text += f" Repair: {inline(p.repair)}." if p.repair else " No repair recorded yet."
+        text += f" Repair: {_sentence(p.repair)}" if p.repair else " No repair recorded yet."
     if p.note and p.note.strip():
-        text += f" Note: {inline(p.note)}"
+        text += f" Note: {_sentence(p.note)}"
     return text
+
+
+def _sentence(value: str) -> str:
+    text = inline(value)
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def _earlier(value: Any, tz: str) -> str:

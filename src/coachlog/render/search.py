@@ -49,7 +49,7 @@ def heading(hit: Hit, tz: str) -> Any:
 
 
 def search_results(results: Results, query: str, *, tz: str) -> None:
-    from rich.padding import Padding
+    from rich.text import Text
 
     out = console()
     shown = len(results.hits)
@@ -63,7 +63,9 @@ def search_results(results: Results, query: str, *, tz: str) -> None:
     for hit in results.hits:
         out.print()
         out.print(heading(hit, tz))
-        out.print(Padding(snippet_text(hit), (0, 0, 0, 2), expand=False))
+        for line in snippet_text(hit).wrap(out, max(20, out.width - 2)):
+            line.rstrip()
+            out.print(Text("  ") + line)
     if results.total > shown:
         out.print()
         out.print(safe_line("More with --limit N, or narrow it with --client.", "muted"))

@@ -355,7 +355,7 @@ def _check_final_state(
         taken.setdefault(key, []).append(uid)
     for a in written:
         key = (a.values["client_uid"], a.values["version"])
-        if len(taken[key]) > 1 and a.verb == "added":
+        if len(taken[key]) > 1:
             problems.add(
                 a.where, "version", f"the client already has an agreement version {key[1]}"
             )
