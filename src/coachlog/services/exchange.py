@@ -172,8 +172,9 @@ def client_bundle(
     if not include_private:
         sessions = [s for s in sessions if not s.private]
         promises = [p for p in promises if p.session_id not in private]
-    sessions = sorted(sessions, key=lambda s: (s.held_at, s.uid))
-    promises = sorted(promises, key=lambda p: (p.made_at, p.uid))
+    # Same instant: in the order they were recorded.
+    sessions = sorted(sessions, key=lambda s: (s.held_at, s.id))
+    promises = sorted(promises, key=lambda p: (p.made_at, p.id))
     starts = [s.held_at for s in sessions] + [p.made_at for p in promises]
     first = window.since or (min(starts) if starts else None)
     last = window.until or now
