@@ -380,9 +380,9 @@ def test_trust_checklist_section_when_the_checklist_exists(ana, cli, monkeypatch
     assert seen == {"client": "Ana Lima", "now": "2026-11-22T10:00:00+00:00", "tz": "Europe/Lisbon"}
     assert section_items(tokens, "Trust checklist") == [
         "Score 1/2 (checks passed out of those that apply), as of 22 Nov 2026.",
-        "Designed alliance (check 1): passed. v1 complete",
-        "Honor your word (check 4): not yet. promise 5 overdue | by 2 days",
-        "Pit-stops (check 7): not applicable yet",
+        "Designed alliance (check 1): passed — v1 complete.",
+        "Honor your word (check 4): not yet — promise 5 overdue | by 2 days.",
+        "Pit-stops (check 7): not applicable yet.",
     ]
 
 

@@ -278,7 +278,6 @@ def _checklist(result: Any, now: datetime, tz: str) -> list[str]:
     for c in result.checks:
         status = RESULT.get(c.status, inline(c.status))
         item = f"- **{inline(c.name)}** (check {inline(c.id)}): {status}"
-        if getattr(c, "evidence", None):
-            item += f". {inline(c.evidence)}"
-        lines.append(item)
+        evidence = getattr(c, "evidence", None)
+        lines.append(f"{item} — {_sentence(evidence)}" if evidence else f"{item}.")
     return [*lines, ""]
