@@ -405,3 +405,83 @@ def test_a_terminal_sees_control_characters_spelled_out(monkeypatch):
     monkeypatch.setattr(sys, "stdout", screen)
     _emit("notes \x1b]8;;http://evil\x07link\u202e\n")
     assert screen.getvalue() == "notes \\x1b]8;;http://evil\\x07link<U+202E>\n"
+
+
+def test_no_text_whatsoever_changes_the_outline():
+    """Property: whatever notes, themes and names hold, the document's outline (headings
+    down to level 3) is ours alone and the sections stay in order."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from coachlog.export.markdown import summary
+    from coachlog.models import Client
+    from coachlog.services.exchange import Bundle
+
+    pieces = st.sampled_from(
+        [
+            "#",
+            "##",
+            "=",
+            "-",
+            "*",
+            "`",
+            "```",
+            "~~~",
+            "<",
+            "<!--",
+            ">",
+            "1.",
+            "[",
+            "]",
+            "(",
+            ")",
+            "|",
+            "\\",
+            "&amp;",
+            "\n",
+            "\n\n",
+            " ",
+            "    ",
+            "\t",
+            "x",
+            "é",
+            "\u202e",
+        ]
+    )
+    text = st.lists(pieces, max_size=30).map("".join)
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(name=text.filter(lambda t: t.strip()), notes=text, theme=text, promise=text)
+    def check(name, notes, theme, promise):
+        client = Client(id=1, name=name)
+        session = CoachingSession(
+            id=1, client_id=1, held_at=T(2026, 11, 2, 10), notes=notes, themes=[theme]
+        )
+        kept = Promise(
+            id=1,
+            client_id=1,
+            owner="coach",
+            text=promise or "x",
+            made_at=T(2026, 11, 2, 10),
+            due_at=T(2026, 11, 30, 10),
+        )
+        bundle = Bundle(client, None, [session], [kept], (None, date(2026, 11, 22)), False)
+        doc = summary(bundle, now=T(2026, 11, 22, 10), tz="Europe/Lisbon", version="0.1.0")
+        meta, tokens = split(doc)
+        assert meta["client"] == name
+        outline = [
+            (int(t.tag[1]), tokens[i + 1].content[:6])
+            for i, t in enumerate(tokens)
+            if t.type == "heading_open" and int(t.tag[1]) <= 3
+        ]
+        assert [level for level, _ in outline] == [1, 2, 2, 3, 2, 3]
+        assert [head for _, head in outline[1:]] == [
+            "Agreem",
+            "Sessio",
+            "Mon 2 ",
+            "Promis",
+            "The co",
+        ]
+        assert not [t for t in tokens if t.type == "html_block"]
+
+    check()
