@@ -410,7 +410,7 @@ def test_a_terminal_sees_control_characters_spelled_out(monkeypatch):
 def test_no_text_whatsoever_changes_the_outline():
     """Property: whatever notes, themes and names hold, the document's outline (headings
     down to level 3) is ours alone and the sections stay in order."""
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, example, given, settings
     from hypothesis import strategies as st
 
     from coachlog.export.markdown import summary
@@ -452,6 +452,8 @@ def test_no_text_whatsoever_changes_the_outline():
 
     @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
     @given(name=text.filter(lambda t: t.strip()), notes=text, theme=text, promise=text)
+    @example(name="#", notes="- <!--", theme="", promise="")  # an HTML block in a list item
+    @example(name="x", notes="> 1. <pre>\n\n# x", theme="", promise="")
     def check(name, notes, theme, promise):
         client = Client(id=1, name=name)
         session = CoachingSession(
