@@ -136,11 +136,11 @@ def _lines(label: str, help: str, prefix: str = "> ") -> str | None:
     return "\n".join(lines) or None
 
 
-def _promises(st: AppState, owner: str, label: str, prefix: str) -> list[PromiseSpec]:
+def _promises(st: AppState, owner: str, label: str, prefix: str, example: str) -> list[PromiseSpec]:
     from coachlog.render.promises import when
-    from coachlog.services.promises import EXAMPLE, parse_spec
+    from coachlog.services.promises import parse_spec
 
-    _say((label, "head"), (f" (TEXT @ WHEN, e.g. {EXAMPLE}; an empty line when done)", "muted"))
+    _say((label, "head"), (f" (TEXT @ WHEN, e.g. {example}; an empty line ends)", "muted"))
     specs: list[PromiseSpec] = []
     while True:
         answer = _until_ok(
@@ -213,6 +213,14 @@ def ask_session(
         values["reflection"] = _lines(
             "Reflection", "your own learning; several lines, an empty line ends them"
         )
-    promises = _promises(st, "coach", "I promised", "you> ") if ask_promises else []
-    commitments = _promises(st, "client", "They committed", "they> ") if ask_commitments else []
+    promises = (
+        _promises(st, "coach", "I promised", "you> ", "Send the article @ fri")
+        if ask_promises
+        else []
+    )
+    commitments = (
+        _promises(st, "client", "They committed", "they> ", "Talk to Rui @ +7d")
+        if ask_commitments
+        else []
+    )
     return values, promises, commitments

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from coachlog.render import console, safe, safe_line
+from coachlog.render import clean_line, console, safe, safe_line
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -128,10 +128,7 @@ def due_screen(
     items: list[Item], *, now: datetime, tz: str, window: str, owner: str | None
 ) -> None:
     """Grouped by client; the columns line up across groups."""
-    from rich.table import Table
     from rich.text import Text
-
-    from coachlog.services.promises import by_client
 
     out = console()
     whose = {"coach": " of yours", "client": " from your clients"}.get(owner or "", "")
@@ -140,46 +137,51 @@ def due_screen(
         return
     mine_late = [i for i in items if i.overdue and i.promise.owner == "coach"]
     theirs_late = [i for i in items if i.overdue and i.promise.owner != "coach"]
-    head = Text(_count(len(items), "promise") + f"{whose} due in the next {window}", style="head")
+    head = Text(_count(len(items), "promise") + f"{whose} due within {window}", style="head")
     if mine_late:
         head.append(" — ")
-        head.append(f"you are late on {_count(len(mine_late), 'promise')}", style="bad")
+        head.append(f"you are late on {len(mine_late)}", style="bad")
     if theirs_late:
-        head.append("; " if mine_late else " — ")
-        head.append(f"{len(theirs_late)} of theirs overdue", style="warn")
+        head.append(", " if mine_late else " — ")
+        head.append(
+            f"{'your clients' if mine_late else 'your clients are late'} on {len(theirs_late)}",
+            style="warn",
+        )
     out.print(head)
 
-    rows = []
-    for item in items:
-        words, style = outcome(item.promise, now=now, tz=tz)
-        rows.append((item, words, style))
+    rows = [(item, *outcome(item.promise, now=now, tz=tz)) for item in items]
     id_w = max(len(f"#{i.promise.id}") for i in items)
-    due_w = max(len(w) for _, w, _ in rows)
-    text_w = max(len(i.promise.text) for i in items)
-    fixed = 2 + id_w + 4 + due_w + 8  # mark, id, who, due, and the gaps between them
-    text_w = max(12, min(text_w, out.width - fixed - 1))
-    by_id = {i.promise.id: (w, s) for i, w, s in rows}
-    for client, group in by_client(items):
-        out.print()
-        out.print(safe_line(client.name, "name"))
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(width=2, justify="right", no_wrap=True)
-        grid.add_column(width=id_w, justify="right", no_wrap=True)
-        grid.add_column(width=4, no_wrap=True)
-        grid.add_column(width=text_w, overflow="fold")
-        grid.add_column(width=due_w, no_wrap=True)
-        for item in group:
-            p = item.promise
-            words, style = by_id[p.id]
-            loud = item.overdue and p.owner == "coach"
-            grid.add_row(
-                Text("!", style="bad") if loud else "",
-                Text(f"#{p.id}", style="bad" if loud else "id"),
-                who(p.owner),
-                safe(p.text, "bad" if loud else ""),
-                Text(words, style=style),
-            )
-        out.print(grid)
+    due_w = max(len(words) for _, words, _ in rows)
+    text_w = max(len(clean_line(i.promise.text)) for i in items)
+    lead = 3 + id_w + 2 + 4 + 2  # mark, id, who and the gaps after them
+    text_w = max(12, min(text_w, out.width - lead - 2 - due_w))
+    current = None
+    for item, words, style in rows:
+        if item.client.id != current:
+            current = item.client.id
+            out.print()
+            out.print(safe_line(item.client.name, "name"))
+        p = item.promise
+        loud = item.overdue and p.owner == "coach"
+        # Laid out by hand rather than as a table: the columns line up across the client
+        # groups, a long text wraps under itself, and no line ends in padding.
+        wrapped = list(safe_line(p.text, "bad" if loud else "").wrap(out, text_w)) or [Text()]
+        for part in wrapped:
+            part.rstrip()
+        row = Text()
+        row.append(" ! " if loud else "   ", style="bad")
+        row.append(f"#{p.id}".rjust(id_w), style="bad" if loud else "id")
+        row.append("  ")
+        row.append_text(who(p.owner))
+        row.append(" " * (6 - len(WHO.get(p.owner, (p.owner,))[0])))
+        row.append_text(wrapped[0].copy())
+        row.append(" " * (text_w - wrapped[0].cell_len + 2))
+        row.append(words, style=style)
+        out.print(row)
+        for more in wrapped[1:]:
+            rest = Text(" " * lead)
+            rest.append_text(more)
+            out.print(rest)
 
 
 def promise_table(items: list[Item], *, now: datetime, tz: str) -> None:

@@ -117,7 +117,7 @@ def lateness(promise: Promise) -> timedelta | None:
     """How late a kept promise was kept; None when it was kept on time (or is not kept)."""
     if promise.status != "kept" or promise.closed_at is None or kept_on_time(promise):
         return None
-    return promise.closed_at - promise.due_at
+    return timedelta(seconds=(promise.closed_at - promise.due_at).total_seconds())
 
 
 def first_due(promise: Promise) -> datetime | None:

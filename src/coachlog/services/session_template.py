@@ -272,5 +272,7 @@ def parse(text: str, *, now: datetime, tz: str, comments: tuple[str, ...] | None
         tags: list[str] = []
         for line in blocks["themes"]:
             tags += line[m.end() :].split(",") if (m := _BULLET.match(line)) else line.split(",")
-        out.values["themes"] = tags
+        from coachlog.services.sessions import clean_themes
+
+        out.values["themes"] = clean_themes(tags)
     return out
