@@ -1,4 +1,6 @@
-"""The questions `session new` asks on a terminal for whatever was not given as a flag.
+"""How a session's content comes in: flags (read and checked before anything is asked),
+the editor's template, and the questions `session new` asks on a terminal for whatever was
+not given as a flag.
 
 Questions use input() so that readline (line editing, and Tab-completion of client names)
 works where Python has it. They are only ever asked when stdin and stdout are terminals;
@@ -12,10 +14,131 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
-    from coachlog.models import Client
-    from coachlog.services.promises import PromiseSpec
+    from coachlog.models import Client, CoachingSession
+    from coachlog.services.promises import Item, PromiseSpec
 
 T = TypeVar("T")
+
+
+# ---- flags -----------------------------------------------------------------------------
+
+
+def read_notes(notes: str | None) -> str | None:
+    """`--notes -` reads stdin to its end (with a hint when that is a terminal)."""
+    if notes != "-":
+        return notes
+    import sys
+
+    if sys.stdin.isatty():
+        sys.stderr.write("Type the notes; end with Ctrl-D on a line of its own.\n")
+    try:
+        return sys.stdin.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        from coachlog.errors import InvalidInput
+
+        raise InvalidInput(f"Cannot read the notes from stdin: {exc}") from exc
+
+
+def read_specs(
+    st: AppState, promises: list[str] | None, commitments: list[str] | None
+) -> tuple[list[PromiseSpec], list[PromiseSpec]]:
+    """--promise and --commitment, read before any question or editor so a typo fails fast."""
+    from coachlog.services.promises import parse_spec
+
+    mine = [parse_spec(t, owner="coach", now=st.now, tz=st.tz) for t in promises or []]
+    theirs = [parse_spec(t, owner="client", now=st.now, tz=st.tz) for t in commitments or []]
+    return mine, theirs
+
+
+def flag_values(
+    st: AppState,
+    *,
+    at: str | None,
+    minutes: int | None,
+    kind: str | None,
+    notes: str | None,
+    themes: list[str] | None,
+    trust: int | None,
+    reflection: str | None,
+) -> tuple[dict[str, Any], str | None]:
+    """The session fields given as flags, checked; and the --at text when it was written in
+    words (so the confirmation can show what it was read as)."""
+    from coachlog.cli.common import read_when
+    from coachlog.services.sessions import kind_of
+
+    values: dict[str, Any] = {}
+    typed = None
+    if at is not None:
+        read = read_when(st, at, mode="start", what="--at")
+        values["held_at"] = read.instant
+        typed = at.strip() if read.in_words and at.strip().lower() != "now" else None
+    if kind is not None:
+        values["kind"] = kind_of(kind)
+    for key, value in (
+        ("minutes", minutes),
+        ("notes", read_notes(notes)),
+        ("trust_pulse", trust),
+        ("reflection", reflection),
+        ("themes", themes),
+    ):
+        if value is not None:
+            values[key] = value
+    return values, typed
+
+
+def warn_future(st: AppState, values: dict[str, Any]) -> None:
+    held = values.get("held_at")
+    if held is not None and held > st.now:
+        from coachlog.render.messages import warn
+        from coachlog.render.promises import when
+
+        warn("The session's time is in the future: ", when(held, now=st.now, tz=st.tz), ".")
+
+
+# ---- the editor --------------------------------------------------------------------------
+
+
+def from_editor(
+    st: AppState,
+    client: Client,
+    shown: dict[str, Any],
+    promises: list[str] | None,
+    commitments: list[str] | None,
+    *,
+    session: CoachingSession | None = None,
+    recorded: list[Item] | None = None,
+) -> tuple[dict[str, Any], list[PromiseSpec]]:
+    """Open the template filled with `shown` (and the promise flags as lines); return the
+    values read back and the promises written in it. A blank When or Kind keeps what was
+    shown; a When left as shown keeps the exact instant (seconds and all)."""
+    from coachlog.editor import edit_until_valid
+    from coachlog.services import session_template
+
+    template = session_template.render(
+        client.name,
+        shown,
+        tz=st.tz,
+        now=st.now,
+        session_id=session.id if session is not None else None,
+        promises=list(promises or []),
+        commitments=list(commitments or []),
+        recorded=recorded,
+    )
+    parsed = edit_until_valid(
+        template.text,
+        lambda text: session_template.parse(text, now=st.now, tz=st.tz, comments=template.comments),
+        name="session.md",
+    )
+    values = dict(parsed.values)
+    for key in ("held_at", "kind"):
+        if key in values and values[key] is None:
+            values[key] = shown[key]
+    if parsed.when_text == session_template.when_text(shown["held_at"], st.tz):
+        values["held_at"] = shown["held_at"]
+    return values, parsed.promises
+
+
+# ---- questions on a terminal ---------------------------------------------------------------
 
 
 def _input(prompt: str) -> str:

@@ -20,9 +20,8 @@ from coachlog.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from coachlog.cli.context import AppState
     from coachlog.models import Client, CoachingSession
-    from coachlog.services.promises import Item, PromiseSpec
+    from coachlog.services.promises import Item
 
 session_app = typer.Typer(
     help="Sessions: record a call and the promises made in it; list, show, edit, delete.",
@@ -95,67 +94,6 @@ Commitments = Annotated[
 IdArg = Annotated[int, typer.Argument(help="The session's id.", metavar="ID", show_default=False)]
 
 
-def _read_notes(notes: str | None) -> str | None:
-    """`--notes -` reads stdin to its end (a hint is shown when that is a terminal)."""
-    if notes != "-":
-        return notes
-    import sys
-
-    if sys.stdin.isatty():
-        sys.stderr.write("Type the notes; end with Ctrl-D on a line of its own.\n")
-    try:
-        return sys.stdin.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        from coachlog.errors import InvalidInput
-
-        raise InvalidInput(f"Cannot read the notes from stdin: {exc}") from exc
-
-
-def _specs(
-    st: AppState, promises: list[str] | None, commitments: list[str] | None
-) -> tuple[list[PromiseSpec], list[PromiseSpec]]:
-    from coachlog.services.promises import parse_spec
-
-    mine = [parse_spec(t, owner="coach", now=st.now, tz=st.tz) for t in promises or []]
-    theirs = [parse_spec(t, owner="client", now=st.now, tz=st.tz) for t in commitments or []]
-    return mine, theirs
-
-
-def _flag_values(
-    st: AppState,
-    *,
-    at: str | None,
-    minutes: int | None,
-    kind: str | None,
-    notes: str | None,
-    themes: list[str] | None,
-    trust: int | None,
-    reflection: str | None,
-) -> tuple[dict[str, Any], str | None]:
-    """The session fields given as flags, validated; and the --at text if written in words."""
-    from coachlog.services.sessions import kind_of
-
-    values: dict[str, Any] = {}
-    typed = None
-    if at is not None:
-        read = read_when(st, at, mode="start", what="--at")
-        values["held_at"] = read.instant
-        typed = at.strip() if read.in_words and at.strip().lower() != "now" else None
-    for key, value in (
-        ("minutes", minutes),
-        ("notes", _read_notes(notes)),
-        ("trust_pulse", trust),
-        ("reflection", reflection),
-    ):
-        if value is not None:
-            values[key] = value
-    if kind is not None:
-        values["kind"] = kind_of(kind)
-    if themes is not None:
-        values["themes"] = themes
-    return values, typed
-
-
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
     """session_record + id + client, and the promises made in it (as `promises list`)."""
     from coachlog.services.promises import public as public_promise
@@ -164,45 +102,6 @@ def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[
     out = public(session_record(s, client), id=s.id, client=client)
     out["promises"] = [public_promise(i) for i in items]
     return out
-
-
-def _edit_in_editor(
-    st: AppState,
-    client: Client,
-    values: dict[str, Any],
-    raw_promises: list[str],
-    raw_commitments: list[str],
-    *,
-    session_id: int | None = None,
-    recorded: list[Item] | None = None,
-) -> Any:
-    from coachlog.editor import edit_until_valid
-    from coachlog.services import session_template
-
-    template = session_template.render(
-        client.name,
-        values,
-        tz=st.tz,
-        now=st.now,
-        session_id=session_id,
-        promises=raw_promises,
-        commitments=raw_commitments,
-        recorded=recorded,
-    )
-    return edit_until_valid(
-        template.text,
-        lambda text: session_template.parse(text, now=st.now, tz=st.tz, comments=template.comments),
-        name="session.md",
-    ), template
-
-
-def _warn_future(st: AppState, values: dict[str, Any]) -> None:
-    held = values.get("held_at")
-    if held is not None and held > st.now:
-        from coachlog.render.messages import warn
-        from coachlog.render.promises import when
-
-        warn("The session's time is in the future: ", when(held, now=st.now, tz=st.tz), ".")
 
 
 @session_app.command("new")
@@ -248,6 +147,7 @@ def new(
       coachlog session new ana --edit
       pbpaste | coachlog session new ana --notes -
     """
+    from coachlog.cli import session_prompts as ways
     from coachlog.cli.context import interactive
     from coachlog.errors import UsageError
     from coachlog.render import print_json
@@ -256,7 +156,7 @@ def new(
     from coachlog.services.promises import Item
 
     st = state(ctx)
-    values, typed = _flag_values(
+    values, typed = ways.flag_values(
         st,
         at=at,
         minutes=minutes,
@@ -268,9 +168,10 @@ def new(
     )
     if private:
         values["private"] = True
-    mine, theirs = _specs(st, promise, commitment)  # read before any question or editor
+    mine, theirs = ways.read_specs(st, promise, commitment)  # before any question or editor
+    # Questions only on a terminal, and never with --json: its stdout is for JSON alone.
     tty = interactive() and not json
-    if client is None and not (tty or (edit and interactive())):
+    if client is None and not tty:
         raise UsageError(
             "Missing CLIENT: say whom the session was with.",
             hint='e.g. coachlog session new ana --notes "…"  (run it in a terminal to pick '
@@ -278,9 +179,7 @@ def new(
         )
     store = st.store()
     if client is None:
-        from coachlog.cli.session_prompts import pick_client
-
-        found = pick_client(st)
+        found = ways.pick_client(st)
     else:
         with store.read() as db:
             found = find_client(db, client)
@@ -288,27 +187,11 @@ def new(
         default_minutes = sessions.default_minutes(db, found)
 
     if edit:
-        from coachlog.services import session_template
-
-        shown = values.get("held_at", st.now)
-        parsed, _ = _edit_in_editor(
-            st,
-            found,
-            {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values},
-            list(promise or []),
-            list(commitment or []),
-        )
-        values = {
-            k: v for k, v in parsed.values.items() if v is not None or k not in ("held_at", "kind")
-        }
-        if parsed.when_text == session_template.when_text(shown, st.tz):
-            values["held_at"] = shown
-        specs = parsed.promises
+        shown = {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values}
+        values, specs = ways.from_editor(st, found, shown, promise, commitment)
         typed = None
     elif tty and "notes" not in values:
-        from coachlog.cli.session_prompts import ask_session
-
-        values, asked_mine, asked_theirs = ask_session(
+        values, asked_mine, asked_theirs = ways.ask_session(
             st,
             values,
             default_minutes=default_minutes,
@@ -318,7 +201,7 @@ def new(
         specs = [*mine, *asked_mine, *theirs, *asked_theirs]
     else:
         specs = [*mine, *theirs]
-    _warn_future(st, values)
+    ways.warn_future(st, values)
 
     with store.write() as db:
         found = find_client(db, str(found.id))
@@ -437,14 +320,15 @@ def edit_(
       coachlog session edit 7 --trust 3 --reflection "I rushed the silence"
       coachlog session edit 7 --edit
     """
+    from coachlog.cli.session_prompts import flag_values, from_editor, read_specs, warn_future
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import saved
-    from coachlog.services import session_template, sessions
+    from coachlog.services import sessions
     from coachlog.services.promises import Item
 
     st = state(ctx)
-    values, typed = _flag_values(
+    values, typed = flag_values(
         st,
         at=at,
         minutes=minutes,
@@ -456,7 +340,7 @@ def edit_(
     )
     if private is not None:
         values["private"] = private
-    mine, theirs = _specs(st, promise, commitment)
+    mine, theirs = read_specs(st, promise, commitment)
     specs = [*mine, *theirs]
     if not values and not specs and not edit:
         raise UsageError(
@@ -470,25 +354,11 @@ def edit_(
         recorded = sessions.promises_of(db, s, found)
     if edit:
         current = {key: getattr(s, key) for key in sessions.SESSION_FIELDS}
-        parsed, _ = _edit_in_editor(
-            st,
-            found,
-            {**current, **values},
-            list(promise or []),
-            list(commitment or []),
-            session_id=s.id,
-            recorded=recorded,
+        values, specs = from_editor(
+            st, found, {**current, **values}, promise, commitment, session=s, recorded=recorded
         )
-        shown = {**current, **values}["held_at"]
-        values = dict(parsed.values)
-        if parsed.when_text == session_template.when_text(shown, st.tz):
-            values["held_at"] = shown  # unchanged: keep the exact instant, seconds and all
-        for key in ("held_at", "kind"):
-            if values.get(key, "") is None:
-                del values[key]
-        specs = parsed.promises
         typed = None
-    _warn_future(st, values)
+    warn_future(st, values)
     with store.write() as db:
         s, found = sessions.get(db, session_id)
         made = sessions.update_session(db, s, found, values=values, promises=specs, now=st.now)
