@@ -174,7 +174,7 @@ def list_(
       coachlog promises list --status broken --json
     """
     from coachlog.render import print_json
-    from coachlog.render.promises import promise_table
+    from coachlog.render.promises import promise_list
     from coachlog.services import promises
 
     st = state(ctx)
@@ -185,7 +185,7 @@ def list_(
     if json:
         print_json([promises.public(i) for i in items])
     else:
-        promise_table(items, now=st.now, tz=st.tz)
+        promise_list(items, now=st.now, tz=st.tz)
 
 
 @promises_app.command("keep")

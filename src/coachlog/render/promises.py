@@ -5,6 +5,7 @@ stand out when piped."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -149,74 +150,118 @@ def due_screen(
         )
     out.print(head)
 
-    rows = [(item, *outcome(item.promise, now=now, tz=tz)) for item in items]
-    id_w = max(len(f"#{i.promise.id}") for i in items)
-    due_w = max(len(words) for _, words, _ in rows)
-    text_w = max(len(clean_line(i.promise.text)) for i in items)
-    lead = 3 + id_w + 2 + 4 + 2  # mark, id, who and the gaps after them
-    text_w = max(12, min(text_w, out.width - lead - 2 - due_w))
-    current = None
-    for item, words, style in rows:
-        if item.client.id != current:
-            current = item.client.id
-            out.print()
-            out.print(safe_line(item.client.name, "name"))
-        p = item.promise
-        loud = item.overdue and p.owner == "coach"
-        # Laid out by hand rather than as a table: the columns line up across the client
-        # groups, a long text wraps under itself, and no line ends in padding.
-        wrapped = list(safe_line(p.text, "bad" if loud else "").wrap(out, text_w)) or [Text()]
-        for part in wrapped:
-            part.rstrip()
-        row = Text()
-        row.append(" ! " if loud else "   ", style="bad")
-        row.append(f"#{p.id}".rjust(id_w), style="bad" if loud else "id")
-        row.append("  ")
-        row.append_text(who(p.owner))
-        row.append(" " * (6 - len(WHO.get(p.owner, (p.owner,))[0])))
-        row.append_text(wrapped[0].copy())
-        row.append(" " * (text_w - wrapped[0].cell_len + 2))
-        row.append(words, style=style)
-        out.print(row)
-        for more in wrapped[1:]:
-            rest = Text(" " * lead)
-            rest.append_text(more)
-            out.print(rest)
+    rows = []
+    for item in items:
+        words, style = outcome(item.promise, now=now, tz=tz)
+        history = history_words(item.promise, now=now, tz=tz)
+        rows.append(
+            _Row(
+                item,
+                loud=item.overdue and item.promise.owner == "coach",
+                tail=[Text(words, style=style)],
+                below=[Text(history, style="muted")] if history else [],
+            )
+        )
+    _print_rows(rows)
 
 
-def promise_table(items: list[Item], *, now: datetime, tz: str) -> None:
-    from rich import box
-    from rich.table import Table
+def promise_list(items: list[Item], *, now: datetime, tz: str) -> None:
+    """Every promise by client: when it was due, what became of it, and below it how often
+    it was moved, the repair of a broken one and the note."""
     from rich.text import Text
+
+    from coachlog.services.promises import is_overdue
 
     out = console()
     if not items:
         out.print(safe("No promises match.", "muted"))
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("id", justify="right", style="id", no_wrap=True)
-    table.add_column("client", overflow="fold", max_width=18)
-    table.add_column("who", no_wrap=True)
-    table.add_column("promise", overflow="fold", ratio=1)
-    table.add_column("due", overflow="fold")
-    table.add_column("outcome", overflow="fold")
+    rows = []
     for item in items:
         p = item.promise
-        due = Text(when(p.due_at, now=now, tz=tz))
-        history = history_words(p, now=now, tz=tz)
-        if history:
-            due.append(f"\n{history}", style="muted")
         words, style = outcome(p, now=now, tz=tz)
         if p.status == "open" and not style:
             words = "open"  # the due column already says when
-        result = Text(words, style=style)
-        if p.repair:
-            result.append("\nrepair: ", style="muted")
-            result.append_text(safe(p.repair))
-        table.add_row(
-            str(p.id), safe_line(item.client.name), who(p.owner), safe(p.text), due, result
+        below = []
+        history = history_words(p, now=now, tz=tz)
+        if history:
+            below.append(Text(history, style="muted"))
+        for label, value in (("repair", p.repair), ("note", p.note)):
+            if value:
+                text = Text(f"{label}: ", style="muted")
+                text.append_text(safe_line(value))
+                below.append(text)
+        rows.append(
+            _Row(
+                item,
+                loud=p.owner == "coach" and is_overdue(p, now),
+                tail=[Text(when(p.due_at, now=now, tz=tz)), Text(words, style=style)],
+                below=below,
+            )
         )
-    out.print(table)
+    _print_rows(rows)
+
+
+@dataclass
+class _Row:
+    item: Item
+    loud: bool  # the coach's own overdue promise: red, and marked '!' for plain output
+    tail: list[Text]  # the columns right of the text
+    below: list[Text] = field(default_factory=list)  # lines under the text
+
+
+def _print_rows(rows: list[_Row]) -> None:
+    """Rows grouped under their client's name, laid out by hand rather than as a table: the
+    columns line up across the groups, a long text wraps under itself, the lines below a
+    row sit under its text, and no line ends in padding."""
+    from rich.text import Text
+
+    out = console()
+    id_w = max(len(f"#{r.item.promise.id}") for r in rows)
+    tail_w = [max(r.tail[i].cell_len for r in rows) for i in range(len(rows[0].tail))]
+    lead = 3 + id_w + 2 + 4 + 2  # mark, id, who and the gaps after them
+    room = out.width - lead - sum(w + 2 for w in tail_w)
+    # Too narrow for the columns side by side: the due words go on a line of their own.
+    stacked = room < 16
+    if stacked:
+        room = out.width - lead
+    text_w = max(12, min(max(len(clean_line(r.item.promise.text)) for r in rows), room))
+    current = None
+    for r in rows:
+        p = r.item.promise
+        if r.item.client.id != current:
+            current = r.item.client.id
+            out.print()
+            out.print(safe_line(r.item.client.name, "name"))
+        wrapped = list(safe_line(p.text, "bad" if r.loud else "").wrap(out, text_w)) or [Text()]
+        for part in wrapped:
+            part.rstrip()
+        row = Text()
+        row.append(" ! " if r.loud else "   ", style="bad")
+        row.append(f"#{p.id}".rjust(id_w), style="bad" if r.loud else "id")
+        row.append("  ")
+        row.append_text(who(p.owner))
+        row.append(" " * (6 - len(WHO.get(p.owner, (p.owner,))[0])))
+        row.append_text(wrapped[0].copy())
+        tails = Text()
+        pad = -2 if stacked else text_w - wrapped[0].cell_len
+        for cell, width in zip(r.tail, tail_w, strict=True):
+            tails.append(" " * (pad + 2))
+            tails.append_text(cell)
+            pad = width - cell.cell_len
+        rest = [*wrapped[1:], *r.below]
+        if stacked:
+            rest.insert(len(wrapped) - 1, tails)
+        else:
+            row.append_text(tails)
+        row.rstrip()
+        out.print(row)
+        for more in rest:
+            for part in more.wrap(out, max(12, out.width - lead)):
+                part.rstrip()
+                indented = Text(" " * lead)
+                indented.append_text(part)
+                out.print(indented)
 
 
 def changed(item: Item, *, now: datetime, tz: str, typed: str | None = None) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from coachlog.errors import InvalidInput, NotFound
@@ -208,7 +209,10 @@ def list_promises(
         stmt = stmt.where(Promise.client_id == client.id)
     if status is not None:
         stmt = stmt.where(Promise.status == status)
-    stmt = scope(stmt, db, Promise.client_id).order_by(col(Promise.due_at), col(Promise.id))
+    # By client (as `promises due` groups them), each client's in the order they fall due.
+    stmt = scope(stmt, db, Promise.client_id).order_by(
+        func.lower(Client.name), col(Client.id), col(Promise.due_at), col(Promise.id)
+    )
     return [Item(p, c, uid) for p, c, uid in db.exec(stmt).all()]
 
 
