@@ -309,7 +309,7 @@ def test_keep_late_break_release_move_through_the_cli(pinned):
     assert r.out.splitlines() == [
         "✓ #2 you: Call back — broken 22 Nov  (Ana Lima)",
         "  repair: Apologised; calling Tuesday",
-        "  Name it with Ana Lima at your next session.",
+        "  If you have not yet, raise it with Ana Lima at your next session.",
     ]
     r = pinned("promises", "keep", "2")
     assert r.code == 1 and "already broken" in r.err
@@ -364,3 +364,39 @@ def test_user_text_is_printed_literally(pinned):
     pinned("promises", "add", "ana", "[red]Send[/red] \x1b[31m @ +1d")
     out = pinned("promises", "due").out
     assert "[red]Send[/red] \\x1b[31m" in out and "\x1b" not in out
+
+
+def test_list_groups_by_client_with_history_repair_and_note(pinned):
+    pinned("promises", "add", "bruno", "Send the 360 summary @ 2026-11-21")
+    pinned("promises", "add", "ana", "Book the three-way call @ 2026-11-20")
+    pinned("promises", "add", "ana", "Write down three decisions @ 2026-11-19", "--theirs")
+    pinned("promises", "break", "2", "--repair", "Booking it by Tuesday")
+    pinned("promises", "keep", "3", "--note", "Brought them today")
+    pinned("promises", "move", "1", "--due", "2026-11-25")
+    assert pinned("promises", "list").out.splitlines() == [
+        "",
+        "Ana Lima",
+        "   #3  they  Write down three decisions  Thu 19 Nov  kept 22 Nov, 2 days late",
+        "             note: Brought them today",
+        "   #2  you   Book the three-way call     Fri 20 Nov  broken 22 Nov",
+        "             repair: Booking it by Tuesday",
+        "",
+        "Bruno Costa",
+        "   #1  you   Send the 360 summary        Wed 25 Nov  open",
+        "             moved once, first due 21 Nov",
+    ]
+
+
+def test_a_narrow_terminal_stacks_the_columns(pinned, proc):
+    pinned("promises", "add", "ana", "Book the three-way call with her manager @ 2026-11-20")
+    r = proc("promises", "due", env={**PIN, "COLUMNS": "44"})
+    assert r.out.splitlines() == [
+        "1 promise due within 7 days — you are late",
+        "on 1",
+        "",
+        "Ana Lima",
+        " ! #1  you   Book the three-way call with",
+        "             her manager",
+        "             overdue by 1 day",
+    ]
+    assert all(len(line) <= 44 for line in r.out.splitlines())

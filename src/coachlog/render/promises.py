@@ -148,7 +148,9 @@ def due_screen(
             f"{'your clients' if mine_late else 'your clients are late'} on {len(theirs_late)}",
             style="warn",
         )
-    out.print(head)
+    for part in head.wrap(out, out.width):
+        part.rstrip()
+        out.print(part)
 
     rows = []
     for item in items:
@@ -283,5 +285,9 @@ def changed(item: Item, *, now: datetime, tz: str, typed: str | None = None) -> 
         out.print(text)
         if p.owner == "coach":
             out.print(
-                safe_line(f"  Name it with {item.client.name} at your next session.", "muted")
+                safe_line(
+                    f"  If you have not yet, raise it with {item.client.name} at your next "
+                    "session.",
+                    "muted",
+                )
             )
