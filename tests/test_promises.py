@@ -400,3 +400,20 @@ def test_a_narrow_terminal_stacks_the_columns(pinned, proc):
         "             overdue by 1 day",
     ]
     assert all(len(line) <= 44 for line in r.out.splitlines())
+
+
+@pytest.mark.parametrize("tz", ["Europe/Lisbon", "America/New_York", "Asia/Kolkata", "UTC"])
+def test_fast_when_writes_what_dates_writes(tz):
+    """render.promises.when() is a fast copy of dates.format_instant(): same text."""
+    from coachlog.dates import format_instant, local
+    from coachlog.render.promises import day, when
+
+    now = pendulum.datetime(2026, 11, 22, 10, tz="UTC")
+    start = pendulum.datetime(2025, 12, 31, 20, 17, tz="UTC")
+    for hours in range(0, 24 * 500, 37):
+        dt = start + timedelta(hours=hours)
+        year = local(dt, tz).year != local(now, tz).year
+        assert when(dt, now=now, tz=tz) == format_instant(dt, tz, with_year=year)
+        assert day(dt, now=now, tz=tz) in format_instant(dt, tz, with_year=year)
+    end_of_day = pendulum.datetime(2026, 11, 27, 23, 59, 59, tz=tz).in_tz("UTC")
+    assert when(end_of_day, now=now, tz=tz) == "Fri 27 Nov"

@@ -20,18 +20,36 @@ if TYPE_CHECKING:
 WHO = {"coach": ("you", "coach"), "client": ("they", "client")}
 
 
-def when(dt: datetime, *, now: datetime, tz: str) -> str:
-    """'Fri 27 Nov 18:00' (the year only when it is not now's year in the coach's zone)."""
-    from coachlog.dates import format_instant, local
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-    return format_instant(dt, tz, with_year=local(dt, tz).year != local(now, tz).year)
+
+def _local(dt: datetime, tz: str) -> datetime:
+    """The wall-clock time in the coach's zone. The same as dates.local(), on the standard
+    library's zone objects (cached), because a listing of a decade of sessions calls it
+    10,000 times and pendulum reloads the zone's data on every call."""
+    from zoneinfo import ZoneInfo
+
+    return dt.astimezone(ZoneInfo(tz))
+
+
+def when(dt: datetime, *, now: datetime, tz: str) -> str:
+    """'Fri 27 Nov 18:00', as dates.format_instant() writes it; the year only when it is
+    not now's year in the coach's zone, no time for an end-of-day (23:59:59) deadline."""
+    t = _local(dt, tz)
+    text = f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]}"
+    if t.year != _local(now, tz).year:
+        text += f" {t.year}"
+    if (t.hour, t.minute, t.second) == (23, 59, 59):
+        return text
+    return f"{text} {t.hour:02d}:{t.minute:02d}"
 
 
 def day(dt: datetime, *, now: datetime, tz: str) -> str:
-    from coachlog.dates import format_date, local
-
-    t = local(dt, tz)
-    return format_date(t, with_year=t.year != local(now, tz).year)
+    """'27 Nov' (with the year when it is not now's year)."""
+    t = _local(dt, tz)
+    text = f"{t.day} {_MONTHS[t.month - 1]}"
+    return text if t.year == _local(now, tz).year else f"{text} {t.year}"
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -228,23 +246,31 @@ def _print_rows(rows: list[_Row]) -> None:
     if stacked:
         room = out.width - lead
     text_w = max(12, min(max(len(clean_line(r.item.promise.text)) for r in rows), room))
+    below_w = max(12, out.width - lead)
+
+    def fitted(text: Text, width: int) -> list[Text]:
+        # Wrapping is the slow part of printing; most texts fit and need none.
+        parts = [text] if text.cell_len <= width else list(text.wrap(out, width)) or [Text()]
+        for part in parts:
+            part.rstrip()
+        return parts
+
+    # Everything is built first and printed once: a listing of 20,000 promises stays quick.
+    lines: list[Text] = []
     current = None
     for r in rows:
         p = r.item.promise
         if r.item.client.id != current:
             current = r.item.client.id
-            out.print()
-            out.print(safe_line(r.item.client.name, "name"))
-        wrapped = list(safe_line(p.text, "bad" if r.loud else "").wrap(out, text_w)) or [Text()]
-        for part in wrapped:
-            part.rstrip()
+            lines += [Text(), safe_line(r.item.client.name, "name")]
+        wrapped = fitted(safe_line(p.text, "bad" if r.loud else ""), text_w)
         row = Text()
         row.append(" ! " if r.loud else "   ", style="bad")
         row.append(f"#{p.id}".rjust(id_w), style="bad" if r.loud else "id")
         row.append("  ")
         row.append_text(who(p.owner))
         row.append(" " * (6 - len(WHO.get(p.owner, (p.owner,))[0])))
-        row.append_text(wrapped[0].copy())
+        row.append_text(wrapped[0])
         tails = Text()
         pad = -2 if stacked else text_w - wrapped[0].cell_len
         for cell, width in zip(r.tail, tail_w, strict=True):
@@ -257,13 +283,25 @@ def _print_rows(rows: list[_Row]) -> None:
         else:
             row.append_text(tails)
         row.rstrip()
-        out.print(row)
+        lines.append(row)
         for more in rest:
-            for part in more.wrap(out, max(12, out.width - lead)):
-                part.rstrip()
+            for part in fitted(more, below_w):
                 indented = Text(" " * lead)
                 indented.append_text(part)
-                out.print(indented)
+                lines.append(indented)
+    print_lines(lines)
+
+
+def print_lines(lines: list[Text]) -> None:
+    """Print lines that already fit, as they are. Rich would measure and wrap them all
+    again, which is most of the time of a long listing."""
+    from rich.segment import Segments
+
+    out = console()
+    segments = []
+    for line in lines:
+        segments.extend(line.render(out, end="\n"))
+    out.print(Segments(segments), end="")
 
 
 def changed(item: Item, *, now: datetime, tz: str, typed: str | None = None) -> None:

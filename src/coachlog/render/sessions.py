@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from coachlog.render import console, safe, safe_line
-from coachlog.render.promises import line, recorded, when
+from coachlog.render import clean_line, console, safe, safe_line
+from coachlog.render.promises import line, print_lines, recorded, when
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -66,63 +66,72 @@ def _first_line(text: str | None, width: int = 60) -> str:
 
 def session_list(rows: list[Row], *, now: datetime, tz: str, filtered: bool) -> None:
     """One line per session; the last column (themes, then the first line of the notes) gets
-    what width is left and is cut with an ellipsis, so the table never wraps."""
-    from rich import box
-    from rich.table import Table
+    what width is left and is cut with an ellipsis, so no row wraps. Laid out by hand: a
+    decade of sessions (10,000 rows) prints in well under a second, where a Rich table
+    takes several."""
+    from rich.text import Text
 
     out = console()
     if not rows:
         hint = "" if filtered else ' Record one after a call: coachlog session new ana --notes "…"'
         out.print(safe(f"No sessions{' match.' if filtered else ' yet.'}{hint}", "muted"))
         return
+    heads = ["id", "held", "client", "kind", "min", "trust", "promises"]
+    right = {"id", "min", "trust", "promises"}
     cells = []
     for r in rows:
         s = r.session
-        about = safe_line(", ".join(s.themes), "muted") if s.themes else safe_line("")
-        first = _first_line(s.notes, 200)
-        if first:
-            if s.themes:
-                about.append(" · ", style="muted")
-            about.append_text(safe_line(first))
-        if s.private:
-            about.append(" (private)", style="warn")
         cells.append(
             [
                 str(s.id),
                 when(s.held_at, now=now, tz=tz),
-                safe_line(r.client.name),
+                clean_line(r.client.name),
                 s.kind,
                 str(s.minutes or ""),
                 f"{s.trust_pulse}/5" if s.trust_pulse else "",
                 str(r.promises or ""),
-                about,
             ]
         )
-    heads = ["id", "held", "client", "kind", "min", "trust", "promises"]
-    widths = [max(len(h), *(len(str(c[i])) for c in cells)) for i, h in enumerate(heads)]
-    widths[2] = min(widths[2], 18)  # a long name folds rather than squeezing the notes out
-    # Between columns: one space of border and one of (collapsed) padding.
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
+    widths[2] = min(widths[2], 18)  # a long name is cut rather than squeezing the notes out
     left = out.width - sum(widths) - 2 * len(widths)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
-    for i, head in enumerate(heads):
-        table.add_column(
-            head,
-            justify="right" if head in ("id", "min", "trust", "promises") else "left",
-            style="id" if head == "id" else "",
-            no_wrap=head != "client",
-            overflow="fold",
-            min_width=widths[i],
-            max_width=widths[i],
-        )
-    if left >= 12:
-        table.add_column("themes · notes", no_wrap=True, overflow="ellipsis", max_width=left)
-        for c in cells:
-            c[-1].truncate(left, overflow="ellipsis")
-    else:
-        cells = [c[:-1] for c in cells]
-    for c in cells:
-        table.add_row(*c)
-    out.print(table)
+    show_about = left >= 12
+
+    def fit(text: str, width: int, head: str) -> str:
+        if len(text) > width:
+            text = text[: width - 1] + "…"
+        return text.rjust(width) if head in right else text.ljust(width)
+
+    header = "  ".join(fit(h, w, h) for h, w in zip(heads, widths, strict=True))
+    head = Text(header + ("  themes · notes" if show_about else ""), style="head")
+    head.rstrip()
+    lines = [head]
+    for r, c in zip(rows, cells, strict=True):
+        line = Text()
+        line.append(fit(c[0], widths[0], "id"), style="id")
+        rest = zip(c[1:], widths[1:], heads[1:], strict=True)
+        line.append("  " + "  ".join(fit(v, w, h) for v, w, h in rest))
+        if show_about:
+            about = _about(r.session)
+            about.truncate(left, overflow="ellipsis")
+            line.append("  ")
+            line.append_text(about)
+        line.rstrip()
+        lines.append(line)
+    rule = Text("─" * max(line.cell_len for line in lines), style="muted")
+    print_lines([head, rule, *lines[1:]])
+
+
+def _about(s: CoachingSession) -> Text:
+    about = safe_line(", ".join(s.themes), "muted") if s.themes else safe_line("")
+    first = _first_line(s.notes, 200)
+    if first:
+        if s.themes:
+            about.append(" · ", style="muted")
+        about.append_text(safe_line(first))
+    if s.private:
+        about.append(" (private)", style="warn")
+    return about
 
 
 def session_page(
