@@ -9,7 +9,6 @@ import select
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -94,13 +93,13 @@ class Terminal:
 
 
 @pytest.fixture
-def term(db_path: Path):
+def term(db_url: str):
     started: list[Terminal] = []
 
     def start(*args: str, env: dict[str, str] | None = None) -> Terminal:
         full = {
             **os.environ,
-            "COACHLOG_DB": str(db_path),
+            "COACHLOG_DB": db_url,
             "COACHLOG_NOW": PIN,
             "TERM": "xterm-256color",
             **(env or {}),
