@@ -1,7 +1,305 @@
-"""Placeholder."""
+"""coachlog promises … (also `coachlog promise …`): the before-session command (due) and
+the life of a promise: add, list, keep, break (with a repair), release, move."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from coachlog.cli.common import ClientArg, ClientOpt, JsonOpt, find_client, read_when, state
+
+if TYPE_CHECKING:
+    from coachlog.cli.context import AppState
+    from coachlog.services.promises import Item
+
+promises_app = typer.Typer(
+    help="Promises, yours and your clients': what is due, and keep, break, release, move.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+IdArg = Annotated[int, typer.Argument(help="The promise's id.", metavar="ID", show_default=False)]
+Note = Annotated[
+    str | None, typer.Option("--note", help="A note on what happened.", metavar="TEXT")
+]
+
+
+def span_words(seconds: int) -> str:
+    """The window in words for the calm line: '7 days', 'day', '48 hours', '30 minutes'."""
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size and seconds % size == 0:
+            n = seconds // size
+            return unit if n == 1 else f"{n} {unit}s"
+    return f"{max(1, seconds // 60)} minutes"
+
+
+def _print_item(st: AppState, item: Item, json: bool, typed: str | None = None) -> None:
+    from coachlog.render import print_json
+    from coachlog.render.promises import changed
+    from coachlog.services.promises import public
+
+    if json:
+        print_json(public(item))
+    else:
+        changed(item, now=st.now, tz=st.tz, typed=typed)
+
+
+@promises_app.command("due")
+def due(
+    ctx: typer.Context,
+    client: ClientOpt = None,
+    within: Annotated[
+        str,
+        typer.Option("--within", "-w", help="How far ahead to look: 7d, 2w, 48h.", metavar="SPAN"),
+    ] = "7d",
+    mine: Annotated[bool, typer.Option("--mine", help="Only your promises.")] = False,
+    theirs: Annotated[bool, typer.Option("--theirs", help="Only your clients' ones.")] = False,
+    ics: Annotated[
+        Path | None,
+        typer.Option(
+            "--ics",
+            help="Also write them as an iCalendar file (0600).",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """What is due before your next sessions: open promises due within the window, overdue
+    first, grouped by client, yours first and marked. Your own overdue promises are the
+    loudest thing on the screen.
+
+    \b
+    Examples:
+      coachlog promises due
+      coachlog promises due --client ana --within 14d
+      coachlog promises due --mine --ics ~/due.ics
+    """
+    from coachlog.dates import DateError, parse_span
+    from coachlog.errors import InvalidInput, UsageError
+    from coachlog.render import print_json
+    from coachlog.render.promises import due_screen
+    from coachlog.services import promises
+
+    st = state(ctx)
+    if mine and theirs:
+        raise UsageError("Use either --mine or --theirs, not both.")
+    try:
+        window = parse_span(within)
+    except DateError as exc:
+        raise InvalidInput(f"--within: {exc}") from exc
+    owner = "coach" if mine else "client" if theirs else None
+    with st.store().read() as db:
+        found = find_client(db, client) if client is not None else None
+        items = promises.due(db, now=st.now, within=window, owner=owner, client=found)
+    if ics is not None:
+        _write_ics(st, ics, items, quiet=json)
+    if json:
+        print_json([promises.public(i, overdue=i.overdue) for i in items])
+    elif ics is None:
+        words = span_words(int(window.total_seconds()))
+        due_screen(items, now=st.now, tz=st.tz, window=words, owner=owner)
+
+
+def _write_ics(st: AppState, path: Path, items: list[Item], *, quiet: bool) -> None:
+    from coachlog.errors import CoachlogError
+
+    try:
+        from coachlog.export.files import write_private
+        from coachlog.export.ics import promises_calendar
+    except ImportError as exc:
+        raise CoachlogError("This coachlog cannot write iCalendar files yet.") from exc
+    data = promises_calendar([(i.promise, i.client) for i in items], now=st.now)
+    try:
+        written = write_private(path.expanduser(), data)
+    except OSError as exc:
+        raise CoachlogError(f"Cannot write {path}: {exc.strerror or exc}") from exc
+    if not quiet:
+        from coachlog.render.messages import success
+
+        n = len(items)
+        success(f"Wrote {n} promise{'s' if n != 1 else ''} to ", str(written))
+
+
+@promises_app.command("add")
+def add(
+    ctx: typer.Context,
+    client: ClientArg,
+    promise: Annotated[
+        str,
+        typer.Argument(
+            help='What and by when: "TEXT @ WHEN".', metavar='"TEXT @ WHEN"', show_default=False
+        ),
+    ],
+    theirs: Annotated[
+        bool, typer.Option("--theirs", help="The client's commitment, not your promise.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Record a promise made outside a session (yours unless --theirs).
+
+    \b
+    Examples:
+      coachlog promises add ana "Send the article on delegation @ fri 18:00"
+      coachlog promises add ana "Draft the talk with Rui @ +7d" --theirs
+    """
+    from coachlog.services.promises import Item, add_promise, parse_spec
+
+    st = state(ctx)
+    spec = parse_spec(promise, owner="client" if theirs else "coach", now=st.now, tz=st.tz)
+    with st.store().write() as db:
+        found = find_client(db, client)
+        made = add_promise(db, found, spec, now=st.now)
+        item = Item(made, found, None)
+    _print_item(st, item, json, spec.when_text if spec.in_words else None)
+
+
+@promises_app.command("list")
+def list_(
+    ctx: typer.Context,
+    client: ClientOpt = None,
+    status: Annotated[
+        str | None,
+        typer.Option("--status", "-s", help="open, kept, broken or released.", metavar="STATUS"),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Every promise with its outcome and the history of its due dates.
+
+    \b
+    Examples:
+      coachlog promises list --client ana
+      coachlog promises list --status broken --json
+    """
+    from coachlog.render import print_json
+    from coachlog.render.promises import promise_list
+    from coachlog.services import promises
+
+    st = state(ctx)
+    wanted = promises.check_status(status)
+    with st.store().read() as db:
+        found = find_client(db, client) if client is not None else None
+        items = promises.list_promises(db, client=found, status=wanted)
+    if json:
+        print_json([promises.public(i) for i in items])
+    else:
+        promise_list(items, now=st.now, tz=st.tz)
+
+
+@promises_app.command("keep")
+def keep(
+    ctx: typer.Context,
+    promise_id: IdArg,
+    note: Note = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="When it was kept (default now).", metavar="WHEN"),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Mark a promise kept. Kept after its due time is recorded as kept late.
+
+    \b
+    Example:
+      coachlog promises keep 12 --note "Sent with two extra readings"
+    """
+    from coachlog.services import promises
+
+    st = state(ctx)
+    read = read_when(st, at, mode="start", what="--at") if at else None
+    with st.store().write() as db:
+        item = promises.get(db, promise_id)
+        promises.keep(db, item.promise, now=st.now, at=read.instant if read else None, note=note)
+    typed = at.strip() if read is not None and read.in_words and read.instant != st.now else None
+    _print_item(st, item, json, typed)
+
+
+@promises_app.command("break")
+def break_(
+    ctx: typer.Context,
+    promise_id: IdArg,
+    repair: Annotated[
+        str,
+        typer.Option(
+            "--repair",
+            help="What you did or will do to make it right (required).",
+            metavar="TEXT",
+            show_default=False,
+        ),
+    ],
+    note: Note = None,
+    json: JsonOpt = False,
+) -> None:
+    """Mark a promise broken, with the repair. A broken promise of yours is worth naming
+    with the client at the next session.
+
+    \b
+    Example:
+      coachlog promises break 12 --repair "Apologised; sending it Monday 9:00"
+    """
+    from coachlog.services import promises
+
+    st = state(ctx)
+    with st.store().write() as db:
+        item = promises.get(db, promise_id)
+        promises.break_(db, item.promise, repair=repair, now=st.now, note=note)
+    _print_item(st, item, json)
+
+
+@promises_app.command("release")
+def release(
+    ctx: typer.Context, promise_id: IdArg, note: Note = None, json: JsonOpt = False
+) -> None:
+    """Release a promise: ended by agreement with the client, neither kept nor broken.
+
+    \b
+    Example:
+      coachlog promises release 13 --note "Ana chose another route"
+    """
+    from coachlog.services import promises
+
+    st = state(ctx)
+    with st.store().write() as db:
+        item = promises.get(db, promise_id)
+        promises.release(db, item.promise, now=st.now, note=note)
+    _print_item(st, item, json)
+
+
+@promises_app.command("move")
+def move(
+    ctx: typer.Context,
+    promise_id: IdArg,
+    due: Annotated[
+        str,
+        typer.Option(
+            "--due",
+            help="The new due date; a day alone means its end.",
+            metavar="WHEN",
+            show_default=False,
+        ),
+    ],
+    note: Note = None,
+    json: JsonOpt = False,
+) -> None:
+    """Move a promise to a renegotiated date. The earlier due dates are kept.
+
+    \b
+    Example:
+      coachlog promises move 12 --due "next week" --note "Ana asked for more time"
+    """
+    from coachlog.services import promises
+
+    st = state(ctx)
+    read = read_when(st, due, mode="end", what="--due")
+    with st.store().write() as db:
+        item = promises.get(db, promise_id)
+        promises.move(db, item.promise, due_at=read.instant, now=st.now, note=note)
+    _print_item(st, item, json, due.strip() if read.in_words else None)
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(promises_app, name="promises")
+    # `coachlog promise …` is the same group (SPEC §3); hidden so help and docs list it once.
+    app.add_typer(promises_app, name="promise", hidden=True)

@@ -1,7 +1,430 @@
-"""Placeholder."""
+"""coachlog session …: the after-call command (new) and list, show, edit, delete.
+
+`session new` has three ways in (SPEC §3): flags only (never a question), questions on a
+terminal for whatever is missing, or --edit on a Markdown template. Without a terminal and
+without the client it fails at once naming CLIENT: it never waits for input."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from coachlog.cli.common import (
+    ClientOpt,
+    JsonOpt,
+    complete_client,
+    find_client,
+    read_when,
+    state,
+)
+
+if TYPE_CHECKING:
+    from coachlog.models import Client, CoachingSession
+    from coachlog.services.promises import Item
+
+session_app = typer.Typer(
+    help="Sessions: record a call and the promises made in it; list, show, edit, delete.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="When it was held (default now), e.g. 'today 15:00', -2h.", metavar="WHEN"
+    ),
+]
+Minutes = Annotated[
+    int | None,
+    typer.Option(
+        "--minutes",
+        help="Length (default: the agreement's, else 60).",
+        metavar="N",
+        min=1,
+        max=1440,
+    ),
+]
+Kind = Annotated[
+    str | None,
+    typer.Option(
+        "--kind", help="engagement, regular (default), pitstop or closing.", metavar="KIND"
+    ),
+]
+Notes = Annotated[
+    str | None,
+    typer.Option(
+        "--notes", help="The notes (Markdown); '-' reads them from stdin.", metavar="TEXT|-"
+    ),
+]
+Edit = Annotated[
+    bool,
+    typer.Option("--edit", "-e", help="Write it in $VISUAL/$EDITOR from a Markdown template."),
+]
+Themes = Annotated[
+    list[str] | None,
+    typer.Option("--theme", "-t", help="A short tag; repeat for several.", metavar="TAG"),
+]
+Trust = Annotated[
+    int | None,
+    typer.Option(
+        "--trust", help="Trust pulse 1-5: how open and safe it felt.", metavar="1-5", min=1, max=5
+    ),
+]
+Reflection = Annotated[
+    str | None,
+    typer.Option("--reflection", help="Your own learning from the session.", metavar="TEXT"),
+]
+Promises = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--promise",
+        help='Something you promised: "TEXT @ WHEN"; repeatable.',
+        metavar='"TEXT @ WHEN"',
+    ),
+]
+Commitments = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--commitment",
+        help='Something the client committed to: "TEXT @ WHEN"; repeatable.',
+        metavar='"TEXT @ WHEN"',
+    ),
+]
+IdArg = Annotated[int, typer.Argument(help="The session's id.", metavar="ID", show_default=False)]
+
+
+def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
+    """session_record + id + client, and the promises made in it (as `promises list`)."""
+    from coachlog.services.promises import public as public_promise
+    from coachlog.services.records import public, session_record
+
+    out = public(session_record(s, client), id=s.id, client=client)
+    out["promises"] = [public_promise(i) for i in items]
+    return out
+
+
+@session_app.command("new")
+def new(
+    ctx: typer.Context,
+    client: Annotated[
+        str | None,
+        typer.Argument(
+            help="Client id, exact name, or a unique prefix of the name. On a "
+            "terminal it may be left out: you pick from a list.",
+            autocompletion=complete_client,
+            metavar="CLIENT",
+            show_default=False,
+        ),
+    ] = None,
+    at: At = None,
+    minutes: Minutes = None,
+    kind: Kind = None,
+    notes: Notes = None,
+    edit: Edit = False,
+    theme: Themes = None,
+    trust: Trust = None,
+    reflection: Reflection = None,
+    promise: Promises = None,
+    commitment: Commitments = None,
+    private: Annotated[
+        bool, typer.Option("--private", help="Never leaves in a client-facing export.")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Record a session after a call, with the promises made in it.
+
+    With flags it asks nothing. On a terminal without --notes it asks for whatever is
+    missing (client, when, minutes, kind, notes, themes, trust pulse, reflection, then
+    promises until an empty line). --edit opens a Markdown template in your editor.
+
+    \b
+    Examples:
+      coachlog session new ana --notes "Delegation; the feedback talk with Rui" \\
+          --theme delegation --trust 4 --promise "Send the article @ fri 18:00" \\
+          --commitment "Have the talk with Rui @ +7d"
+      coachlog session new                 # on a terminal: asks, with a client list
+      coachlog session new ana --edit
+      pbpaste | coachlog session new ana --notes -
+    """
+    from coachlog.cli import session_prompts as ways
+    from coachlog.cli.context import interactive
+    from coachlog.errors import UsageError
+    from coachlog.render import print_json
+    from coachlog.render.sessions import saved
+    from coachlog.services import sessions
+    from coachlog.services.promises import Item
+
+    st = state(ctx)
+    values, typed = ways.flag_values(
+        st,
+        at=at,
+        minutes=minutes,
+        kind=kind,
+        notes=notes,
+        themes=theme,
+        trust=trust,
+        reflection=reflection,
+    )
+    if private:
+        values["private"] = True
+    mine, theirs = ways.read_specs(st, promise, commitment)  # before any question or editor
+    # Questions only on a terminal, and never with --json: its stdout is for JSON alone.
+    tty = interactive() and not json
+    if client is None and not tty:
+        raise UsageError(
+            "Missing CLIENT: say whom the session was with.",
+            hint='e.g. coachlog session new ana --notes "…"  (run it in a terminal to pick '
+            "from a list)",
+        )
+    store = st.store()
+    if client is None:
+        found = ways.pick_client(st)
+    else:
+        with store.read() as db:
+            found = find_client(db, client)
+    with store.read() as db:
+        default_minutes = sessions.default_minutes(db, found)
+
+    if edit:
+        shown = {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values}
+        values, specs = ways.from_editor(st, found, shown, promise, commitment)
+        typed = None
+    elif tty and "notes" not in values:
+        values, asked_mine, asked_theirs = ways.ask_session(
+            st,
+            values,
+            default_minutes=default_minutes,
+            ask_promises=not mine,
+            ask_commitments=not theirs,
+        )
+        specs = [*mine, *asked_mine, *theirs, *asked_theirs]
+    else:
+        specs = [*mine, *theirs]
+    ways.warn_future(st, values)
+
+    with store.write() as db:
+        found = find_client(db, str(found.id))
+        s, made = sessions.record_session(db, found, values=values, promises=specs, now=st.now)
+        items = [Item(p, found, s.uid) for p in made]
+    if json:
+        print_json(session_json(s, found, items))
+        return
+    saved("recorded", s, found, items, specs, now=st.now, tz=st.tz, at_typed=typed)
+
+
+@session_app.command("list")
+def list_(
+    ctx: typer.Context,
+    client: ClientOpt = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this day or time.", metavar="WHEN")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", help="Up to this day (its end) or time.", metavar="WHEN"),
+    ] = None,
+    kind: Kind = None,
+    json: JsonOpt = False,
+) -> None:
+    """List sessions in the order they were held.
+
+    \b
+    Examples:
+      coachlog session list --client ana --since "4 weeks ago"
+      coachlog session list --kind pitstop --json
+    """
+    from coachlog.render import print_json
+    from coachlog.render.sessions import session_list
+    from coachlog.services.records import public, session_record
+    from coachlog.services.sessions import kind_of, list_sessions
+
+    st = state(ctx)
+    start = read_when(st, since, mode="start", what="--since").instant if since else None
+    end = read_when(st, until, mode="end", what="--until").instant if until else None
+    wanted = kind_of(kind) if kind is not None else None
+    with st.store().read() as db:
+        found = find_client(db, client) if client is not None else None
+        rows = list_sessions(db, client=found, since=start, until=end, kind=wanted)
+    if json:
+        print_json(
+            [
+                public(session_record(r.session, r.client), id=r.session.id, client=r.client)
+                for r in rows
+            ]
+        )
+        return
+    filtered = any(v is not None for v in (client, since, until, kind))
+    session_list(rows, now=st.now, tz=st.tz, filtered=filtered)
+
+
+@session_app.command("show")
+def show(ctx: typer.Context, session_id: IdArg, json: JsonOpt = False) -> None:
+    """One session: notes, themes, trust pulse, reflection, and the promises made in it
+    with what became of them.
+
+    \b
+    Example:
+      coachlog session show 7
+    """
+    from coachlog.render import print_json
+    from coachlog.render.sessions import session_page
+    from coachlog.services import sessions
+
+    st = state(ctx)
+    with st.store().read() as db:
+        s, found = sessions.get(db, session_id)
+        items = sessions.promises_of(db, s, found)
+    if json:
+        print_json(session_json(s, found, items))
+    else:
+        session_page(s, found, items, now=st.now, tz=st.tz)
+
+
+@session_app.command("edit")
+def edit_(
+    ctx: typer.Context,
+    session_id: IdArg,
+    at: At = None,
+    minutes: Minutes = None,
+    kind: Kind = None,
+    notes: Notes = None,
+    edit: Edit = False,
+    theme: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--theme", "-t", help="The themes (replacing the old ones); repeatable.", metavar="TAG"
+        ),
+    ] = None,
+    trust: Trust = None,
+    reflection: Reflection = None,
+    promise: Promises = None,
+    commitment: Commitments = None,
+    private: Annotated[
+        bool | None,
+        typer.Option(
+            "--private/--not-private",
+            help="Keep it out of client-facing exports, or not.",
+            show_default=False,
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Change a session: only what you give changes; --promise and --commitment add new
+    promises. --edit opens the template filled with the session as it is (the promises
+    already recorded are shown, read-only; change those with 'coachlog promises').
+    An empty value ("") clears the notes or the reflection.
+
+    \b
+    Examples:
+      coachlog session edit 7 --trust 3 --reflection "I rushed the silence"
+      coachlog session edit 7 --edit
+    """
+    from coachlog.cli.session_prompts import flag_values, from_editor, read_specs, warn_future
+    from coachlog.errors import UsageError
+    from coachlog.render import print_json
+    from coachlog.render.sessions import saved
+    from coachlog.services import sessions
+    from coachlog.services.promises import Item
+
+    st = state(ctx)
+    values, typed = flag_values(
+        st,
+        at=at,
+        minutes=minutes,
+        kind=kind,
+        notes=notes,
+        themes=theme,
+        trust=trust,
+        reflection=reflection,
+    )
+    if private is not None:
+        values["private"] = private
+    mine, theirs = read_specs(st, promise, commitment)
+    specs = [*mine, *theirs]
+    if not values and not specs and not edit:
+        raise UsageError(
+            "Nothing to change.",
+            hint='Give what changes (e.g. --trust 4, --notes -, --promise "TEXT @ WHEN"), '
+            "or --edit.",
+        )
+    store = st.store()
+    with store.read() as db:
+        s, found = sessions.get(db, session_id)
+        recorded = sessions.promises_of(db, s, found)
+    if edit:
+        current = {key: getattr(s, key) for key in sessions.SESSION_FIELDS}
+        values, specs = from_editor(
+            st, found, {**current, **values}, promise, commitment, session=s, recorded=recorded
+        )
+        typed = None
+    warn_future(st, values)
+    with store.write() as db:
+        s, found = sessions.get(db, session_id)
+        made = sessions.update_session(db, s, found, values=values, promises=specs, now=st.now)
+        items = [Item(p, found, s.uid) for p in made]
+        everything = sessions.promises_of(db, s, found) if json else []
+    if json:
+        print_json(session_json(s, found, everything))
+        return
+    saved("updated", s, found, items, specs, now=st.now, tz=st.tz, at_typed=typed)
+
+
+@session_app.command("delete")
+def delete(
+    ctx: typer.Context,
+    session_id: IdArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Delete a session and the promises made in it.
+
+    \b
+    Example:
+      coachlog session delete 7 --yes
+    """
+    from coachlog.cli.context import interactive
+    from coachlog.errors import Cancelled, UsageError
+    from coachlog.render import print_json
+    from coachlog.render.messages import success
+    from coachlog.render.promises import when
+    from coachlog.services import sessions
+
+    st = state(ctx)
+    store = st.store()
+    with store.read() as db:
+        s, found = sessions.get(db, session_id)
+        items = sessions.promises_of(db, s, found)
+    if not yes:
+        if not interactive() or json:
+            raise UsageError(
+                f"Deleting session #{session_id} needs --yes when it cannot ask.",
+                hint=f"coachlog session delete {session_id} --yes",
+            )
+        from coachlog.cli.ask import confirm
+
+        n = len(items)
+        question = (
+            f"Delete session #{s.id} with {found.name} ({when(s.held_at, now=st.now, tz=st.tz)})"
+            + (f" and the {n} promise{'s' if n != 1 else ''} made in it" if n else "")
+            + "?"
+        )
+        if not confirm(question):
+            raise Cancelled("Kept it; nothing was deleted.")
+    snapshot = session_json(s, found, items)
+    with store.write() as db:
+        s, found = sessions.get(db, session_id)
+        removed = sessions.delete_session(db, s)
+    if json:
+        print_json(snapshot)
+        return
+    n = len(removed)
+    success(
+        f"Deleted session #{session_id} with ",
+        (found.name, "name"),
+        f" and {n} promise{'s' if n != 1 else ''} made in it" if n else "",
+    )
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(session_app, name="session")

@@ -1,0 +1,349 @@
+"""Promises: who owes what to whom, by when, and how it ended.
+
+The rules of SPEC §1 and §3 ("promises due"), each taking `now` so tests fix the clock:
+what is due within a window, what is overdue, what was kept on time, and the order a coach
+reads them in before a session. Honouring one's word and repairing a broken promise is
+seed 002, strategy 7 ("congruence"); reliability is seed 000, strategy 5."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from coachlog.errors import InvalidInput, NotFound
+from coachlog.models import PROMISE_OWNERS, PROMISE_STATUSES, Client, CoachingSession, Promise
+from coachlog.services.common import blank_to_none, scope
+
+EXAMPLE = "Send the article @ fri 18:00"
+FORM = f'"TEXT @ WHEN", e.g. "{EXAMPLE}"'
+# The last " @ " splits: the text itself may hold an "@" (an e-mail address, " @ " even).
+_SPLIT = re.compile(r"(?:^|\s)@(?:\s|$)")
+
+
+@dataclass(frozen=True)
+class PromiseSpec:
+    """A promise read from the command line or a template, not yet stored."""
+
+    owner: str  # "coach" | "client"
+    text: str
+    due_at: datetime  # UTC
+    when_text: str  # what the coach typed after " @ "
+    in_words: bool  # the date was written in words ("fri"), so show what it was read as
+
+
+@dataclass(frozen=True)
+class Item:
+    """One promise with its client and the uid of the session it was made in."""
+
+    promise: Promise
+    client: Client
+    session_uid: str | None
+    overdue: bool = False
+
+
+def parse_spec(raw: str, *, owner: str, now: datetime, tz: str) -> PromiseSpec:
+    """Read "TEXT @ WHEN". WHEN is any date form; a day alone means the end of that day."""
+    from coachlog.dates import DateError, parse_when
+
+    text = (raw or "").strip()
+    matches = list(_SPLIT.finditer(text))
+    if not matches:
+        raise InvalidInput(f"'{text}' has no due date: write a promise as {FORM}.")
+    cut = matches[-1]
+    what, when = text[: cut.start()].strip(), text[cut.end() :].strip()
+    if not what:
+        raise InvalidInput(f"'{text}' says when but not what: write it as {FORM}.")
+    if not when:
+        raise InvalidInput(f"'{text}' has no due date after '@': write it as {FORM}.")
+    try:
+        read = parse_when(when, now=now, tz=tz, mode="end")  # type: ignore[arg-type]
+    except DateError as exc:
+        raise InvalidInput(f"Due date of '{what}': {exc}") from exc
+    return PromiseSpec(
+        owner=owner, text=what, due_at=read.instant, when_text=when, in_words=read.in_words
+    )
+
+
+def new_promise(
+    client: Client,
+    spec: PromiseSpec,
+    *,
+    now: datetime,
+    session: CoachingSession | None = None,
+) -> Promise:
+    if spec.owner not in PROMISE_OWNERS:
+        raise InvalidInput(f"owner must be one of: {', '.join(PROMISE_OWNERS)}.")
+    return Promise(
+        client_id=client.id,  # type: ignore[arg-type]
+        session_id=session.id if session is not None else None,
+        owner=spec.owner,
+        text=spec.text,
+        made_at=session.held_at if session is not None else now,
+        due_at=spec.due_at,
+        status="open",
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def add_promise(db: Session, client: Client, spec: PromiseSpec, *, now: datetime) -> Promise:
+    promise = new_promise(client, spec, now=now)
+    db.add(promise)
+    db.flush()
+    return promise
+
+
+# ---- the rules ---------------------------------------------------------------------------
+
+
+def is_overdue(promise: Promise, now: datetime) -> bool:
+    return promise.status == "open" and promise.due_at < now
+
+
+def kept_on_time(promise: Promise) -> bool:
+    """SPEC §1: status kept and closed_at <= due_at."""
+    return (
+        promise.status == "kept"
+        and promise.closed_at is not None
+        and promise.closed_at <= promise.due_at
+    )
+
+
+def lateness(promise: Promise) -> timedelta | None:
+    """How late a kept promise was kept; None when it was kept on time (or is not kept)."""
+    if promise.status != "kept" or promise.closed_at is None or kept_on_time(promise):
+        return None
+    return timedelta(seconds=(promise.closed_at - promise.due_at).total_seconds())
+
+
+def first_due(promise: Promise) -> datetime | None:
+    """The due date the promise was first made with, when it has been moved since."""
+    if not promise.due_history:
+        return None
+    from coachlog.dates import parse_iso_instant
+
+    return parse_iso_instant(promise.due_history[0])
+
+
+def urgency(item: Item) -> tuple[int, int, datetime]:
+    """Smaller is more urgent: overdue before upcoming, the coach's own before the client's
+    (the coach can act on those), then the earliest due."""
+    return (
+        0 if item.overdue else 1,
+        0 if item.promise.owner == "coach" else 1,
+        item.promise.due_at,
+    )
+
+
+def order(items: list[Item]) -> list[Item]:
+    """The reading order of `promises due`: grouped by client, the client with the most
+    urgent item first; within a client the coach's own first, each side oldest due first
+    (so what is overdue comes before what is not)."""
+    groups: dict[int, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.client.id or 0, []).append(item)
+    ranked = sorted(
+        groups.values(),
+        key=lambda g: (min(urgency(i) for i in g), g[0].client.name.casefold()),
+    )
+    out: list[Item] = []
+    for group in ranked:
+        out += sorted(
+            group,
+            key=lambda i: (0 if i.promise.owner == "coach" else 1, i.promise.due_at, i.promise.id),
+        )
+    return out
+
+
+def by_client(items: list[Item]) -> list[tuple[Client, list[Item]]]:
+    """Consecutive items of one client, in the order given."""
+    out: list[tuple[Client, list[Item]]] = []
+    for item in items:
+        if out and out[-1][0].id == item.client.id:
+            out[-1][1].append(item)
+        else:
+            out.append((item.client, [item]))
+    return out
+
+
+def _base() -> Any:
+    return (
+        select(Promise, Client, CoachingSession.uid)
+        .join(Client, col(Client.id) == Promise.client_id)
+        .outerjoin(CoachingSession, col(CoachingSession.id) == Promise.session_id)
+    )
+
+
+def due(
+    db: Session,
+    *,
+    now: datetime,
+    within: timedelta,
+    owner: str | None = None,
+    client: Client | None = None,
+) -> list[Item]:
+    """Open promises due before now + within, in reading order (see order()).
+
+    One indexed query (promises(status, due_at), or (client_id, status) with a client); only
+    the promises in the window are loaded."""
+    stmt = _base().where(Promise.status == "open", Promise.due_at < now + within)
+    if owner is not None:
+        stmt = stmt.where(Promise.owner == owner)
+    if client is not None:
+        stmt = stmt.where(Promise.client_id == client.id)
+    stmt = scope(stmt, db, Promise.client_id).order_by(col(Promise.due_at), col(Promise.id))
+    items = [Item(p, c, uid, overdue=is_overdue(p, now)) for p, c, uid in db.exec(stmt).all()]
+    return order(items)
+
+
+def list_promises(
+    db: Session, *, client: Client | None = None, status: str | None = None
+) -> list[Item]:
+    stmt = _base()
+    if client is not None:
+        stmt = stmt.where(Promise.client_id == client.id)
+    if status is not None:
+        stmt = stmt.where(Promise.status == status)
+    # By client (as `promises due` groups them), each client's in the order they fall due.
+    stmt = scope(stmt, db, Promise.client_id).order_by(
+        func.lower(Client.name), col(Client.id), col(Promise.due_at), col(Promise.id)
+    )
+    return [Item(p, c, uid) for p, c, uid in db.exec(stmt).all()]
+
+
+def of_session(db: Session, session: CoachingSession, client: Client) -> list[Item]:
+    stmt = select(Promise).where(Promise.session_id == session.id).order_by(col(Promise.id))
+    return [Item(p, client, session.uid) for p in db.exec(stmt).all()]
+
+
+def get(db: Session, promise_id: int) -> Item:
+    stmt = scope(_base().where(Promise.id == promise_id), db, Promise.client_id)
+    row = db.exec(stmt).first()
+    if row is None:
+        raise NotFound(
+            f"No promise with id {promise_id}.",
+            hint="See 'coachlog promises list' for ids.",
+        )
+    p, c, uid = row
+    return Item(p, c, uid)
+
+
+def public(item: Item, *, overdue: bool | None = None) -> dict[str, Any]:
+    """The --json shape of a promise: id, client, the interchange fields (and `overdue`)."""
+    from coachlog.services.records import promise_record
+    from coachlog.services.records import public as public_record
+
+    out = public_record(
+        promise_record(item.promise, item.client, item.session_uid),
+        id=item.promise.id,
+        client=item.client,
+    )
+    if overdue is not None:
+        out["overdue"] = overdue
+    return out
+
+
+def check_status(status: str | None) -> str | None:
+    if status is None:
+        return None
+    value = status.strip().lower()
+    if value not in PROMISE_STATUSES:
+        raise InvalidInput(
+            f"status must be one of: {', '.join(PROMISE_STATUSES)} (got '{status}')."
+        )
+    return value
+
+
+# ---- closing and moving ------------------------------------------------------------------
+
+
+def _must_be_open(promise: Promise, doing: str) -> None:
+    if promise.status != "open":
+        raise InvalidInput(
+            f"Promise #{promise.id} is already {promise.status}; only an open promise can be "
+            f"{doing}.",
+            hint="See it with 'coachlog promises list'.",
+        )
+
+
+def _close(promise: Promise, status: str, *, at: datetime, note: str | None, now: datetime) -> None:
+    promise.status = status
+    promise.closed_at = at
+    if note is not None:
+        promise.note = blank_to_none(note)
+    promise.updated_at = now
+
+
+def keep(
+    db: Session,
+    promise: Promise,
+    *,
+    now: datetime,
+    at: datetime | None = None,
+    note: str | None = None,
+) -> Promise:
+    """Mark kept at `at` (default now). Kept after due_at is kept late (see lateness())."""
+    _must_be_open(promise, "kept")
+    at = at or now
+    if at > now:
+        raise InvalidInput(
+            "A promise cannot be kept in the future.", hint="Leave out --at, or give a past time."
+        )
+    _close(promise, "kept", at=at, note=note, now=now)
+    db.add(promise)
+    db.flush()
+    return promise
+
+
+def break_(
+    db: Session, promise: Promise, *, repair: str, now: datetime, note: str | None = None
+) -> Promise:
+    """Mark broken now, with the repair: what the coach did or will do to make it right
+    (seed 002, strategy 7). closed_at is when it was broken, so a later session counts as
+    having raised it with the client."""
+    _must_be_open(promise, "broken")
+    repair_text = blank_to_none(repair)
+    if repair_text is None:
+        raise InvalidInput(
+            "A broken promise needs a repair: what you did or will do to make it right.",
+            hint='e.g. --repair "Apologised; sending it Monday 9:00"',
+        )
+    _close(promise, "broken", at=now, note=note, now=now)
+    promise.repair = repair_text
+    db.add(promise)
+    db.flush()
+    return promise
+
+
+def release(db: Session, promise: Promise, *, now: datetime, note: str | None = None) -> Promise:
+    """Ended by agreement with the client: neither kept nor broken."""
+    _must_be_open(promise, "released")
+    _close(promise, "released", at=now, note=note, now=now)
+    db.add(promise)
+    db.flush()
+    return promise
+
+
+def move(
+    db: Session, promise: Promise, *, due_at: datetime, now: datetime, note: str | None = None
+) -> Promise:
+    """Renegotiate the due date, keeping the earlier ones (oldest first) in due_history."""
+    from coachlog.dates import iso
+
+    _must_be_open(promise, "moved")
+    if due_at == promise.due_at:
+        raise InvalidInput(f"Promise #{promise.id} is already due then.")
+    # A JSON column is not change-tracked in place: assign a new list.
+    promise.due_history = [*promise.due_history, iso(promise.due_at)]
+    promise.due_at = due_at
+    if note is not None:
+        promise.note = blank_to_none(note)
+    promise.updated_at = now
+    db.add(promise)
+    db.flush()
+    return promise

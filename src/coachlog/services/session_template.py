@@ -1,0 +1,278 @@
+"""A session as a Markdown document, for `session new --edit` and `session edit --edit`.
+
+Sections: Notes, I promised, They committed, Themes, Reflection, then a Details block
+(when, minutes, kind, trust pulse, private). Lines under the two promise sections are
+promises, one per line: "- TEXT @ WHEN".
+
+Only the headings above start a section, and only the comments this template itself wrote
+are dropped when it is read back: notes are Markdown, so a coach's own "## Topic" heading
+or "<!-- aside -->" stays in the notes instead of being lost."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from coachlog.errors import InvalidInput
+from coachlog.models import SESSION_KINDS
+from coachlog.services.promises import EXAMPLE, Item, PromiseSpec, parse_spec
+
+SECTIONS = {
+    "notes": "Notes",
+    "coach": "I promised",
+    "client": "They committed",
+    "themes": "Themes",
+    "reflection": "Reflection",
+    "details": "Details",
+}
+DETAILS = {
+    "when": "held_at",
+    "minutes": "minutes",
+    "kind": "kind",
+    "trust pulse": "trust_pulse",
+    "trust": "trust_pulse",
+    "private": "private",
+}
+_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
+_ANY_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_BULLET = re.compile(r"^\s*[-*+]\s+")
+_YES = {"yes", "y", "true", "1"}
+_NO = {"no", "n", "false", "0", ""}
+
+_HELP = {
+    "notes": "What happened: topics, insights, what the client decided. Markdown is fine.",
+    "coach": "What you promised the client, one per line, e.g.\n"
+    "     - Send the article on delegation @ fri 18:00",
+    "client": "What the client committed to, one per line, e.g.\n"
+    "     - Have the feedback conversation with Rui @ +7d",
+    "themes": "Short tags, separated by commas: delegation, boundaries",
+    "reflection": "Your own learning: what you noticed about your coaching today.",
+}
+
+
+@dataclass(frozen=True)
+class Template:
+    text: str
+    # The comments written by render(): only these are ignored when the text is read back.
+    comments: tuple[str, ...]
+
+
+@dataclass
+class Parsed:
+    values: dict[str, Any] = field(default_factory=dict)
+    promises: list[PromiseSpec] = field(default_factory=list)
+    when_text: str | None = None  # the When: line as written, to tell if it was changed
+
+
+def _comment(body: str, out: list[str]) -> str:
+    text = "<!-- " + body.replace("-->", "-- >") + " -->"
+    out.append(text)
+    return text
+
+
+def when_text(held_at: datetime, tz: str) -> str:
+    from coachlog.dates import local
+
+    return local(held_at, tz).format("YYYY-MM-DD HH:mm")
+
+
+def _recorded(items: list[Item], now: datetime, tz: str) -> str:
+    from coachlog.dates import describe_due
+
+    lines = ["Already recorded (change them with 'coachlog promises keep|break|move ID'):"]
+    for item in items:
+        p = item.promise
+        state = describe_due(p.due_at, now=now, tz=tz) if p.status == "open" else p.status
+        text = " ".join(p.text.split())
+        lines.append(f"     #{p.id} {text} ({state})")
+    return "\n".join(lines)
+
+
+def render(
+    client_name: str,
+    values: dict[str, Any],
+    *,
+    tz: str,
+    now: datetime,
+    session_id: int | None = None,
+    promises: list[str] | None = None,
+    commitments: list[str] | None = None,
+    recorded: list[Item] | None = None,
+) -> Template:
+    """The template, filled with `values` (session fields) and promise lines ("TEXT @ WHEN"
+    as typed). `recorded` promises (when editing) are shown in a comment, read-only."""
+    comments: list[str] = []
+    title = (
+        f"# Session #{session_id} with {client_name}"
+        if session_id
+        else (f"# Session with {client_name}")
+    )
+    lines = [
+        title,
+        "",
+        _comment(
+            "Write under each heading; leave a section empty if it has nothing.\n"
+            f"     Promises are one per line: - TEXT @ WHEN  (e.g. - {EXAMPLE}).\n"
+            "     WHEN: 2026-12-01, tomorrow 9:00, fri, +3d ...; a day alone means the end of it.\n"
+            "     Text inside these marks is ignored. Save and close to record the session;\n"
+            "     leave the file unchanged, or empty it, to cancel.",
+            comments,
+        ),
+        "",
+    ]
+    recorded = recorded or []
+    given = {"coach": promises or [], "client": commitments or []}
+    for key, heading in SECTIONS.items():
+        if key == "details":
+            continue
+        lines += [f"## {heading}", _comment(_HELP[key], comments)]
+        if key in ("coach", "client"):
+            mine = [i for i in recorded if i.promise.owner == key]
+            if mine:
+                lines.append(_comment(_recorded(mine, now, tz), comments))
+            lines += [f"- {text.strip()}" for text in given[key]]
+        elif key == "themes":
+            if values.get("themes"):
+                lines.append(", ".join(values["themes"]))
+        else:
+            value = values.get(key)
+            if value:
+                lines.append(str(value).rstrip("\n"))
+        lines.append("")
+    trust = values.get("trust_pulse")
+    lines += [
+        "## Details",
+        f"When: {when_text(values['held_at'], tz) if values.get('held_at') else 'now'}",
+        f"Minutes: {values.get('minutes') or ''}".rstrip(),
+        f"Kind: {values.get('kind') or 'regular'}",
+        f"Trust pulse: {trust if trust else ''}".rstrip(),
+        f"Private: {'yes' if values.get('private') else 'no'}",
+        _comment(
+            f"Kind: {', '.join(SESSION_KINDS)}. Trust pulse: 1-5, how open and safe the\n"
+            "     relationship felt (empty: not noted). Private: yes keeps the session out of\n"
+            "     client-facing exports.",
+            comments,
+        ),
+    ]
+    return Template(text="\n".join(lines) + "\n", comments=tuple(comments))
+
+
+def _blank_comments(text: str, comments: tuple[str, ...] | None) -> str:
+    """Drop the template's comments (all comments, when not told which), keeping the line
+    breaks they held so that error messages name the right line."""
+
+    def blank(chunk: str) -> str:
+        return "\n" * chunk.count("\n")
+
+    if comments is None:
+        return _ANY_COMMENT.sub(lambda m: blank(m.group()), text)
+    for chunk in sorted(set(comments), key=len, reverse=True):
+        text = text.replace(chunk, blank(chunk))
+    return text
+
+
+def _detail(key: str, value: str, number: int, now: datetime, tz: str) -> Any:
+    from coachlog.dates import DateError, parse_when
+
+    if key == "held_at":
+        if not value:
+            return None
+        try:
+            return parse_when(value, now=now, tz=tz, mode="start").instant  # type: ignore[arg-type]
+        except DateError as exc:
+            raise InvalidInput(f"Line {number}: When: {exc}") from exc
+    if key == "minutes":
+        if not value:
+            return None
+        if not value.isdigit() or not 1 <= int(value) <= 1440:
+            raise InvalidInput(f"Line {number}: minutes must be a whole number from 1 to 1440.")
+        return int(value)
+    if key == "kind":
+        from coachlog.services.sessions import kind_of
+
+        if not value:
+            return None
+        try:
+            return kind_of(value)
+        except InvalidInput as exc:
+            raise InvalidInput(f"Line {number}: {exc.message}") from exc
+    if key == "trust_pulse":
+        if not value:
+            return None
+        if value not in ("1", "2", "3", "4", "5"):
+            raise InvalidInput(f"Line {number}: trust pulse must be 1 to 5, or empty.")
+        return int(value)
+    v = value.lower()
+    if v in _YES:
+        return True
+    if v in _NO:
+        return False
+    raise InvalidInput(f"Line {number}: private must be yes or no.")
+
+
+def parse(text: str, *, now: datetime, tz: str, comments: tuple[str, ...] | None = None) -> Parsed:
+    """Read a filled template back. A line that cannot be read is an error naming it."""
+    by_heading = {h.lower(): k for k, h in SECTIONS.items()}
+    body = _blank_comments(text, comments)
+    out = Parsed()
+    blocks: dict[str, list[str]] = {}
+    current: str | None = None
+    for number, line in enumerate(body.splitlines(), start=1):
+        match = _HEADING.match(line)
+        if match and match.group(1).strip().lower() in by_heading:
+            current = by_heading[match.group(1).strip().lower()]
+            blocks.setdefault(current, [])
+            continue
+        if current is None:
+            if not line.strip() or line.startswith("# "):
+                continue
+            raise InvalidInput(
+                f"Line {number}: text before the first section.",
+                hint="Write under one of the headings: "
+                + ", ".join(f"## {h}" for h in SECTIONS.values())
+                + ".",
+            )
+        if current in ("coach", "client"):
+            if not line.strip():
+                continue
+            bullet = _BULLET.match(line)
+            if bullet is None:
+                raise InvalidInput(
+                    f"Line {number}: under '{SECTIONS[current]}', write each promise on its "
+                    f"own line as - TEXT @ WHEN (got '{line.strip()}').",
+                    hint=f"e.g. - {EXAMPLE}",
+                )
+            try:
+                spec = parse_spec(line[bullet.end() :], owner=current, now=now, tz=tz)
+            except InvalidInput as exc:
+                raise InvalidInput(f"Line {number}: {exc.message}", hint=exc.hint) from exc
+            out.promises.append(spec)
+        elif current == "details":
+            if not line.strip():
+                continue
+            label, sep, value = line.partition(":")
+            key = DETAILS.get(label.strip().lower())
+            if not sep or key is None:
+                raise InvalidInput(
+                    f"Line {number}: '{line.strip()}' is not a detail line.",
+                    hint="Details are 'When:', 'Minutes:', 'Kind:', 'Trust pulse:' and 'Private:'.",
+                )
+            value = value.strip()
+            if key == "held_at":
+                out.when_text = value
+            out.values[key] = _detail(key, value, number, now, tz)
+        else:
+            blocks[current].append(line)
+    for key in ("notes", "reflection"):
+        if key in blocks:
+            out.values[key] = "\n".join(blocks[key]).strip() or None
+    if "themes" in blocks:
+        tags: list[str] = []
+        for line in blocks["themes"]:
+            tags += line[m.end() :].split(",") if (m := _BULLET.match(line)) else line.split(",")
+        from coachlog.services.sessions import clean_themes
+
+        out.values["themes"] = clean_themes(tags)
+    return out

@@ -1,0 +1,224 @@
+"""Sessions: recording a call with the promises made in it, listing, editing, deleting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from coachlog.errors import InvalidInput, NotFound
+from coachlog.models import SESSION_KINDS, Client, CoachingSession, Promise
+from coachlog.services.common import blank_to_none, scope
+from coachlog.services.promises import Item, PromiseSpec, new_promise, of_session
+
+DEFAULT_MINUTES = 60
+MAX_MINUTES = 24 * 60
+# "Zoom, 45 minutes", "50-min calls", "90 mins": the first such number in the logistics.
+_MINUTES_RE = re.compile(r"(\d{1,4})\s*-?\s*(?:minutes?|mins?)\b", re.IGNORECASE)
+# Fields a coach may set on a session, in display order.
+SESSION_FIELDS = (
+    "held_at",
+    "minutes",
+    "kind",
+    "notes",
+    "themes",
+    "trust_pulse",
+    "reflection",
+    "private",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A session in a listing: with its client and how many promises were made in it."""
+
+    session: CoachingSession
+    client: Client
+    promises: int
+
+
+def minutes_from_logistics(logistics: str | None) -> int | None:
+    if not logistics:
+        return None
+    m = _MINUTES_RE.search(logistics)
+    if m is None:
+        return None
+    n = int(m.group(1))
+    return n if 1 <= n <= MAX_MINUTES else None
+
+
+def default_minutes(db: Session, client: Client) -> int:
+    """The length agreed in the active agreement's logistics, else 60."""
+    from coachlog.services.agreements import active
+
+    agreement = active(db, client)
+    found = minutes_from_logistics(agreement.logistics if agreement else None)
+    return found or DEFAULT_MINUTES
+
+
+def clean_themes(themes: list[str] | None) -> list[str]:
+    """Lower-cased, trimmed, without duplicates, in the order given. A theme given as
+    "a, b" is two themes."""
+    out: list[str] = []
+    for raw in themes or []:
+        for part in str(raw).split(","):
+            tag = " ".join(part.split()).lower()
+            if tag and tag not in out:
+                out.append(tag)
+    return out
+
+
+def kind_of(value: str) -> str:
+    """A session kind, or a unique prefix of one ("pit" -> "pitstop")."""
+    v = (value or "").strip().lower()
+    if v in SESSION_KINDS:
+        return v
+    matches = [k for k in SESSION_KINDS if v and k.startswith(v)]
+    if len(matches) == 1:
+        return matches[0]
+    raise InvalidInput(f"kind must be one of: {', '.join(SESSION_KINDS)} (got '{value}').")
+
+
+def clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate what a coach gave; every check names the accepted values."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in SESSION_FIELDS:
+            raise InvalidInput(f"Unknown session field '{key}'.")
+        if key == "minutes" and value is not None:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidInput("minutes must be a whole number.")
+            if not 1 <= value <= MAX_MINUTES:
+                raise InvalidInput(f"minutes must be between 1 and {MAX_MINUTES} (got {value}).")
+        elif key == "kind":
+            value = kind_of(value)
+        elif key == "trust_pulse" and value is not None:
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                raise InvalidInput(f"trust pulse must be 1, 2, 3, 4 or 5 (got {value}).")
+        elif key == "themes":
+            value = clean_themes(value)
+        elif key in ("notes", "reflection"):
+            value = blank_to_none(value)
+        elif key == "private":
+            value = bool(value)
+        elif key == "held_at" and (value is None or value.tzinfo is None):
+            raise InvalidInput("A session needs an aware time it was held at.")
+        out[key] = value
+    return out
+
+
+def _add_promises(
+    db: Session, client: Client, session: CoachingSession, specs: list[PromiseSpec], now: datetime
+) -> list[Promise]:
+    made = [new_promise(client, spec, now=now, session=session) for spec in specs]
+    db.add_all(made)
+    return made
+
+
+def record_session(
+    db: Session,
+    client: Client,
+    *,
+    values: dict[str, Any],
+    promises: list[PromiseSpec],
+    now: datetime,
+) -> tuple[CoachingSession, list[Promise]]:
+    """Write a session and every promise made in it. The caller's write() transaction makes
+    the whole of it one commit: either the session and all its promises, or nothing."""
+    values = clean_values({"held_at": now, "kind": "regular", **values})
+    if values.get("minutes") is None:
+        values["minutes"] = default_minutes(db, client)
+    session = CoachingSession(client_id=client.id, created_at=now, updated_at=now, **values)  # type: ignore[arg-type]
+    db.add(session)
+    db.flush()  # the session's id, for its promises
+    made = _add_promises(db, client, session, promises, now)
+    db.flush()
+    return session, made
+
+
+def update_session(
+    db: Session,
+    session: CoachingSession,
+    client: Client,
+    *,
+    values: dict[str, Any],
+    promises: list[PromiseSpec],
+    now: datetime,
+) -> list[Promise]:
+    """Change only the fields given; add new promises. Promises already recorded are changed
+    with the promises commands, never re-created."""
+    for key, value in clean_values(values).items():
+        setattr(session, key, value)
+    session.updated_at = now
+    db.add(session)
+    made = _add_promises(db, client, session, promises, now)
+    db.flush()
+    return made
+
+
+def get(db: Session, session_id: int) -> tuple[CoachingSession, Client]:
+    stmt = scope(
+        select(CoachingSession, Client)
+        .join(Client, col(Client.id) == CoachingSession.client_id)
+        .where(CoachingSession.id == session_id),
+        db,
+        CoachingSession.client_id,
+    )
+    row = db.exec(stmt).first()
+    if row is None:
+        raise NotFound(
+            f"No session with id {session_id}.", hint="See 'coachlog session list' for ids."
+        )
+    return row[0], row[1]
+
+
+def promises_of(db: Session, session: CoachingSession, client: Client) -> list[Item]:
+    return of_session(db, session, client)
+
+
+def list_sessions(
+    db: Session,
+    *,
+    client: Client | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    kind: str | None = None,
+) -> list[Row]:
+    """Sessions in the order they were held. With a client this is a range scan of the
+    sessions(client_id, held_at) index; the promise counts come from promises(session_id)."""
+    count = (
+        select(func.count())
+        .select_from(Promise)
+        .where(Promise.session_id == CoachingSession.id)
+        .scalar_subquery()
+    )
+    stmt = select(CoachingSession, Client, count).join(
+        Client, col(Client.id) == CoachingSession.client_id
+    )
+    if client is not None:
+        stmt = stmt.where(CoachingSession.client_id == client.id)
+    if since is not None:
+        stmt = stmt.where(CoachingSession.held_at >= since)
+    if until is not None:
+        stmt = stmt.where(CoachingSession.held_at <= until)
+    if kind is not None:
+        stmt = stmt.where(CoachingSession.kind == kind_of(kind))
+    stmt = scope(stmt, db, CoachingSession.client_id).order_by(
+        col(CoachingSession.held_at), col(CoachingSession.id)
+    )
+    return [Row(s, c, n) for s, c, n in db.exec(stmt).all()]
+
+
+def delete_session(db: Session, session: CoachingSession) -> list[int]:
+    """Delete a session and the promises made in it; returns those promises' ids. The
+    promises are deleted explicitly rather than left to the foreign key's cascade, so the
+    result does not depend on the connection's foreign-key setting."""
+    ids = list(db.exec(select(Promise.id).where(Promise.session_id == session.id)).all())
+    db.exec(delete(Promise).where(col(Promise.session_id) == session.id))  # type: ignore[call-overload]
+    db.delete(session)
+    db.flush()
+    return [i for i in ids if i is not None]
