@@ -6,11 +6,12 @@ fields). Wall-clock times are read in the coach's zone; see docs/dates.md for th
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum
@@ -118,9 +119,16 @@ def to_utc(dt: datetime) -> DateTime:
     )
 
 
-def local(dt: datetime, tz: str) -> DateTime:
+@functools.lru_cache(maxsize=64)
+def _pendulum_zone(tz: str) -> Any:
+    # pendulum.timezone() loads the zone afresh on every call (about 50 µs); screens that
+    # show thousands of instants would spend most of their time there.
     _zone(tz)
-    return to_utc(dt).in_tz(tz)
+    return pendulum.timezone(tz)
+
+
+def local(dt: datetime, tz: str) -> DateTime:
+    return to_utc(dt).in_tz(_pendulum_zone(tz))
 
 
 def _localize(d: date, t: time, tz: str) -> DateTime:
@@ -262,19 +270,36 @@ def _is_end_of_day(t: datetime) -> bool:
     return (t.hour, t.minute, t.second) == (23, 59, 59)
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def wall_clock(dt: datetime, tz: str) -> datetime:
+    """The wall-clock time in `tz`, on the standard library's cached zone objects: listings
+    of a decade of records format thousands of instants, and pendulum's formatter with a
+    locale costs about 30 µs a call."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(_zone(tz))
+
+
 def format_date(d: date, *, with_year: bool = True) -> str:
     """'28 Nov 2026' (or '28 Nov'). A datetime is shown by its own calendar date."""
-    text = f"{d.day} {pendulum.date(d.year, d.month, d.day).format('MMM', locale='en')}"
+    text = f"{d.day} {_MONTHS[d.month - 1]}"
     return f"{text} {d.year}" if with_year else text
 
 
-def format_instant(dt: datetime, tz: str, *, with_year: bool | None = None) -> str:
-    """'Fri 28 Nov 18:00'; year when not this year; a 23:59:59 local time shows no time."""
-    t = local(dt, tz)
+def format_instant(
+    dt: datetime, tz: str, *, with_year: bool | None = None, now: datetime | None = None
+) -> str:
+    """'Fri 28 Nov 18:00'; the year when not the year of `now` (default: the clock); a
+    23:59:59 local time shows no time."""
+    t = wall_clock(dt, tz)
     if with_year is None:
-        with_year = t.year != pendulum.now(tz).year
-    text = f"{t.format('ddd', locale='en')} {format_date(t, with_year=with_year)}"
-    return text if _is_end_of_day(t) else f"{text} {t.format('HH:mm')}"
+        this_year = wall_clock(now, tz).year if now is not None else pendulum.now(tz).year
+        with_year = t.year != this_year
+    text = f"{_WEEKDAYS[t.weekday()]} {format_date(t, with_year=with_year)}"
+    return text if _is_end_of_day(t) else f"{text} {t.hour:02d}:{t.minute:02d}"
 
 
 def _plural(n: int, unit: str) -> str:
@@ -291,9 +316,9 @@ def describe_due(due: datetime, *, now: DateTime, tz: str) -> str:
         if secs < 86400:
             return f"overdue by {_plural(secs // 3600, 'hour')}"
         return f"overdue by {_plural(secs // 86400, 'day')}"
-    t, today = local(due_u, tz), local(now_u, tz).date()
+    t, today = wall_clock(due_u, tz), wall_clock(now_u, tz).date()
     days = (t.date() - today).days
-    clock = "" if _is_end_of_day(t) else f" {t.format('HH:mm')}"
+    clock = "" if _is_end_of_day(t) else f" {t.hour:02d}:{t.minute:02d}"
     if days == 0:
         return f"due today{clock}"
     if days == 1:

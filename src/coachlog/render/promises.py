@@ -20,36 +20,20 @@ if TYPE_CHECKING:
 WHO = {"coach": ("you", "coach"), "client": ("they", "client")}
 
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _local(dt: datetime, tz: str) -> datetime:
-    """The wall-clock time in the coach's zone. The same as dates.local(), on the standard
-    library's zone objects (cached), because a listing of a decade of sessions calls it
-    10,000 times and pendulum reloads the zone's data on every call."""
-    from zoneinfo import ZoneInfo
-
-    return dt.astimezone(ZoneInfo(tz))
-
-
 def when(dt: datetime, *, now: datetime, tz: str) -> str:
-    """'Fri 27 Nov 18:00', as dates.format_instant() writes it; the year only when it is
-    not now's year in the coach's zone, no time for an end-of-day (23:59:59) deadline."""
-    t = _local(dt, tz)
-    text = f"{_DAYS[t.weekday()]} {t.day} {_MONTHS[t.month - 1]}"
-    if t.year != _local(now, tz).year:
-        text += f" {t.year}"
-    if (t.hour, t.minute, t.second) == (23, 59, 59):
-        return text
-    return f"{text} {t.hour:02d}:{t.minute:02d}"
+    """'Fri 27 Nov 18:00': the year only when it is not now's year in the coach's zone, no
+    time for an end-of-day (23:59:59) deadline."""
+    from coachlog.dates import format_instant
+
+    return format_instant(dt, tz, now=now)
 
 
 def day(dt: datetime, *, now: datetime, tz: str) -> str:
     """'27 Nov' (with the year when it is not now's year)."""
-    t = _local(dt, tz)
-    text = f"{t.day} {_MONTHS[t.month - 1]}"
-    return text if t.year == _local(now, tz).year else f"{text} {t.year}"
+    from coachlog.dates import format_date, wall_clock
+
+    t = wall_clock(dt, tz)
+    return format_date(t, with_year=t.year != wall_clock(now, tz).year)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
