@@ -90,7 +90,13 @@ def keep_text(text: str) -> Path:
     return path
 
 
-def edit_until_valid(template: str, parse: Callable[[str], T], *, name: str = "coachlog.md") -> T:
+def edit_until_valid(
+    template: str,
+    parse: Callable[[str], T],
+    *,
+    name: str = "coachlog.md",
+    retry_hint: str = "Fix it, then run the command again with --edit and paste it in.",
+) -> T:
     """Open the editor until parse() accepts the text. Raises Cancelled for an unchanged or
     emptied template."""
     text = template
@@ -111,5 +117,5 @@ def edit_until_valid(template: str, parse: Callable[[str], T], *, name: str = "c
             kept = keep_text(edited)
             raise InvalidInput(
                 f"{exc.message} Your text was kept in {kept}.",
-                hint="Fix it and pass it back with --from FILE (agreements) or --edit again.",
+                hint=retry_hint,
             ) from exc

@@ -134,6 +134,7 @@ def new(
             template,
             lambda t: agreement_template.parse(t, now=st.now, tz=st.tz),
             name="agreement.md",
+            retry_hint=f"Fix it, then: coachlog agreement new {found.id} --from THAT_FILE",
         )
         values = {**parsed, **flags}
     elif not flags:
