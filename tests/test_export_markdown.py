@@ -454,6 +454,7 @@ def test_no_text_whatsoever_changes_the_outline():
     @given(name=text.filter(lambda t: t.strip()), notes=text, theme=text, promise=text)
     @example(name="#", notes="- <!--", theme="", promise="")  # an HTML block in a list item
     @example(name="x", notes="> 1. <pre>\n\n# x", theme="", promise="")
+    @example(name="#", notes="><!--", theme="", promise="")
     def check(name, notes, theme, promise):
         client = Client(id=1, name=name)
         session = CoachingSession(

@@ -63,8 +63,9 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _ATX = re.compile(r"^((?: {0,3}(?:>|[-+*]|\d{1,9}[.)]) ?)* {0,3})(#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 # A "<" opening a line, after any indentation and list or quote markers, can open an HTML
-# block (in a list item "- <!--" does too, which hypothesis found).
-_HTML = re.compile(r"^((?:[ \t]*(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*)<")
+# block (in a list item "- <!--" or a quote "><!--" too, which hypothesis found).
+# A quote marker needs no space after it; a list marker does.
+_HTML = re.compile(r"^((?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*)<")
 _NOT_PARAGRAPH = re.compile(r"^( {4}|\t| {0,3}([>#*+=<|]|-|\d{1,9}[.)]|`{3}|~{3})|\s*$)")
 
 
