@@ -30,7 +30,7 @@ def test_page_sections(store, cli):
     assert "Trust        " in out and "checks pass" in out
     assert "Trust pulse  ▆▆▆▆▆▆  4 of 5 last time, steady" in out
     # 8 weeks after the last pit-stop comes before 4 more sessions at 14 days
-    assert "Pit-stop     after 4 more regular sessions, due by 20 Dec  (last 25 Oct)" in out
+    assert "Pit-stop     after 4 more regular sessions or by 20 Dec  (last 25 Oct)" in out
     assert "Recent sessions · 6 in all" in out
     recent = [line for line in out.splitlines() if line.lstrip().startswith("#") and "/5" in line]
     assert len(recent) == 5 and "Thu 19 Nov" in recent[0] and "pit-stop" in recent[2]

@@ -175,3 +175,20 @@ def test_people_table_is_well_formed():
     for firsts, lasts, zones, context in PEOPLE:
         assert len(firsts) >= 5 and zones and context
         assert lasts is None or len(lasts) >= 5
+
+
+def test_the_screens_in_the_docs_are_fresh():
+    """docs/screens/*.svg are recorded from the real commands by scripts/screens.py."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    p = subprocess.run(
+        [sys.executable, str(root / "scripts" / "screens.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stdout + p.stderr

@@ -154,7 +154,7 @@ def test_pitstop_screen_and_agreement_change_without_terminal(cli):
     lines = r.out.splitlines()
     assert lines[0] == "✓ Pit-stop with Ana Lima recorded (session 1, Sun 22 Nov 10:00)"
     assert lines[1] == "  safety / trust pulse: 3 of 5"
-    assert lines[2].startswith("  next pit-stop: after 6 more regular sessions, due by 17 Jan")
+    assert lines[2].startswith("  next pit-stop: after 6 more regular sessions or by 17 Jan 2027")
     assert lines[3] == "  The agreement should change: coachlog agreement new 1 --edit"
 
 

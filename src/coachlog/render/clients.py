@@ -99,10 +99,10 @@ def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
         page_width,
         pitstop_text,
         promise_table,
+        trust_line,
         when,
     )
     from coachlog.render.sparkline import pulse_line
-    from coachlog.render.trust import score_text
 
     out = console()
     w = page_width()
@@ -130,11 +130,7 @@ def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
         else:
             line.append(" · complete and current", style="ok")
         grid.add_row("Agreement", line)
-    trust = score_text(o.report, suffix=" checks pass")
-    if o.report.failed:
-        failed = ", ".join(f"{c.id} {c.name.lower()}" for c in o.report.failed)
-        trust.append(f"  ✗ {failed}", style="muted")
-    grid.add_row("Trust", trust)
+    grid.add_row("Trust", trust_line(o.report))
     grid.add_row("Trust pulse", pulse_line(o.facts.pulses))
     grid.add_row("Pit-stop", pitstop_text(o.facts.pitstop, o.next_pitstop, now=now, tz=tz))
     out.print(grid, width=w)

@@ -10,6 +10,7 @@ from coachlog.render import console, safe, safe_line
 
 if TYPE_CHECKING:
     from rich.table import Table
+    from rich.text import Text
 
     from coachlog.services.overview import ClientOverview
     from coachlog.services.pitstops import PitstopStatus
@@ -56,7 +57,7 @@ def pitstop_text(status: PitstopStatus | None, nxt: datetime | None, *, now: dat
         return Text(status.reason.replace("due: ", "due now: "), style="warn")
     line = Text(status.reason)
     if nxt is not None:
-        line.append(f", due by {day(nxt, now=now, tz=tz)}")
+        line.append(f" or by {day(nxt, now=now, tz=tz)}")
     if status.last_pitstop_at is not None:
         line.append(f"  (last {day(status.last_pitstop_at, now=now, tz=tz)})", style="muted")
     return line
@@ -89,6 +90,20 @@ def promise_table(promises: list[Any], *, now: datetime, tz: str) -> Any:
     return Padding(table, (0, 0, 0, 2))
 
 
+def trust_line(report: Any) -> Text:
+    """'7/11 checks pass  ✗ 4 honor your word, 7 pit-stops'."""
+    from rich.text import Text
+
+    from coachlog.render.trust import score_text
+
+    line = Text()
+    line.append_text(score_text(report, suffix=" checks pass"))
+    if report.failed:
+        failed = ", ".join(f"{c.id} {c.name.lower()}" for c in report.failed)
+        line.append(f"  ✗ {failed}", style="muted")
+    return line
+
+
 def notes_start(notes: str | None, limit: int = NOTES_CHARS) -> str:
     text = " ".join((notes or "").replace("## ", "").split())
     if len(text) <= limit:
@@ -102,7 +117,6 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
 
     from coachlog.render.clients import client_header
     from coachlog.render.sparkline import pulse_line
-    from coachlog.render.trust import score_text
 
     out = console()
     w = page_width()
@@ -154,11 +168,7 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
             grid.add_row("Notes", safe(notes_start(s.notes), "muted"))
     grid.add_row("Pit-stop", pitstop_text(o.facts.pitstop, o.next_pitstop, now=now, tz=tz))
     grid.add_row("Trust pulse", pulse_line(o.facts.pulses))
-    failed = ", ".join(f"{c.id} {c.name.lower()}" for c in o.report.failed)
-    trust = score_text(o.report, suffix=" checks pass")
-    if failed:
-        trust.append(f"  ✗ {failed}", style="muted")
-    grid.add_row("Trust", trust)
+    grid.add_row("Trust", trust_line(o.report))
     out.print(grid, width=w)
     out.print(width=w)
     out.print(Text("Open promises", style="head"), width=w)

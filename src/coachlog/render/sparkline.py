@@ -53,7 +53,8 @@ def pulse_line(pulses: list[int]) -> Text:
 
     if not pulses:
         return Text("no trust pulse recorded yet", style="muted")
-    line = spark(pulses)
+    line = Text()
+    line.append_text(spark(pulses))
     words = f"  {pulses[-1]} of 5 last time"
     direction = trend(pulses)
     if direction:

@@ -120,12 +120,16 @@ def matrix(reports: list[TrustReport]) -> None:
         cells.append(score_text(r))
         table.add_row(*cells)
     out.print(table)
-    legend = Text(style="muted")
-    for number, (name, _) in CHECKS.items():
-        if number > 1:
-            legend.append(" · ")
-        legend.append(f"{number} {name}")
-    out.print(legend)
+    # the names of the checks, wrapped between entries, never inside one
+    entries = [f"{number} {name}" for number, (name, _) in CHECKS.items()]
+    line = ""
+    for entry in entries:
+        candidate = f"{line} · {entry}" if line else entry
+        if line and len(candidate) > out.width:
+            out.print(Text(line + " ·", style="muted"))
+            candidate = entry
+        line = candidate
+    out.print(Text(line, style="muted"))
     foot = Text()
     foot.append("✓", style="ok")
     foot.append(" passes  ", style="muted")
