@@ -123,3 +123,23 @@ def test_prep_text_is_literal(cli, store):
     out = cli("prep", "eve", env=PINNED).out
     assert "[red]x[/]" in out and "\x1b[31m" not in out and "\\x1b[31mred" in out
     assert "[bold]t" in out
+
+
+def test_prep_recalls_what_they_asked_for_at_the_last_pitstop(store, cli):
+    from coachlog.services.pitstops import notes_markdown
+
+    with store.write() as db:
+        c = make_client(db, "Ana Lima")
+        answers = {"working": "Challenge", "not_working": "Evenings", "less": "Homework"}
+        make_session(db, c, NOW - 20 * DAY, kind="pitstop", notes=notes_markdown(answers))
+        make_session(db, c, NOW - 6 * DAY, notes="Talked about delegation.")
+    lines = cli("prep", "ana", env=PINNED).out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Last pit-stop"))
+    assert lines[start].rstrip() == "Last pit-stop  not working: Evenings"
+    assert lines[start + 1].rstrip() == "               less of: Homework"
+    assert any(line.startswith("Notes") and "delegation" in line for line in lines)
+    with store.write() as db:
+        make_session(db, c, NOW - DAY, kind="pitstop", notes=notes_markdown({"more": "Silence"}))
+    out = cli("prep", "ana", env=PINNED).out
+    assert "Last pit-stop  more of: Silence" in out
+    assert "Notes" not in out  # the answers are the pit-stop's notes

@@ -117,7 +117,8 @@ def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
             "Agreement", Text(f"none yet: coachlog agreement new {client.id} --edit", "warn")
         )
     else:
-        line = Text(f"v{a.version} ", style="head")
+        line = Text()
+        line.append(f"v{a.version} ", style="head")
         line.append(a.status, style="ok" if a.status == "active" else "warn")
         if a.starts_on:
             line.append(f" since {day(a.starts_on, now=now, tz=tz)}")
@@ -136,7 +137,8 @@ def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
     out.print(grid, width=w)
     out.print(width=w)
 
-    head = Text("Recent sessions", style="head")
+    head = Text()
+    head.append("Recent sessions", style="head")
     head.append(f" · {o.facts.sessions} in all", style="muted")
     out.print(head, width=w)
     if not o.sessions:

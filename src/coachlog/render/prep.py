@@ -81,13 +81,40 @@ def promise_table(promises: list[Any], *, now: datetime, tz: str) -> Any:
         who = Text("mine", style="coach") if p.owner == "coach" else Text("theirs", style="client")
         due = describe_due(p.due_at, now=now, tz=tz)
         style = ("loud" if p.owner == "coach" else "warn") if overdue else "muted"
-        due_text = Text(due, style=style)
+        due_text = Text()
+        due_text.append(due, style=style)
         if p.due_history:
             due_text.append(" (moved)", style="muted")
         table.add_row(who, f"#{p.id}", safe_line(p.text), due_text)
     from rich.padding import Padding
 
     return Padding(table, (0, 0, 0, 2))
+
+
+ANSWER_LABELS = {
+    "not_working": "not working",
+    "more": "more of",
+    "less": "less of",
+    "agreement_change": "agreement",
+}
+
+
+def pitstop_answers(pitstop: Any) -> Text:
+    """What the client asked for at the last pit-stop, one line per answer: what is not
+    working, more of, less of, and what should change in the agreement."""
+    from rich.text import Text
+
+    from coachlog.services.pitstops import answers_from_notes
+
+    answers = answers_from_notes(pitstop.notes)
+    out = Text()
+    for key, label in ANSWER_LABELS.items():
+        if key in answers:
+            if out:
+                out.append("\n")
+            out.append(f"{label}: ", style="muted")
+            out.append_text(safe_line(answers[key]))
+    return out if out else Text("nothing noted at the last pit-stop", style="muted")
 
 
 def trust_line(report: Any) -> Text:
@@ -136,7 +163,8 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
             broken = day(p.closed_at, now=now, tz=tz) if p.closed_at else "?"
             line.append(f"  broken {broken}", style="bad")
             out.print(line, width=w)
-            repair = Text("    repair: ", style="muted")
+            repair = Text()
+            repair.append("    repair: ", style="muted")
             repair.append_text(
                 safe_line(p.repair) if p.repair else Text("none written yet", style="bad")
             )
@@ -164,9 +192,11 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
         grid.add_row("Last session", line)
         if s.themes:
             grid.add_row("Themes", safe_line(", ".join(s.themes)))
-        if s.notes:
+        if s.notes and s.kind != "pitstop":  # a pit-stop's answers have their own row
             grid.add_row("Notes", safe(notes_start(s.notes), "muted"))
     grid.add_row("Pit-stop", pitstop_text(o.facts.pitstop, o.next_pitstop, now=now, tz=tz))
+    if o.last_pitstop is not None:  # its date is on the line above
+        grid.add_row("Last pit-stop", pitstop_answers(o.last_pitstop))
     grid.add_row("Trust pulse", pulse_line(o.facts.pulses))
     grid.add_row("Trust", trust_line(o.report))
     out.print(grid, width=w)

@@ -74,14 +74,16 @@ def checklist(report: TrustReport) -> None:
     if not report.failed:
         out.print(Text("Every check the records can judge passes.", style="ok"), width=w)
         out.print(width=w)
-    head = Text("What the records cannot judge", style="head")
+    head = Text()
+    head.append("What the records cannot judge", style="head")
     head.append(" · questions to sit with", style="muted")
     out.print(head, width=w)
     questions = Table.grid(padding=(0, 1))
     questions.add_column(no_wrap=True, style="muted")
     questions.add_column(overflow="fold")
     for q in report.questions:
-        body = Text(q.strategy, style="head")
+        body = Text()
+        body.append(q.strategy, style="head")
         body.append(": " + question_text(q, report.client))
         body.append(f" ({q.source})", style="muted")
         questions.add_row("·", body)

@@ -23,7 +23,8 @@ from coachlog.services import pitstops
 S, P = CoachingSession, Promise
 RECENT = 10  # sessions the consistency and learning checks look at (SPEC §5, checks 9, 11)
 PULSES = 8  # trust pulses in a sparkline
-RELIABILITY_DAYS = 90  # check 5's window
+RELIABILITY_DAYS = 90  # check 5's window ...
+RELIABILITY_MIN = 3  # ... and how many closed promises it needs to judge
 LATE_DAYS = 7  # check 8: a client commitment this many days past due needs a conversation
 
 
@@ -61,7 +62,11 @@ class Side:
 
     @property
     def rate(self) -> float | None:
-        return self.on_time_recent / self.closed_recent if self.closed_recent else None
+        """Kept on time / closed in the last 90 days; None with too few to judge (as
+        trust check 5), so that one broken promise does not read as '0%'."""
+        if self.closed_recent < RELIABILITY_MIN:
+            return None
+        return self.on_time_recent / self.closed_recent
 
 
 @dataclass
@@ -366,6 +371,7 @@ class ClientOverview:
     not_raised: list[Promise]  # the coach's broken promises not yet raised
     next_pitstop: datetime | None
     agreement_gaps: list[str] = field(default_factory=list)  # agreements.check, not ok
+    last_pitstop: CoachingSession | None = None  # what the client asked for there
 
     @property
     def last_session(self) -> CoachingSession | None:
@@ -414,6 +420,14 @@ def client_overview(
         for c in check(agreement, today=local(now, tz).date(), sponsor=client.sponsor)
         if c.status != "ok"
     ]
+    last_pitstop = next((x for x in sessions if x.kind == "pitstop"), None)
+    if last_pitstop is None and f.last_pitstop_at is not None:
+        last_pitstop = session.exec(
+            select(S)
+            .where(_held(client.id, now), S.kind == "pitstop")  # type: ignore[arg-type]
+            .order_by(col(S.held_at).desc())
+            .limit(1)
+        ).first()
     return ClientOverview(
-        client, f, report, agreement, sessions, open_promises, not_raised, nxt, gaps
+        client, f, report, agreement, sessions, open_promises, not_raised, nxt, gaps, last_pitstop
     )

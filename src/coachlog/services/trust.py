@@ -17,13 +17,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from coachlog.services.agreements import ELEMENTS, REQUIRED
-from coachlog.services.overview import LATE_DAYS, RELIABILITY_DAYS, Facts, gather_facts
+from coachlog.services.overview import (
+    LATE_DAYS,
+    RELIABILITY_DAYS,
+    RELIABILITY_MIN,
+    Facts,
+    gather_facts,
+)
 
 PASS, FAIL, NA = "pass", "fail", "n/a"
 RELIABLE = 0.9  # check 5: at least 90% kept on time ...
-RELIABLE_MIN = 3  # ... of at least 3 closed promises
+RELIABLE_MIN = RELIABILITY_MIN  # ... of at least 3 closed promises
 PITSTOP_MIN_SESSIONS = 3  # check 7 judges from the third session on
 
 # id -> (name, source in the seeds)
@@ -181,9 +188,9 @@ class _Ctx:
     tz: str
 
     def day(self, dt: datetime) -> date:
-        from coachlog.dates import local
-
-        return local(dt, self.tz).date()
+        """The coach's calendar day of an instant. zoneinfo rather than pendulum: this runs
+        a dozen times per client and pendulum's zone lookup dominated the dashboard."""
+        return dt.astimezone(ZoneInfo(self.tz)).date()
 
     @property
     def today(self) -> date:
@@ -350,9 +357,10 @@ def pitstop(c: _Ctx) -> Result:
         start = _d(c.day(f.first_session_at))  # type: ignore[arg-type]
         base = f"none yet; {f.regular_since} regular sessions since {start} {rule}"
     else:
-        weeks = (c.now - f.last_pitstop_at).days // 7
+        days = (c.now - f.last_pitstop_at).days
+        ago = f"{_days(days)} ago" if days < 14 else f"{days // 7} weeks ago"
         base = (
-            f"last {_d(c.day(f.last_pitstop_at))}, {weeks} weeks ago, "
+            f"last {_d(c.day(f.last_pitstop_at))}, {ago}, "
             f"{f.regular_since} regular sessions since {rule}"
         )
     if status.due:
