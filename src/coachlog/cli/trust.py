@@ -207,10 +207,10 @@ def pitstop(
     with store.read() as db:
         found = find_client(db, client)
     if edit:
-        from coachlog.dates import format_instant
         from coachlog.editor import edit_until_valid
+        from coachlog.render.prep import when as shown
 
-        text = pitstops.template(found.name, format_instant(held_at, st.tz), given)
+        text = pitstops.template(found.name, shown(held_at, now=st.now, tz=st.tz), given)
         answers = edit_until_valid(text, pitstops.parse_template, name="pitstop.md")
     elif pitstops.has_answers(given):
         answers = given  # flags given: no questions, so it runs the same from a script
