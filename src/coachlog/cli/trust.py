@@ -6,8 +6,14 @@ from typing import Annotated, Any
 
 import typer
 
-from coachlog.cli.common import ClientArg, JsonOpt, find_client, read_when, state
-from coachlog.cli.complete import complete_client
+from coachlog.cli.common import (
+    ClientArg,
+    JsonOpt,
+    complete_client,
+    find_client,
+    read_when,
+    state,
+)
 
 
 def _answer(flag: str, help: str) -> Any:
@@ -21,7 +27,7 @@ def trust(
         typer.Argument(
             help="Client id, exact name, or a unique prefix. Without it: every active client.",
             autocompletion=complete_client,
-            metavar="[CLIENT]",
+            metavar="CLIENT",
             show_default=False,
         ),
     ] = None,

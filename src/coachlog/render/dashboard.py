@@ -63,7 +63,7 @@ def _last(row: DashboardRow, now: datetime, wide: bool) -> Text:
 def _pitstop(row: DashboardRow, now: datetime, tz: str) -> Text:
     from rich.text import Text
 
-    from coachlog.dates import format_date, local
+    from coachlog.dates import format_date, wall_clock
 
     status = row.facts.pitstop
     if status is None or status.anchor_at is None or (not status.due and not row.next_pitstop):
@@ -71,7 +71,8 @@ def _pitstop(row: DashboardRow, now: datetime, tz: str) -> Text:
     if status.due:
         return Text("due", style="warn")
     # at most eight weeks ahead by the rule, so day and month say it all
-    return Text(format_date(local(row.next_pitstop, tz).date(), with_year=False), style="muted")
+    when = wall_clock(row.next_pitstop, tz).date()
+    return Text(format_date(when, with_year=False), style="muted")
 
 
 def _kept(rate: float | None) -> Text:

@@ -27,16 +27,17 @@ def page_width() -> int:
 def when(dt: datetime, *, now: datetime, tz: str) -> str:
     """'Tue 17 Nov 15:00', with the year when it is not this year (of `now`, not the
     clock, so pinned screens stay the same)."""
-    from coachlog.dates import format_instant, local
+    from coachlog.dates import format_instant
 
-    return format_instant(dt, tz, with_year=local(dt, tz).year != local(now, tz).year)
+    return format_instant(dt, tz, now=now)
 
 
 def day(dt: Any, *, now: datetime, tz: str) -> str:
-    from coachlog.dates import format_date, local
+    """'17 Nov' (or '17 Nov 2027') for an instant or a date, in the coach's zone."""
+    from coachlog.dates import format_date, wall_clock
 
-    d = local(dt, tz).date() if isinstance(dt, datetime) else dt
-    return format_date(d, with_year=d.year != local(now, tz).year)
+    d = wall_clock(dt, tz).date() if isinstance(dt, datetime) else dt
+    return format_date(d, with_year=d.year != wall_clock(now, tz).year)
 
 
 def label_grid() -> Table:

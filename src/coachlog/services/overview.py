@@ -310,7 +310,7 @@ class DashboardRow:
         )
 
     def as_json(self, now: datetime, tz: str) -> dict[str, Any]:
-        from coachlog.dates import local
+        from coachlog.dates import wall_clock
         from coachlog.services.records import value
 
         f = self.facts
@@ -330,7 +330,7 @@ class DashboardRow:
             "trust_score": self.report.score,
             "pitstop_due": bool(f.pitstop and f.pitstop.due),
             "next_pitstop_on": (
-                local(self.next_pitstop, tz).date().isoformat() if self.next_pitstop else None
+                wall_clock(self.next_pitstop, tz).date().isoformat() if self.next_pitstop else None
             ),
             "trust_pulse": list(f.pulses),
             "attention": self.reasons(now),
@@ -412,12 +412,12 @@ def client_overview(
         last_session_at=f.last_session_at,
         cadence_days=agreement.cadence_days if agreement else None,
     )
-    from coachlog.dates import local
+    from coachlog.dates import wall_clock
     from coachlog.services.agreements import check
 
     gaps = [
         c.label.lower()
-        for c in check(agreement, today=local(now, tz).date(), sponsor=client.sponsor)
+        for c in check(agreement, today=wall_clock(now, tz).date(), sponsor=client.sponsor)
         if c.status != "ok"
     ]
     last_pitstop = next((x for x in sessions if x.kind == "pitstop"), None)
