@@ -401,12 +401,16 @@ class _Builder:
     def slipping(self, p: _Person) -> None:
         """Promises slipping since the last session: one overdue, one broken and not yet
         raised with the client (seed 002 §7 says: raise it at the next session)."""
-        last = max(s["held_at"] for s in self.sessions if s["client_id"] == p.index)
+        index = max(
+            (i for i, s in enumerate(self.sessions) if s["client_id"] == p.index),
+            key=lambda i: self.sessions[i]["held_at"],
+        )
+        last = self.sessions[index]["held_at"]
         overdue = self.end_of_day(self.day(last) + 3 * DAY)
         text = f"Send {p.first} the summary of the 360 feedback"
-        self.promise(p, None, "coach", text, last, overdue, outcome="open")
+        self.promise(p, index, "coach", text, last, overdue, outcome="open")
         self.promise(
-            p, None, "coach", "Send the calendar invite for the next session", last,
+            p, index, "coach", "Send the calendar invite for the next session", last,
             self.end_of_day(self.day(last) + DAY), outcome="broken",
         )  # fmt: skip
         self.promises[-1]["repair"] = None
