@@ -154,7 +154,9 @@ def list_(
 
 @client_app.command("show")
 def show(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
-    """The client's page: details, agreement, recent sessions, open promises, trust.
+    """The client's page: details, agreement, trust score and pulse, recent sessions, and
+    open promises both ways. --json gives the client record plus a few figures (sessions,
+    last_session_at, agreement_version, open_promises, trust_score, pitstop_due).
 
     \b
     Example:
@@ -162,17 +164,29 @@ def show(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     """
     from coachlog.render import print_json
     from coachlog.render.clients import client_page
-    from coachlog.services import agreements
-    from coachlog.services.records import public_client
+    from coachlog.services.overview import client_overview
+    from coachlog.services.records import public_client, value
 
     st = state(ctx)
     with st.store().read() as db:
         found = find_client(db, client)
-        agreement = agreements.active(db, found) or agreements.latest(db, found)
+        overview = client_overview(db, found, now=st.now, tz=st.tz)
     if json:
-        print_json(public_client(found))
+        f = overview.facts
+        record = public_client(found)
+        record.update(
+            {
+                "sessions": f.sessions,
+                "last_session_at": value(f.last_session_at),
+                "agreement_version": overview.agreement.version if overview.agreement else None,
+                "open_promises": len(overview.open_promises),
+                "trust_score": overview.report.score,
+                "pitstop_due": bool(f.pitstop and f.pitstop.due),
+            }
+        )
+        print_json(record)
     else:
-        client_page(found, agreement)
+        client_page(overview, now=st.now, tz=st.tz)
 
 
 @client_app.command("edit")

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Any
 from coachlog.render import console, safe, safe_line
 
 if TYPE_CHECKING:
-    from coachlog.models import Agreement, Client
+    from datetime import datetime
+
+    from coachlog.models import Client
+    from coachlog.services.overview import ClientOverview
 
 STATUS_STYLE = {"active": "ok", "paused": "warn", "prospect": "muted", "closed": "muted"}
 LABELS = {
@@ -82,17 +85,85 @@ def client_header(client: Client) -> Any:
     return title
 
 
-def client_page(client: Client, agreement: Agreement | None) -> None:
+def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
+    """`coachlog client show`: details, the agreement, trust, recent sessions and the open
+    promises both ways, on one page."""
     from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    from coachlog.render.prep import (
+        KIND,
+        day,
+        label_grid,
+        page_width,
+        pitstop_text,
+        promise_table,
+        trust_line,
+        when,
+    )
+    from coachlog.render.sparkline import pulse_line
 
     out = console()
-    out.print(Panel(details_table(client), title=client_header(client), title_align="left"))
-    if agreement is None:
-        out.print(
-            safe("No agreement yet: coachlog agreement new " + str(client.id) + " --edit", "warn")
+    w = page_width()
+    client = o.client
+    out.print(
+        Panel(details_table(client), title=client_header(client), title_align="left"), width=w
+    )
+    grid = label_grid()
+    a = o.agreement
+    if a is None:
+        grid.add_row(
+            "Agreement", Text(f"none yet: coachlog agreement new {client.id} --edit", "warn")
         )
     else:
-        review = agreement.review_on.isoformat() if agreement.review_on else "no review date"
-        out.print(
-            safe(f"Agreement v{agreement.version} ({agreement.status}), review {review}", "muted")
-        )
+        line = Text()
+        line.append(f"v{a.version} ", style="head")
+        line.append(a.status, style="ok" if a.status == "active" else "warn")
+        if a.starts_on:
+            line.append(f" since {day(a.starts_on, now=now, tz=tz)}")
+        if a.review_on:
+            line.append(f" · review {day(a.review_on, now=now, tz=tz)}")
+        if a.cadence_days:
+            line.append(f" · every {a.cadence_days} days")
+        if o.agreement_gaps:
+            line.append(" · to attend to: " + ", ".join(o.agreement_gaps), style="warn")
+        else:
+            line.append(" · complete and current", style="ok")
+        grid.add_row("Agreement", line)
+    grid.add_row("Trust", trust_line(o.report))
+    grid.add_row("Trust pulse", pulse_line(o.facts.pulses))
+    grid.add_row("Pit-stop", pitstop_text(o.facts.pitstop, o.next_pitstop, now=now, tz=tz))
+    out.print(grid, width=w)
+    out.print(width=w)
+
+    head = Text()
+    head.append("Recent sessions", style="head")
+    head.append(f" · {o.facts.sessions} in all", style="muted")
+    out.print(head, width=w)
+    if not o.sessions:
+        out.print(Text(f"  none yet: coachlog session new {client.id}", style="muted"), width=w)
+    else:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", style="id", no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True, style="muted")
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column(overflow="ellipsis", no_wrap=True)
+        for s in o.sessions:
+            kind = KIND.get(s.kind, s.kind) + (" · private" if s.private else "")
+            pulse = Text(f"{s.trust_pulse}/5" if s.trust_pulse else "", style="muted")
+            table.add_row(
+                f"#{s.id}",
+                when(s.held_at, now=now, tz=tz),
+                kind,
+                pulse,
+                safe_line(", ".join(s.themes or [])),
+            )
+        out.print(table, width=w)
+    out.print(width=w)
+    out.print(Text("Open promises", style="head"), width=w)
+    if o.open_promises:
+        out.print(promise_table(o.open_promises, now=now, tz=tz), width=w)
+    else:
+        out.print(Text("  none either way", style="muted"), width=w)

@@ -1,0 +1,219 @@
+"""`coachlog dashboard`: every active client on one screen, whoever needs attention first
+on top; and the summary `coachlog demo` prints."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from coachlog.render import console, safe_line
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from coachlog.services.demo import DemoSummary
+    from coachlog.services.overview import DashboardRow
+
+WIDE = 120  # from this width the reasons get their own column
+
+
+def _count(open_: int, overdue: int, loud: str, wide: bool) -> Text:
+    """'3' open, or '3 · 1 late' with the late part coloured; on a narrow terminal only
+    '1 late' when some are late, since that is what needs doing."""
+    from rich.text import Text
+
+    if overdue and not wide:
+        return Text(f"{overdue} late", style=loud)
+    cell = Text(str(open_) if open_ else "–", style="" if open_ else "muted")
+    if overdue:
+        cell.append(" · ", style="muted")
+        cell.append(f"{overdue} late", style=loud)
+    return cell
+
+
+def ago(dt: datetime, now: datetime) -> str:
+    """Compact elapsed time for a narrow column: 'today', '5d ago', '3w ago', '4mo ago'."""
+    days = (now - dt).days
+    if days < 1:
+        return "today"
+    if days < 14:
+        return f"{days}d ago"
+    if days < 63:
+        return f"{days // 7}w ago"
+    if days < 730:
+        return f"{days // 30}mo ago"
+    return f"{days // 365}y ago"
+
+
+def _last(row: DashboardRow, now: datetime, wide: bool) -> Text:
+    """Since the last session; yellow when it is more than twice the agreed cadence."""
+    from rich.text import Text
+
+    from coachlog.dates import relative
+
+    f = row.facts
+    if f.last_session_at is None:
+        return Text("never", style="muted")
+    a = f.active_agreement
+    late = bool(a and a.cadence_days and now - f.last_session_at > timedelta(a.cadence_days * 2))
+    words = relative(f.last_session_at, now=now) if wide else ago(f.last_session_at, now)
+    return Text(words, style="warn" if late else "")
+
+
+def _pitstop(row: DashboardRow, now: datetime, tz: str) -> Text:
+    from rich.text import Text
+
+    from coachlog.dates import format_date, wall_clock
+
+    status = row.facts.pitstop
+    if status is None or status.anchor_at is None or (not status.due and not row.next_pitstop):
+        return Text("–", style="muted")
+    if status.due:
+        return Text("due", style="warn")
+    # at most eight weeks ahead by the rule, so day and month say it all
+    when = wall_clock(row.next_pitstop, tz).date()
+    return Text(format_date(when, with_year=False), style="muted")
+
+
+def _kept(rate: float | None) -> Text:
+    from rich.text import Text
+
+    if rate is None:
+        return Text("–", style="muted")
+    return Text(f"{round(rate * 100)}%", style="ok" if rate >= 0.9 else "warn")
+
+
+def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from coachlog.render.prep import when
+    from coachlog.render.sparkline import spark
+    from coachlog.render.trust import score_text
+
+    out = console()
+    if not rows:
+        out.print(
+            Text(
+                "No active clients yet. Add one (coachlog client add NAME), or explore a "
+                "sample practice: coachlog --db demo.db demo",
+                style="muted",
+            )
+        )
+        return
+    wide = out.width >= WIDE
+    needing = [r for r in rows if r.reasons(now)]
+    head = Text()
+    head.append("Dashboard", style="head")
+    head.append(f" · {len(rows)} active client{'s' if len(rows) != 1 else ''}", style="muted")
+    if needing:
+        head.append(f" · {len(needing)} need{'s' if len(needing) == 1 else ''} attention")
+    head.append(f" · {when(now, now=now, tz=tz)}", style="muted")
+    out.print(head)
+
+    # SIMPLE_HEAD already puts one space between columns; more only when there is room
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 1, 0, 0) if wide else 0,
+    )
+    table.add_column("", no_wrap=True, width=1)
+    # the one column that gives way on a narrow terminal (a long name wraps)
+    table.add_column("client", overflow="fold", min_width=8, max_width=28)
+    table.add_column("sess", justify="right", no_wrap=True)
+    table.add_column("last", no_wrap=True)
+    table.add_column("pit-stop", no_wrap=True)
+    table.add_column("mine", no_wrap=True)
+    table.add_column("theirs", no_wrap=True)
+    table.add_column("kept", justify="right", no_wrap=True)
+    table.add_column("trust", justify="right", no_wrap=True)
+    table.add_column("pulse", no_wrap=True, min_width=8)
+    if wide:
+        table.add_column("needs attention", overflow="fold", style="warn")
+    for r in rows:
+        f = r.facts
+        reasons = r.reasons(now)
+        mark = Text("!", style="bad") if r.urgent else Text("•" if reasons else "", style="warn")
+        cells: list[Any] = [
+            mark,
+            safe_line(r.client.name, "name"),
+            str(f.sessions),
+            _last(r, now, wide),
+            _pitstop(r, now, tz),
+            _count(f.coach.open, len(f.coach.overdue), "bad", wide),
+            _count(f.client.open, len(f.client.overdue), "warn", wide),
+            _kept(f.coach.rate),
+            score_text(r.report),
+            spark(f.pulses),
+        ]
+        if wide:
+            cells.append("; ".join(reasons))
+        table.add_row(*cells)
+    out.print(table)
+    if not needing:
+        out.print(Text("All calm: nothing of yours is overdue and no pit-stop is due.", "ok"))
+        return
+    if not wide:
+        notes = Table.grid(padding=(0, 1))
+        notes.add_column(no_wrap=True)
+        notes.add_column(no_wrap=True, overflow="ellipsis", max_width=24)
+        notes.add_column(overflow="fold")
+        for r in needing[:6]:
+            notes.add_row(
+                Text("!", style="bad") if r.urgent else Text("•", style="warn"),
+                safe_line(r.client.name, "name"),
+                Text("; ".join(r.reasons(now)), style="bad" if r.urgent else "warn"),
+            )
+        out.print(notes)
+        if len(needing) > 6:
+            out.print(Text(f"  … and {len(needing) - 6} more", style="muted"))
+    top = rows[0]
+    foot = Text("Start with ", style="muted")
+    foot.append_text(safe_line(top.client.name, "muted"))
+    foot.append(f": coachlog prep {top.client.id}", style="muted")
+    out.print(foot)
+
+
+def demo_summary(summary: DemoSummary, *, prefix: str) -> None:
+    from rich.text import Text
+
+    from coachlog.render.messages import success
+
+    out = console()
+    success("A sample practice is ready (every name and note in it is invented).")
+    others = []
+    if summary.paused:
+        others.append(f"{summary.paused} paused")
+    if summary.prospects:
+        others.append(f"{summary.prospects} prospect")
+    if summary.past:
+        others.append(f"{summary.past} past")
+    line = Text("  ")
+    line.append(f"{summary.active} active clients", style="head")
+    if others:
+        line.append(f" ({', '.join(others)})")
+    out.print(line)
+    out.print(
+        Text(
+            f"  {summary.sessions} sessions ({summary.pitstops} pit-stops) · "
+            f"{summary.promises} promises · {summary.agreements} agreement versions"
+        )
+    )
+    out.print(Text("Try:", style="muted"))
+    example = summary.examples[0] if summary.examples else "1"
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 3))
+    grid.add_column(no_wrap=True)
+    grid.add_column(style="muted", overflow="fold")
+    for command, why in (
+        ("dashboard", "everyone at a glance"),
+        ("promises due", "what is owed this week"),
+        (f"prep {example}", "the brief before a session"),
+        ("trust", "the trust checklist, every client"),
+        (f"client show {example}", "one client's page"),
+    ):
+        grid.add_row(safe_line(f"  {prefix} {command}"), why)
+    out.print(grid)
