@@ -10,18 +10,53 @@ from typing import Annotated
 import typer
 
 from coachlog import __version__
-from coachlog.cli import agreements, clients, exchange, promises, sessions, store_cmds, trust
 from coachlog.cli.context import AppState
 
-app = typer.Typer(
-    name="coachlog",
-    help="A journal for your coaching practice: sessions, promises, agreements and trust.\n\n"
-    "Start with 'coachlog demo' to explore a sample practice, or 'coachlog client add NAME'.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-)
+# The command modules, in the order `coachlog --help` lists their commands.
+MODULES = ("clients", "agreements", "sessions", "promises", "trust", "exchange", "store_cmds")
+# Which modules a first word needs. A run builds only those: Typer turns every registered
+# command into a click command at start-up (about 1 ms each), so `coachlog dashboard` need
+# not pay for the other forty. Anything else (help, completion, a typo) gets them all.
+OWNERS: dict[str, tuple[str, ...]] = {
+    "client": ("clients", "store_cmds"),  # `client forget` lives with the safety commands
+    "agreement": ("agreements",),
+    "session": ("sessions",),
+    "promises": ("promises",),
+    "promise": ("promises",),
+    **dict.fromkeys(("trust", "pitstop", "prep", "dashboard", "demo"), ("trust",)),
+    **dict.fromkeys(("export", "import", "search"), ("exchange",)),
+    **dict.fromkeys(("init", "backup", "doctor"), ("store_cmds",)),
+}
+GLOBAL_OPTIONS = {"--db", "--tz"}
+
+
+def make_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    import importlib
+
+    root = typer.Typer(
+        name="coachlog",
+        help="A journal for your coaching practice: sessions, promises, agreements and trust.\n\n"
+        "Start with 'coachlog demo' to explore a sample practice, or 'coachlog client add NAME'.",
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+    root.callback()(_root)
+    for name in modules:
+        importlib.import_module(f"coachlog.cli.{name}").register(root)
+    return root
+
+
+def modules_for(argv: list[str]) -> tuple[str, ...]:
+    """The command modules a command line needs (all of them when in doubt)."""
+    if "_COACHLOG_COMPLETE" in os.environ:
+        return MODULES
+    i = 0
+    while i < len(argv) and argv[i] in GLOBAL_OPTIONS:
+        i += 2
+    first = argv[i] if i < len(argv) else ""
+    return OWNERS.get(first, MODULES)
 
 
 def _version(value: bool) -> None:
@@ -30,8 +65,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def root(
+def _root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
@@ -60,13 +94,12 @@ def root(
     ctx.call_on_close(ctx.obj.close)
 
 
-clients.register(app)
-agreements.register(app)
-sessions.register(app)
-promises.register(app)
-trust.register(app)
-exchange.register(app)
-store_cmds.register(app)
+def __getattr__(name: str) -> typer.Typer:
+    """`app`: the whole command line, for introspection (docs, tests)."""
+    if name == "app":
+        globals()["app"] = full = make_app()
+        return full
+    raise AttributeError(name)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
 
     os.umask(0o077)  # every file we create (store, WAL, backups, exports) is ours alone
     try:
-        app(args=argv, prog_name="coachlog", standalone_mode=True)
+        args = sys.argv[1:] if argv is None else argv
+        make_app(modules_for(args))(args=args, prog_name="coachlog", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
