@@ -28,7 +28,7 @@ NOW = "2026-11-22T10:00:00+00:00"  # pinned so every run sees the same "today"
 PY = sys.executable
 
 # Demo sizes: a busy solo practice, about 1,000 sessions and 2,000 promises a year.
-DEMO_CLIENTS_PER_YEAR = 36
+DEMO_CLIENTS_PER_YEAR = 42
 SIZES = {"1y": 1, "10y": 10}
 
 
