@@ -1,5 +1,6 @@
 """`coachlog --help` and completion must stay fast: cli/ imports nothing heavy."""
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -47,3 +48,23 @@ def test_python_dash_m_runs():
     )
     assert p.returncode == 0
     assert p.stdout.startswith("coachlog ")
+
+
+def test_root_help_from_stubs_is_the_full_help(monkeypatch, capsys):
+    """`coachlog --help` is built from stubs; it must print what the full app prints."""
+    import typer
+
+    from coachlog.cli.main import help_app, make_app
+
+    for width in ("60", "80", "120"):
+        monkeypatch.setenv("COLUMNS", width)
+        outputs = []
+        for build in (make_app, help_app):
+            with contextlib.suppress(SystemExit):
+                build()(args=["--help"], prog_name="coachlog", standalone_mode=True)
+            outputs.append(capsys.readouterr().out)
+        assert outputs[0] == outputs[1], width
+        assert "Commands:" in outputs[0]
+    # and the stubs list every command the real app has
+    real = typer.main.get_command(make_app())
+    assert set(real.commands) == set(typer.main.get_command(help_app()).commands)

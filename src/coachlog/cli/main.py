@@ -48,6 +48,40 @@ def make_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
     return root
 
 
+def help_app() -> typer.Typer:
+    """The root with each command and group as a stub that has only its name and help: all
+    that `coachlog --help` shows. Building the real commands costs more than importing
+    Typer itself; a test checks that both print the same help."""
+    import inspect
+
+    full = make_app()
+    root = make_app(())
+    for group in full.registered_groups:
+        sub = group.typer_instance
+        assert sub is not None
+        root.add_typer(
+            typer.Typer(help=sub.info.help, rich_markup_mode=None),
+            name=group.name,
+            hidden=group.hidden,
+        )
+    for command in full.registered_commands:
+        help_text = command.help or inspect.getdoc(command.callback) or ""
+        root.command(command.name, help=help_text, hidden=command.hidden)(_stub)
+    return root
+
+
+def _stub() -> None:  # pragma: no cover - a help-only stub is never run
+    pass
+
+
+def wants_root_help(argv: list[str]) -> bool:
+    i = 0
+    while i + 1 < len(argv) and argv[i] in GLOBAL_OPTIONS:
+        i += 2
+    rest = argv[i:]
+    return rest in ([], ["--help"], ["-h"]) and "_COACHLOG_COMPLETE" not in os.environ
+
+
 def modules_for(argv: list[str]) -> tuple[str, ...]:
     """The command modules a command line needs (all of them when in doubt)."""
     if "_COACHLOG_COMPLETE" in os.environ:
@@ -111,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # every file we create (store, WAL, backups, exports) is ours alone
     try:
         args = sys.argv[1:] if argv is None else argv
-        make_app(modules_for(args))(args=args, prog_name="coachlog", standalone_mode=True)
+        cli = help_app() if wants_root_help(args) else make_app(modules_for(args))
+        cli(args=args, prog_name="coachlog", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
