@@ -84,15 +84,26 @@ def interactive() -> bool:
 
 
 def ask_passphrase(new: bool) -> str | None:
+    """The store's passphrase, typed without echo. Only on a terminal: otherwise None, and
+    the caller says to set COACHLOG_PASSPHRASE. A new passphrase is asked twice."""
     if not sys.stdin.isatty():
         return None
     import getpass
 
-    first = getpass.getpass("Passphrase for the coachlog store: ")
-    if new:
-        again = getpass.getpass("Repeat the passphrase: ")
-        if again != first:
-            from coachlog.errors import InvalidInput
+    from coachlog.errors import InvalidInput
 
-            raise InvalidInput("The two passphrases differ; nothing was created.")
-    return first or None
+    try:
+        if new:
+            sys.stderr.write(
+                "The new store will be encrypted. Choose a passphrase; it cannot be recovered "
+                "if lost.\n"
+            )
+            first = getpass.getpass("New passphrase: ")
+            if not first:
+                return None
+            if getpass.getpass("Repeat the passphrase: ") != first:
+                raise InvalidInput("The two passphrases differ; nothing was created.")
+            return first
+        return getpass.getpass("Passphrase for the coachlog store: ") or None
+    except EOFError:
+        return None

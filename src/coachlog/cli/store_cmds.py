@@ -1,7 +1,249 @@
-"""Placeholder."""
+"""The store's own commands: init, backup, doctor, and `client forget` (erasure lives here,
+beside the other safety commands, rather than with the everyday client commands)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
+from coachlog.cli.common import ClientArg, JsonOpt, find_client, state
+
+
+def init(
+    ctx: typer.Context,
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt",
+            help="Encrypt the store with SQLCipher. The passphrase comes from "
+            "$COACHLOG_PASSPHRASE, else you are asked for it. It cannot be recovered if lost.",
+        ),
+    ] = False,
+) -> None:
+    """Create the store (otherwise it is made on first use). With --encrypt, or with
+    COACHLOG_PASSPHRASE set, the new store is encrypted. On an existing store it changes
+    nothing and says so.
+
+    \b
+    Example:
+      coachlog init --encrypt
+      COACHLOG_PASSPHRASE="$(pass show coachlog)" coachlog --db ~/practice.db init
+    """
+    from coachlog.errors import StoreError
+    from coachlog.render.messages import say, success
+    from coachlog.store.engine import is_encrypted_file
+    from coachlog.store.paths import resolve
+
+    st = state(ctx)
+    location = resolve(st.db)
+    path = location.path
+    if path is not None and path.exists() and path.stat().st_size > 0:
+        encrypted = is_encrypted_file(path)
+        if encrypt and not encrypted:
+            raise StoreError(
+                f"The store at {path} already exists and is not encrypted; nothing changed.",
+                hint="To encrypt it: export it, then import into a new store made with "
+                "'coachlog --db NEW.db init --encrypt'.",
+            )
+        state_word = "encrypted" if encrypted else "not encrypted"
+        say(
+            "The store already exists at ",
+            (str(path), "name"),
+            f" ({state_word}); nothing changed.",
+        )
+        return
+    st.encrypt = encrypt
+    store = st.store()
+    if path is None:
+        success("The store on ", (location.describe(), "name"), " is ready.")
+        return
+    if store.encrypted:
+        success("Created the encrypted store at ", (str(path), "name"), ".")
+        say(
+            ("Keep the passphrase somewhere safe: it cannot be recovered, and without it ", "warn"),
+            ("nobody can read the store, you included.", "warn"),
+        )
+    else:
+        success("Created the store at ", (str(path), "name"), " (not encrypted; mode 0600).")
+
+
+def backup(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Where to write the copy (a file, or a folder). Default: a new file in the "
+            "'backups' folder beside the store.",
+            metavar="FILE",
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Write a consistent copy of the store, even while other commands run. The copy is
+    0600, checked with SQLite's integrity check, and encrypted when the store is.
+
+    \b
+    Example:
+      coachlog backup
+      coachlog backup --out /media/usb/coachlog-2026-11-22.db
+    """
+    from coachlog.errors import StoreError
+    from coachlog.render import print_json
+    from coachlog.render.messages import success
+    from coachlog.store.backup import backup_sqlite, default_backup_path, free_name
+
+    st = state(ctx)
+    store = st.store()
+    if store.location.path is None:
+        raise StoreError(
+            "backup copies a SQLite store; for a PostgreSQL store use the server's tools.",
+            hint="e.g. pg_dump --format=custom --file practice.dump DBNAME",
+        )
+    if out is None:
+        dest = default_backup_path(store)
+    elif out.expanduser().is_dir():
+        dest = free_name(out.expanduser(), store.location.path)
+    else:
+        dest = out
+    path = backup_sqlite(store, dest)
+    size = path.stat().st_size
+    if json:
+        print_json(
+            {
+                "backup": str(path),
+                "encrypted": store.encrypted,
+                "size_bytes": size,
+                "integrity": "ok",
+            }
+        )
+        return
+    what = "encrypted copy" if store.encrypted else "copy"
+    success(
+        f"Wrote a {what} of the store to ", (str(path), "name"), f" ({size} bytes, integrity ok)."
+    )
+
+
+def doctor(ctx: typer.Context, json: JsonOpt = False) -> None:
+    """Check the store: integrity, broken references, the permissions of the store and its
+    folder (with the command that fixes each problem), schema version, encryption, counts.
+    Exits with status 1 when something is wrong.
+
+    \b
+    Example:
+      coachlog doctor
+      coachlog --db ~/practice.db doctor --json
+    """
+    import os
+
+    from coachlog.errors import CoachlogError
+    from coachlog.render import print_json
+    from coachlog.render.doctor import doctor_report
+    from coachlog.services.doctor import FAIL, Report, file_report, store_report
+    from coachlog.store.paths import coach_name, default_path, resolve
+
+    st = state(ctx)
+    location = resolve(st.db)
+    if location.path is not None:
+        is_default = not (st.db or os.environ.get("COACHLOG_DB")) or location.path == default_path()
+        report = file_report(location, default=is_default)
+        missing = not location.path.exists()
+    else:
+        report = Report(store=location.describe(), backend="postgresql")
+        missing = False
+    if not missing:
+        try:
+            store = st.store()
+            store_report(report, store, coach=None if store.is_sqlite else coach_name())
+        except CoachlogError as exc:
+            report.add("Open", FAIL, exc.message, exc.hint)
+    if json:
+        print_json(report.as_dict())
+    else:
+        doctor_report(report)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def forget(
+    ctx: typer.Context,
+    client: ClientArg,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Erase without asking (needed without a terminal).")
+    ] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Erase a client and everything linked to them: agreements, sessions, promises and
+    their search entries. The records are then wiped from the store's files (search index
+    rebuilt, file vacuumed, write-ahead log emptied), so no readable trace is left.
+    This cannot be undone. Backups made earlier still hold the client (they are listed).
+
+    \b
+    Example:
+      coachlog client forget "Ana Lima"
+      coachlog client forget 7 --yes
+    """
+    from coachlog.cli.context import interactive
+    from coachlog.errors import Cancelled, UsageError
+    from coachlog.render import print_json
+    from coachlog.render.doctor import counts, erasure_preview, stale_copies
+    from coachlog.render.messages import success, warn
+    from coachlog.services.forget import forget_client, older_copies, preview, scrub
+
+    st = state(ctx)
+    store = st.store()
+    with store.read() as db:
+        found = find_client(db, client)
+        planned = preview(db, found)
+    if not yes:
+        if not interactive():
+            raise UsageError(
+                "client forget erases records for good; without a terminal to confirm, add --yes.",
+                hint=f"coachlog client forget {planned.client_id} --yes",
+            )
+        from coachlog.cli.ask import ask_text
+
+        erasure_preview(planned)
+        answer = ask_text(f"To erase, type the client's name ({planned.client}) or y")
+        typed = (answer or "").strip()
+        if typed.casefold() not in ("y", "yes") and typed.casefold() != planned.client.casefold():
+            raise Cancelled("Nothing was erased.")
+    with store.write() as db:
+        # Found again inside the transaction: the client may have changed meanwhile.
+        found = find_client(db, str(planned.client_id))
+        erased = forget_client(db, found)
+    scrubbed = scrub(store)
+    copies = older_copies(store.location.path)
+    if json:
+        print_json(
+            {
+                **erased.as_dict(),
+                "index_rebuilt": scrubbed.index_rebuilt,
+                "vacuumed": scrubbed.vacuumed,
+                "wal_emptied": scrubbed.wal_emptied,
+                "older_backups": [str(p) for p in copies],
+            }
+        )
+    else:
+        success(
+            "Erased ", (erased.client, "name"), f" (client {erased.client_id}): ", counts(erased)
+        )
+    if store.is_sqlite and not scrubbed.wal_emptied:
+        warn(
+            "Another coachlog has the store open, so the write-ahead log could not be emptied "
+            "yet; the erased pages leave it when that command ends."
+        )
+    if copies:
+        stale_copies(copies)
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    from coachlog.cli.clients import client_app
+
+    app.command("init")(init)
+    app.command("backup")(backup)
+    app.command("doctor")(doctor)
+    client_app.command("forget")(forget)

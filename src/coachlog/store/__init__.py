@@ -48,6 +48,13 @@ def open_store(
                 hint="Export it, then import into a new store made with 'coachlog init --encrypt'.",
             )
         prepare_file(location.path)
+        if existed and passphrase is not None:
+            check_passphrase(location, passphrase)
+    elif encrypt:
+        raise StoreError(
+            "Encryption is for a store in a file; a PostgreSQL server protects its data itself.",
+            hint="Use the server's own encryption at rest, or --db PATH for an encrypted file.",
+        )
     store = Store(location, coach=coach_name(), passphrase=passphrase)
     try:
         from coachlog.store.migrate import ensure_schema
@@ -60,8 +67,24 @@ def open_store(
         store.dispose()
         from coachlog.store.engine import translate
 
-        raise translate(exc, location) from exc
+        raise translate(exc, location, encrypted=passphrase is not None) from exc
     return store
+
+
+def check_passphrase(location: Location, passphrase: str) -> None:
+    """Read the first page with the key before anything else touches the file, so a wrong
+    passphrase is a clear message and the file is left exactly as it was."""
+    from coachlog.store.engine import connect_raw, translate
+
+    assert location.path is not None
+    try:
+        conn = connect_raw(location.path, passphrase=passphrase, readonly=True)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except Exception as exc:
+        raise translate(exc, location, encrypted=True) from exc
 
 
 def store_path_for_display(path: Path | None) -> str:

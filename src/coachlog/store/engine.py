@@ -54,9 +54,13 @@ def prepare_file(path: Path) -> bool:
         raise StoreError(f"Cannot create the store at {path}: {exc.strerror}.") from exc
 
 
-def _sqlite_pragmas(dbapi_conn: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, *, encrypted: bool = False) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _begin)
     cur = dbapi_conn.cursor()
+    if encrypted:
+        # SQLCipher logs decryption failures to stderr by itself; a wrong passphrase is
+        # reported once, in words, by translate() instead.
+        cur.execute("PRAGMA cipher_log_level = NONE")
     cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA secure_delete = ON")
@@ -67,37 +71,56 @@ def _sqlite_pragmas(dbapi_conn: Any) -> None:
     cur.close()
 
 
+def _key_literal(passphrase: str) -> str:
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
 def _key_statement(passphrase: str) -> str:
-    return "PRAGMA key = '" + passphrase.replace("'", "''") + "'"
+    return "PRAGMA key = " + _key_literal(passphrase)
+
+
+def connect_raw(path: Path, *, passphrase: str | None = None, readonly: bool = False) -> Any:
+    """A bare driver connection (no pragmas, no ORM) for checks on files that are not the
+    live store: backups, and the passphrase check before the engine is built."""
+    if passphrase is not None:
+        import sqlcipher3  # type: ignore[import-untyped]
+
+        conn = sqlcipher3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(_key_statement(passphrase))
+        if readonly:
+            conn.execute("PRAGMA query_only = ON")
+        return conn
+    import sqlite3
+
+    if readonly:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
 
 
 def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
     from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import URL
     from sqlalchemy.pool import NullPool
 
     if location.path is None:
         return create_engine(location.url, pool_pre_ping=False)
 
     path = str(location.path)
+    connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     if passphrase is not None:
-        import sqlcipher3  # type: ignore[import-untyped]
-
-        def connect() -> Any:
-            conn = sqlcipher3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-            conn.execute(_key_statement(passphrase))
-            return conn
-
-        engine = create_engine("sqlite://", creator=connect, poolclass=NullPool)
+        # SQLAlchemy's SQLCipher dialect (driver sqlcipher3): it keys every new connection
+        # before anything reads the file, and its driver errors are wrapped like sqlite3's,
+        # so translate() and the rollbacks in Store.write() work the same on both.
+        url = URL.create("sqlite+pysqlcipher", password=passphrase, database=path)
+        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
     else:
-        engine = create_engine(
-            f"sqlite:///{path}",
-            poolclass=NullPool,
-            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        )
+        engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args=connect_args)
+    encrypted = passphrase is not None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        _sqlite_pragmas(dbapi_conn)
+        _sqlite_pragmas(dbapi_conn, encrypted=encrypted)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -109,34 +132,63 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
     return engine
 
 
-def translate(exc: BaseException, location: Location) -> CoachlogError:
-    """Turn a driver error into a message a coach can act on."""
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK)
+
+
+def translate(exc: BaseException, location: Location, *, encrypted: bool = False) -> CoachlogError:
+    """Turn a driver error into a message a coach can act on. Every message about a failed
+    write says that nothing was saved, because a write is one transaction (SPEC §7)."""
+    if isinstance(exc, CoachlogError):
+        return exc
     text = str(getattr(exc, "orig", None) or exc).lower()
     where = location.describe()
-    if "disk is full" in text or "database or disk is full" in text or "no space" in text:
+    path = location.path
+    if "disk is full" in text or "no space" in text:
         return StoreError(
             "The disk is full: nothing was saved by this command; earlier records are intact.",
             hint="Free some space and run the command again.",
         )
-    if "file too large" in text:
+    if "file too large" in text or "disk i/o error" in text:
+        # A write the operating system refused: a full disk, a file size limit (ulimit -f)
+        # or a failing device. SQLite rolled the transaction back.
         return StoreError(
-            "The store could not grow (file size limit reached): nothing was saved.",
-            hint="Free some space or raise the file size limit, then run the command again.",
+            "The store could not be written (disk full, file size limit or I/O error): "
+            "nothing was saved by this command; earlier records are intact.",
+            hint="Free some space or raise the file size limit, then run the command again; "
+            "'coachlog doctor' checks the store.",
         )
-    if "readonly" in text or "read-only" in text:
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        if path is not None and path.parent.exists() and not _writable(path.parent):
+            return StoreError(
+                f"The folder {path.parent} is read-only: coachlog needs to write its journal "
+                "files there, so nothing was saved.",
+                hint=f"Make it writable (chmod 700 {path.parent}) or choose another --db.",
+            )
+        if path is not None and path.exists() and not _writable(path):
+            return StoreError(
+                f"The store at {where} is read-only: nothing was saved.",
+                hint=f"Make it writable (chmod 600 {path}); 'coachlog doctor' checks it.",
+            )
+        if "unable to open" in text:
+            return StoreError(
+                f"Cannot open the store at {where}.",
+                hint="Check that the folder exists and is yours ('coachlog doctor').",
+            )
         return StoreError(
             f"The store at {where} is read-only: nothing was saved.",
             hint="Check the permissions of the store and its folder ('coachlog doctor').",
         )
-    if "unable to open" in text:
-        return StoreError(
-            f"Cannot open the store at {where}.",
-            hint="Check that the folder exists and is yours ('coachlog doctor').",
-        )
     if "file is not a database" in text or "file is encrypted" in text:
+        if encrypted:
+            return StoreError(
+                f"Wrong passphrase for the encrypted store at {where}; it was not changed.",
+                hint="Check COACHLOG_PASSPHRASE (or what you typed). A lost passphrase cannot "
+                "be recovered.",
+            )
         return StoreError(
-            f"Cannot read the store at {where}: wrong passphrase, or not a coachlog store.",
-            hint="Set COACHLOG_PASSPHRASE to the store's passphrase, or check --db.",
+            f"Cannot read the store at {where}: it is not a coachlog store.",
+            hint="Check --db / COACHLOG_DB.",
         )
     if "locked" in text or "busy" in text:
         return StoreError(
@@ -189,7 +241,7 @@ class Store:
         try:
             yield session
         except DBAPIError as exc:
-            raise translate(exc, self.location) from exc
+            raise translate(exc, self.location, encrypted=self.encrypted) from exc
         finally:
             session.close()
 
@@ -207,7 +259,7 @@ class Store:
             session.commit()
         except DBAPIError as exc:
             session.rollback()
-            raise translate(exc, self.location) from exc
+            raise translate(exc, self.location, encrypted=self.encrypted) from exc
         except BaseException:
             session.rollback()
             raise

@@ -1,0 +1,227 @@
+"""Helpers for the safety tests (no tests here): coachlog as a real process, with a
+pseudo-terminal when a test needs one, and raw-byte searches of a store's folder.
+
+Every safety test runs the real program in its own process against a real store file,
+because what they check (a kill -9, a file size limit, a read-only folder, a terminal)
+only exists at that level."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+COACHLOG = [sys.executable, "-m", "coachlog"]
+NOW = "2026-11-22T10:00:00+00:00"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.out)
+
+    @property
+    def shown(self) -> str:
+        return self.out + self.err
+
+
+def env_for(db: Path | str, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "COACHLOG_DB": str(db), "COACHLOG_NOW": NOW}
+    env.update(extra)
+    return env
+
+
+def run(
+    db: Path | str,
+    *args: str,
+    input: str | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+    preexec_fn: Callable[[], None] | None = None,
+) -> Run:
+    """coachlog ARGS as a real process against the store at db."""
+    p = subprocess.run(
+        [*COACHLOG, *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        env={**env_for(db), **(env or {})},
+        timeout=timeout,
+        stdin=None if input is not None else subprocess.DEVNULL,
+        preexec_fn=preexec_fn,
+    )
+    return Run(p.returncode, p.stdout, p.stderr)
+
+
+def ok(db: Path | str, *args: str, **kw: Any) -> Run:
+    r = run(db, *args, **kw)
+    assert r.code == 0, (args, r.shown)
+    return r
+
+
+def run_in_terminal(
+    db: Path | str,
+    *args: str,
+    answers: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    env: dict[str, str] | None = None,
+    timeout: float = 30,
+    columns: int = 120,
+) -> Run:
+    """coachlog ARGS with stdin, stdout and stderr on a pseudo-terminal, as a coach would
+    run it. `answers`: (text to wait for, what to type). Returns everything the terminal
+    received (in .out), raw: escape sequences included."""
+    import pty
+    import struct
+    import termios
+    from fcntl import ioctl
+
+    master, slave = pty.openpty()
+    ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    full_env = {**env_for(db), "TERM": "xterm-256color", "COLUMNS": str(columns)}
+    full_env.pop("NO_COLOR", None)
+    full_env.update(env or {})
+    proc = subprocess.Popen(
+        [*COACHLOG, *args],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=full_env,
+        start_new_session=True,  # the pty becomes its controlling terminal (getpass, Ctrl-C)
+        preexec_fn=lambda: __import__("fcntl").ioctl(0, termios.TIOCSCTTY, 0),
+    )
+    os.close(slave)
+    received = b""
+    since = 0  # where to look for the next prompt
+    pending = list(answers)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # EIO: the child closed the terminal
+                    break
+                if not chunk:
+                    break
+                received += chunk
+            if pending and pending[0][0].encode() in received[since:]:
+                since = len(received)
+                os.write(master, pending.pop(0)[1].encode())
+            if proc.poll() is not None and not ready:
+                break
+        else:
+            proc.kill()
+            raise AssertionError(f"timed out; the terminal showed: {received!r}")
+    finally:
+        code = proc.wait(timeout=10)
+        os.close(master)
+    return Run(code, received.decode("utf-8", "replace"), "")
+
+
+def store_files(folder: Path) -> list[Path]:
+    """Every file in the store's folder (the store, -wal, -shm, anything else)."""
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def grep_bytes(folder: Path, needle: str) -> dict[str, int]:
+    """Where the needle's bytes occur in the raw files, in any letter case and in UTF-8
+    and UTF-16 (SQLite can store either): {file name: occurrences}."""
+    forms = {needle.lower().encode(), needle.upper().encode()}
+    forms |= {f.decode().encode("utf-16-le") for f in list(forms)}
+    found: dict[str, int] = {}
+    for path in store_files(folder):
+        data = path.read_bytes()
+        hits = sum(data.count(f) for f in forms) + data.lower().count(needle.lower().encode())
+        if hits:
+            found[path.name] = hits
+    return found
+
+
+def integrity(db: Path, passphrase: str | None = None) -> str:
+    from coachlog.store.engine import connect_raw
+
+    conn = connect_raw(db, passphrase=passphrase, readonly=True)
+    try:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def query(db: Path, sql: str, *params: Any, passphrase: str | None = None) -> list[tuple]:
+    from coachlog.store.engine import connect_raw
+
+    conn = connect_raw(db, passphrase=passphrase, readonly=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def ignore_sigxfsz_and_limit(size: int) -> Callable[[], None]:
+    """For preexec_fn: a file size limit, with SIGXFSZ ignored so a write past it fails
+    with EFBIG (as on a full disk) instead of killing the process."""
+
+    def apply() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return apply
+
+
+def umask(mask: int) -> Callable[[], None]:
+    def apply() -> None:
+        os.umask(mask)
+
+    return apply
+
+
+class SecondTerminal:
+    """Another program with the store open (idle, between two reads), in its own process:
+    while it is open, the -wal and -shm files outlive each coachlog command.
+
+    It must be another process: POSIX file locks belong to a process, and any close() of the
+    file in this one (a grep of its bytes) would silently drop the locks of a connection
+    held here."""
+
+    def __init__(self, db: Path) -> None:
+        code = (
+            "import sqlite3, sys\n"
+            f"c = sqlite3.connect({str(db)!r})\n"
+            "c.execute('SELECT count(*) FROM clients').fetchall()\n"
+            "print('ready', flush=True)\n"
+            "sys.stdin.read()\n"
+            "c.close()\n"
+        )
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+    def __enter__(self) -> SecondTerminal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
