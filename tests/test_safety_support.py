@@ -8,6 +8,7 @@ only exists at that level."""
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import subprocess
@@ -20,6 +21,8 @@ from typing import Any
 
 COACHLOG = [sys.executable, "-m", "coachlog"]
 NOW = "2026-11-22T10:00:00+00:00"
+WIDE = "400"  # no wrapping of long paths in messages the tests read
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 
 
 @dataclass
@@ -38,9 +41,14 @@ class Run:
     def shown(self) -> str:
         return self.out + self.err
 
+    @property
+    def plain(self) -> str:
+        """What a coach reads: the output without colour codes and terminal line ends."""
+        return ANSI.sub("", self.shown).replace("\r\n", "\n")
+
 
 def env_for(db: Path | str, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "COACHLOG_DB": str(db), "COACHLOG_NOW": NOW}
+    env = {**os.environ, "COACHLOG_DB": str(db), "COACHLOG_NOW": NOW, "COLUMNS": WIDE}
     env.update(extra)
     return env
 

@@ -121,9 +121,9 @@ def backup(
             }
         )
         return
-    what = "encrypted copy" if store.encrypted else "copy"
+    what = "an encrypted copy" if store.encrypted else "a copy"
     success(
-        f"Wrote a {what} of the store to ", (str(path), "name"), f" ({size} bytes, integrity ok)."
+        f"Wrote {what} of the store to ", (str(path), "name"), f" ({size} bytes, integrity ok)."
     )
 
 

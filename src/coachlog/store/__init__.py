@@ -48,8 +48,6 @@ def open_store(
                 hint="Export it, then import into a new store made with 'coachlog init --encrypt'.",
             )
         prepare_file(location.path)
-        if existed and passphrase is not None:
-            check_passphrase(location, passphrase)
     elif encrypt:
         raise StoreError(
             "Encryption is for a store in a file; a PostgreSQL server protects its data itself.",
@@ -57,6 +55,8 @@ def open_store(
         )
     store = Store(location, coach=coach_name(), passphrase=passphrase)
     try:
+        # The first thing done with the store is a read (its schema version): with a wrong
+        # passphrase it fails before anything is written, so the file is left as it was.
         from coachlog.store.migrate import ensure_schema
 
         store.backup_written = ensure_schema(store)
@@ -69,22 +69,6 @@ def open_store(
 
         raise translate(exc, location, encrypted=passphrase is not None) from exc
     return store
-
-
-def check_passphrase(location: Location, passphrase: str) -> None:
-    """Read the first page with the key before anything else touches the file, so a wrong
-    passphrase is a clear message and the file is left exactly as it was."""
-    from coachlog.store.engine import connect_raw, translate
-
-    assert location.path is not None
-    try:
-        conn = connect_raw(location.path, passphrase=passphrase, readonly=True)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            conn.close()
-    except Exception as exc:
-        raise translate(exc, location, encrypted=True) from exc
 
 
 def store_path_for_display(path: Path | None) -> str:

@@ -112,8 +112,13 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
         # SQLAlchemy's SQLCipher dialect (driver sqlcipher3): it keys every new connection
         # before anything reads the file, and its driver errors are wrapped like sqlite3's,
         # so translate() and the rollbacks in Store.write() work the same on both.
+        # Deriving the key from the passphrase is deliberately slow (PBKDF2, 256,000
+        # rounds), so the one connection is kept for the command (per thread) instead of
+        # keying a new one for every transaction; dispose() closes it.
+        from sqlalchemy.pool import SingletonThreadPool
+
         url = URL.create("sqlite+pysqlcipher", password=passphrase, database=path)
-        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+        engine = create_engine(url, poolclass=SingletonThreadPool, connect_args=connect_args)
     else:
         engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args=connect_args)
     encrypted = passphrase is not None
