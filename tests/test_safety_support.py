@@ -233,3 +233,58 @@ class SecondTerminal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class Writer:
+    """Another program writing to the store as fast as it can, in its own process: each
+    transaction adds a client and their agreement (two tables, one commit), then records
+    in `progress` how many have committed. Stops when closed."""
+
+    def __init__(self, db: Path, progress: Path, *, passphrase: str | None = None) -> None:
+        code = (
+            "import os, sys, select\n"
+            "from datetime import UTC, datetime\n"
+            "from coachlog.store import open_store\n"
+            "from coachlog.services.clients import add_client\n"
+            "from coachlog.services.agreements import new_agreement\n"
+            f"store = open_store({str(db)!r})\n"
+            "now = datetime(2026, 11, 22, 10, tzinfo=UTC)\n"
+            "i = 0\n"
+            "print('ready', flush=True)\n"
+            "while not select.select([sys.stdin], [], [], 0)[0]:\n"
+            "    i += 1\n"
+            "    with store.write() as s:\n"
+            "        c = add_client(s, values={'name': f'Writer {i:05d}'}, now=now)\n"
+            "        new_agreement(s, c, values={'goals': f'goal {i}'}, now=now,\n"
+            "                      today=now.date())\n"
+            f"    with open({str(progress)!r} + '.tmp', 'w') as f:\n"
+            "        f.write(str(i))\n"
+            f"    os.replace({str(progress)!r} + '.tmp', {str(progress)!r})\n"
+            "store.dispose()\n"
+        )
+        env = {**os.environ}
+        if passphrase:
+            env["COACHLOG_PASSPHRASE"] = passphrase
+        self.progress = progress
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        assert self.proc.stdout is not None
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def committed(self) -> int:
+        try:
+            return int(self.progress.read_text() or 0)
+        except FileNotFoundError:
+            return 0
+
+    def close(self) -> int:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("stop\n")
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=60) == 0
+        return self.committed()
