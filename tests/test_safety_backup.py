@@ -8,7 +8,7 @@ import stat
 import time
 from pathlib import Path
 
-from test_safety_support import Writer, integrity, ok, query, run
+from test_safety_support import SecondTerminal, Writer, integrity, ok, query, run
 
 
 def _mode(path: Path) -> int:
@@ -82,6 +82,23 @@ def test_backup_is_a_consistent_snapshot_while_another_program_writes(db_path: P
     assert seen == sorted(seen) and seen[-1] > seen[0], seen  # the writer really ran
     assert query(db_path, "SELECT count(*) FROM clients")[0][0] == total
     assert integrity(db_path) == "ok"
+
+
+def test_backup_holds_what_is_still_in_the_write_ahead_log(db_path: Path, tmp_path: Path):
+    """While another program has the store open, recent commits live in the -wal file, not
+    yet in the store file: a copy of the file alone would lose them."""
+    ok(db_path, "init")
+    with SecondTerminal(db_path):
+        for name in ("Ana Lima", "Bea Souza", "Caio Reis"):
+            ok(db_path, "client", "add", name)
+        assert (db_path.parent / "coachlog.db-wal").stat().st_size > 0
+        out = tmp_path / "copy.db"
+        ok(db_path, "backup", "--out", str(out))
+    assert query(out, "SELECT name FROM clients ORDER BY name") == [
+        ("Ana Lima",),
+        ("Bea Souza",),
+        ("Caio Reis",),
+    ]
 
 
 def test_backup_is_private_whatever_the_umask(db_path: Path, tmp_path: Path):
