@@ -67,7 +67,13 @@ def _add_sessions(db: Path, client_name: str, tag: str, n: int = 3) -> None:
     store.dispose()
 
 
-def _seed(db: Path) -> None:
+def _seed(cli, db: Path) -> None:
+    """Seeded in this process (quicker); forget itself always runs as a real process."""
+
+    def ok(_db: Path, *args: str) -> None:
+        r = cli(*args)
+        assert r.code == 0, (args, r.err)
+
     ok(
         db,
         "client",
@@ -90,7 +96,7 @@ def _seed(db: Path) -> None:
 
 
 @pytest.mark.parametrize("second_terminal", [False, True], ids=["alone", "second-terminal-open"])
-def test_forget_leaves_no_trace_in_any_file(db_path: Path, second_terminal: bool):
+def test_forget_leaves_no_trace_in_any_file(cli, db_path: Path, second_terminal: bool):
     folder = db_path.parent
     other = None
     if second_terminal:
@@ -98,7 +104,7 @@ def test_forget_leaves_no_trace_in_any_file(db_path: Path, second_terminal: bool
         # command, holding every page ever written, until a checkpoint empties it.
         ok(db_path, "init")
         other = SecondTerminal(db_path)
-    _seed(db_path)
+    _seed(cli, db_path)
     before = grep_bytes(folder, MARK)
     assert before, "the grep cannot see the marker: the test would prove nothing"
 
@@ -126,16 +132,16 @@ def test_forget_leaves_no_trace_in_any_file(db_path: Path, second_terminal: bool
     assert sorted(hits) == [("agreement",), ("session",)]
 
 
-def test_forget_without_a_terminal_needs_yes(db_path: Path):
-    _seed(db_path)
+def test_forget_without_a_terminal_needs_yes(cli, db_path: Path):
+    _seed(cli, db_path)
     r = run(db_path, "client", "forget", "ana")
     assert r.code == 2
     assert "--yes" in r.err and "Traceback" not in r.err
     assert query(db_path, "SELECT count(*) FROM clients") == [(2,)]
 
 
-def test_forget_on_a_terminal_asks_for_the_name(db_path: Path):
-    _seed(db_path)
+def test_forget_on_a_terminal_asks_for_the_name(cli, db_path: Path):
+    _seed(cli, db_path)
     name = f"Ana {MARK.upper()}name Lima"
     r = run_in_terminal(db_path, "client", "forget", "ana", answers=[("or y", "Ana\r")])
     assert r.code == 1, r.out
@@ -149,8 +155,8 @@ def test_forget_on_a_terminal_asks_for_the_name(db_path: Path):
     assert query(db_path, "SELECT name FROM clients") == [("Bruno Keep",)]
 
 
-def test_forget_json_and_older_backups_are_named(db_path: Path):
-    _seed(db_path)
+def test_forget_json_and_older_backups_are_named(cli, db_path: Path):
+    _seed(cli, db_path)
     backup = Path(ok(db_path, "backup", "--json").json["backup"])
     r = ok(db_path, "client", "forget", "ana", "--yes", "--json")
     data = r.json
@@ -173,8 +179,8 @@ def test_forget_json_and_older_backups_are_named(db_path: Path):
     assert set(grep_bytes(db_path.parent, MARK)) == {backup.name}
 
 
-def test_forget_unknown_client_changes_nothing(db_path: Path):
-    _seed(db_path)
+def test_forget_unknown_client_changes_nothing(cli, db_path: Path):
+    _seed(cli, db_path)
     r = run(db_path, "client", "forget", "zed", "--yes")
     assert r.code == 1 and "No client matches 'zed'" in r.err
     assert query(db_path, "SELECT count(*) FROM clients") == [(2,)]
