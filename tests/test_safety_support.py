@@ -288,3 +288,101 @@ class Writer:
         self.proc.stdin.close()
         assert self.proc.wait(timeout=60) == 0
         return self.committed()
+
+
+@dataclass
+class Attempt:
+    token: str
+    delay: float
+    code: int  # the exit status; -9 when the kill landed
+    in_transaction: bool = False  # the kill landed while the command held the write lock
+
+
+WAL_WRITE_LOCK = 120  # the byte of the -shm file a writer locks (SQLite's WAL format)
+
+
+def write_lock_holder(db: Path) -> bool:
+    """Whether some process holds the store's write lock now: a test lock (F_GETLK) on
+    the byte of the -shm file that SQLite's writer locks exclusively."""
+    import fcntl
+    import struct
+
+    try:
+        fd = os.open(f"{db}-shm", os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        probe = struct.pack("hhqqi", fcntl.F_WRLCK, os.SEEK_SET, WAL_WRITE_LOCK, 1, 0)
+        answer = fcntl.fcntl(fd, fcntl.F_GETLK, probe)
+        return struct.unpack("hhqqi", answer)[0] != fcntl.F_UNLCK
+    finally:
+        os.close(fd)  # this process holds no lock on the file, so closing drops nothing
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        return 0
+
+
+def kill_at_random_moments(
+    db: Path,
+    make_args: Callable[[str], list[str]],
+    *,
+    runs: int,
+    seed: int,
+    env: dict[str, str] | None = None,
+) -> list[Attempt]:
+    """Run `coachlog make_args(token)` `runs` times and kill each with SIGKILL, in turn:
+    - at any moment of its life (a seeded random delay over the length of a command,
+      measured first on this machine): while Python starts, while the store opens, during
+      the write, after the commit, or not at all;
+    - inside the write transaction: a random 0-80 ms after the command takes the store's
+      write lock, which this process watches for;
+    - the instant the first commit reaches the write-ahead log: harmless when a command
+      commits once, at its end; fatal to a command that commits piecemeal."""
+    import random
+
+    started = time.monotonic()
+    baseline = run(db, *make_args("baseline"), env=env)
+    assert baseline.code == 0, baseline.shown
+    length = time.monotonic() - started
+    rng = random.Random(seed)
+    attempts: list[Attempt] = []
+    full_env = {**env_for(db), **(env or {})}
+    wal = f"{db}-wal"
+    for i in range(runs):
+        token = f"run{i:03d}tok"
+        how = i % 3
+        delay = rng.uniform(0.1 * length, 1.2 * length) if how == 0 else rng.uniform(0, 0.08)
+        proc = subprocess.Popen(
+            [*COACHLOG, *make_args(token)],
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        held = False
+        if how == 0:
+            try:
+                proc.wait(timeout=delay)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGKILL)
+        else:
+            deadline = time.monotonic() + 30
+            while proc.poll() is None and time.monotonic() < deadline:
+                if write_lock_holder(db):
+                    break
+                time.sleep(0.0005)
+            if how == 1:
+                time.sleep(delay)
+            else:
+                before = _size(wal)
+                while proc.poll() is None and _size(wal) <= before:
+                    time.sleep(0.0002)
+            held = proc.poll() is None and write_lock_holder(db)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+        attempts.append(Attempt(token, delay, proc.wait(timeout=30), in_transaction=held))
+    return attempts
