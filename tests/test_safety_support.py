@@ -386,3 +386,45 @@ def kill_at_random_moments(
                 proc.send_signal(signal.SIGKILL)
         attempts.append(Attempt(token, delay, proc.wait(timeout=30), in_transaction=held))
     return attempts
+
+
+def run_together(db: Path, scripts: list[list[list[str]]], *, env: dict[str, str] | None = None):
+    """Run several programs at once, each running its list of coachlog commands one after
+    another (each command through coachlog's own main(), as the shell would, but without
+    paying for a new Python per command). They start together on a signal. Returns, per
+    program, (exit statuses, what it wrote on stderr)."""
+    import json
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="together-"))
+    go = folder / "go"
+    code = (
+        "import json, os, sys, time\n"
+        "from coachlog.cli.main import main\n"
+        "commands = json.load(open(sys.argv[1]))\n"
+        "print('ready', flush=True)\n"
+        "while not os.path.exists(sys.argv[2]):\n"
+        "    time.sleep(0.001)\n"
+        "codes = [main(args) for args in commands]\n"
+        "sys.stdout.write('\\nCODES ' + json.dumps(codes) + '\\n')\n"
+    )
+    procs = []
+    for n, commands in enumerate(scripts):
+        listing = folder / f"commands{n}.json"
+        listing.write_text(json.dumps(commands))
+        p = subprocess.Popen(
+            [sys.executable, "-c", code, str(listing), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**env_for(db), **(env or {})},
+        )
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+        procs.append(p)
+    go.touch()
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        codes = json.loads(out.rsplit("CODES ", 1)[1])
+        results.append((codes, err))
+    return results
