@@ -146,7 +146,10 @@ def translate(exc: BaseException, location: Location, *, encrypted: bool = False
     write says that nothing was saved, because a write is one transaction (SPEC §7)."""
     if isinstance(exc, CoachlogError):
         return exc
-    text = str(getattr(exc, "orig", None) or exc).lower()
+    # The driver's own words only: SQLAlchemy's wrapper adds the SQL and its parameters,
+    # which can hold a client's notes.
+    detail = str(getattr(exc, "orig", None) or exc)
+    text = detail.lower()
     where = location.describe()
     path = location.path
     if "disk is full" in text or "no space" in text:
@@ -206,8 +209,8 @@ def translate(exc: BaseException, location: Location, *, encrypted: bool = False
             hint="Run 'coachlog doctor', and restore from your latest backup if it fails.",
         )
     if "could not connect" in text or "connection refused" in text:
-        return StoreError(f"Cannot reach the database at {where}: {exc}")
-    return StoreError(f"The store reported an error: {exc}")
+        return StoreError(f"Cannot reach the database at {where}: {detail}")
+    return StoreError(f"The store reported an error: {detail}")
 
 
 class Store:
