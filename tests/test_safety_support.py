@@ -428,3 +428,31 @@ def run_together(db: Path, scripts: list[list[list[str]]], *, env: dict[str, str
         codes = json.loads(out.rsplit("CODES ", 1)[1])
         results.append((codes, err))
     return results
+
+
+# Linux capabilities that let root ignore file permissions.
+CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER = 1, 2, 3
+PR_CAPBSET_DROP = 24
+
+
+def without_root_override() -> None:
+    """For preexec_fn: make the child obey file permissions like any user. The tests run
+    as root in some sandboxes, and root reads and writes through any mode bits; dropping
+    the capabilities that allow this (from the bounding set, so the program about to be
+    started never gets them) gives a real permission denial. For a normal user this does
+    nothing: permissions already apply."""
+    if os.geteuid() != 0:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER):
+        if libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def can_drop_root_override() -> bool:
+    if os.geteuid() != 0:
+        return True
+    p = subprocess.run(["true"], preexec_fn=without_root_override, capture_output=True)
+    return p.returncode == 0
