@@ -1,0 +1,185 @@
+"""Whatever a coach types comes back byte for byte, or is refused cleanly.
+
+Hypothesis makes up names, notes and dates (any Unicode a command line can carry:
+control characters, bidi overrides, emoji, combining marks, lone quotes, leading dashes)
+and sends them through real coachlog processes: `client add`, `agreement new`, then
+`client show --json` and `agreement show --json` (and the JSON export, once it exists).
+The stored value must equal what was typed, after coachlog's two documented
+normalisations: a name is trimmed of surrounding whitespace, and a text field has
+leading and trailing blank lines removed (an all-blank text is no text). A refusal must
+be exit status 1 or 2 with a message, never a traceback.
+
+The same for session notes and times through `session new` is in
+test_safety_roundtrip_sessions.py."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import typer
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from coachlog.cli.main import app
+from test_safety_support import run
+
+TODAY = date(2026, 11, 22)  # COACHLOG_NOW in the helpers
+NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
+
+# What a command-line argument can hold: any character but NUL; no lone surrogates.
+ARGV_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=60,
+)
+INTERESTING = st.sampled_from(
+    [
+        "Zoë O'Brien-Ñúñez",
+        "[red]x[/] [link=https://e.vil]y[/link]",
+        "\x1b]8;;https://e.vil\x07z\x1b]8;;\x07 \x1b[31mq",
+        "abc\u202eevil\u202c",
+        "👩🏽‍💼 coach",
+        "  padded  ",
+        "-starts-with-dash",
+        "--json",
+        "line one\nline two",
+        "\n\nblank lines around\n\n",
+        "12345",
+        "١٢٣",  # Arabic-Indic digits: all digits, like an id
+        "   ",
+        "",
+        "e\u0301",  # combining accent
+        "tab\tinside",
+        "nul-free \x7f\x85 C1",
+    ]
+)
+NAMES = st.one_of(INTERESTING, ARGV_TEXT)
+NOTES = st.one_of(INTERESTING, ARGV_TEXT)
+DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
+
+_counter = itertools.count()
+
+
+def expected_name(name: str) -> str | None:
+    """The stored name, or None when coachlog must refuse it."""
+    clean = name.strip()
+    if not clean or clean.isdigit():
+        return None
+    return clean
+
+
+def expected_text(text: str) -> str | None:
+    clean = text.strip("\n")
+    return clean if clean.strip() else None
+
+
+def _clean_refusal(r, *words: str) -> None:
+    assert r.code in (1, 2), r.shown
+    assert "Traceback" not in r.shown and "unexpected" not in r.shown, r.shown
+    assert r.err.startswith("Error") or "Usage" in r.err, r.shown
+
+
+def _has_command(*path: str) -> bool:
+    group = typer.main.get_command(app)
+    for name in path:
+        group = getattr(group, "commands", {}).get(name)
+        if group is None:
+            return False
+    return True
+
+
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,  # the same examples on every run and every machine
+)
+
+
+@pytest.mark.slow
+@SETTINGS
+@given(name=NAMES, context=NOTES, style=NOTES)
+@example(name="[red]x[/] \x1b]8;;https://e.vil\x07z\x1b]8;;\x07 \u202eabc", context="", style="-")
+@example(name="  -starts-with-dash ", context="\n\nblank lines\n\n", style="--json")
+@example(name="١٢٣", context="x", style="y")
+def test_client_text_round_trips_byte_for_byte(tmp_path: Path, name, context, style):
+    db = tmp_path / f"rt{next(_counter)}" / "coachlog.db"
+    r = run(db, "client", "add", "--json", f"--context={context}", f"--style={style}", "--", name)
+    want = expected_name(name)
+    if want is None:
+        _clean_refusal(r)
+        assert "name" in r.err
+        return
+    assert r.code == 0, r.shown
+    added = r.json
+    assert added["name"] == want
+    assert added["context"] == expected_text(context)
+    assert added["communication_style"] == expected_text(style)
+    shown = run(db, "client", "show", str(added["id"]), "--json")
+    assert shown.code == 0, shown.shown
+    assert shown.json == added
+    # the JSON is safe on a terminal: no raw ESC, C1 or bidi control reaches stdout
+    for raw in (r.out, shown.out):
+        assert not any(ch in raw for ch in "\x1b\x07\x85\u202e\u202c"), repr(raw)
+    if _has_command("export"):
+        out = db.parent / "export.json"
+        ex = run(db, "export", "--all", "--format", "json", "--out", str(out))
+        assert ex.code == 0, ex.shown
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert [c["name"] for c in data["clients"]] == [want]
+        assert data["clients"][0]["context"] == expected_text(context)
+
+
+def _client_in_process(db: Path) -> None:
+    """The client the agreement is for, made directly (quicker than a process)."""
+    from coachlog.services.clients import add_client
+    from coachlog.store import open_store
+
+    store = open_store(str(db))
+    with store.write() as s:
+        add_client(s, values={"name": "Ana Lima"}, now=NOW)
+    store.dispose()
+
+
+@pytest.mark.slow
+@settings(SETTINGS, max_examples=20)
+@given(goals=NOTES, fees=NOTES, review=DATES)
+@example(goals="\n\nblank lines around\n\n", fees="--json", review=date(2200, 12, 31))
+def test_agreement_text_and_dates_round_trip(tmp_path: Path, goals, fees, review):
+    db = tmp_path / f"ag{next(_counter)}" / "coachlog.db"
+    _client_in_process(db)
+    r = run(
+        db,
+        "agreement",
+        "new",
+        "1",
+        f"--goals={goals}",
+        f"--fees={fees}",
+        f"--review-on={review.isoformat()}",
+        "--json",
+    )
+    if review < TODAY:
+        _clean_refusal(r)
+        assert "review date is before the agreement starts" in r.err
+        return
+    assert r.code == 0, r.shown
+    made = r.json
+    assert made["goals"] == expected_text(goals)
+    assert made["fees"] == expected_text(fees)
+    assert made["review_on"] == review.isoformat()
+    shown = run(db, "agreement", "show", "1", "--json")
+    assert shown.code == 0, shown.shown
+    assert shown.json == made
+
+
+def test_a_name_is_refused_cleanly_and_nothing_is_stored(tmp_path: Path):
+    """The refusals the property test expects, spelled out."""
+    db = tmp_path / "r" / "coachlog.db"
+    for name, words in (("   ", "needs a name"), ("12345", "numbers refer to client ids")):
+        r = run(db, "client", "add", "--", name)
+        _clean_refusal(r)
+        assert words in r.err
+    assert run(db, "client", "list", "--all", "--json").json == []
