@@ -105,7 +105,7 @@ def _read_commands() -> list[tuple[list[str], Any]]:
         for name, cmd in group.commands.items():
             if hasattr(cmd, "commands"):
                 walk(cmd, [*path, name])
-            elif name in READS or (not path and name in READS):
+            elif name in READS and path[:1] != ["promise"]:  # a synonym of "promises"
                 found.append(([*path, name], cmd))
 
     walk(root, [])
@@ -128,7 +128,7 @@ def _invocations(path: list[str], cmd: Any) -> list[list[str]]:
     names = {o for p in cmd.params if p.param_type_name == "option" for o in p.opts}
     if "--format" in names:
         fmt = next(p for p in cmd.params if "--format" in getattr(p, "opts", ()))
-        choices = getattr(fmt.type, "choices", None) or ["md", "json", "ics"]
+        choices = (fmt.metavar or "md|json|ics").split("|")
         runs = [[*base, "--format", c] for c in choices]
     if "--json" in names:
         runs.append([*base, "--json"])
