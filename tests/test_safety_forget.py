@@ -7,7 +7,6 @@ notes and repairs. The grep is proven able to see it before the forget."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,46 +24,34 @@ from test_safety_support import (
 MARK = "xqzjv"  # no word in the seed data starts like this, so a grep for it is exact
 
 
-def _add_sessions(db: Path, client_name: str, tag: str, n: int = 3) -> None:
-    """Sessions with promises straight through the store's own code (session new is
-    another issue's command; the rows are the same)."""
-    from sqlmodel import select
-
-    from coachlog.models import Client, CoachingSession, Promise
-    from coachlog.store import open_store
-
-    store = open_store(str(db))
-    at = datetime(2026, 11, 1, 15, tzinfo=UTC)
-    with store.write() as s:
-        client = s.exec(select(Client).where(Client.name == client_name)).one()
-        for i in range(n):
-            held = at + timedelta(days=7 * i)
-            session = CoachingSession(
-                client_id=client.id,
-                held_at=held,
-                minutes=60,
-                notes=f"{tag}notes{i} talked about delegation and {tag}boss",
-                reflection=f"{tag}reflection{i}: I rushed the silence",
-                themes=[f"{tag}theme", "delegation"],
-                trust_pulse=4,
-            )
-            s.add(session)
-            s.flush()
-            for owner in ("coach", "client"):
-                s.add(
-                    Promise(
-                        client_id=client.id,
-                        session_id=session.id,
-                        owner=owner,
-                        text=f"{tag}promise {owner} {i}: send the article",
-                        made_at=held,
-                        due_at=held + timedelta(days=3),
-                        status="broken" if owner == "coach" and i == 0 else "open",
-                        note=f"{tag}note{i}",
-                        repair=f"{tag}repair{i}" if owner == "coach" and i == 0 else None,
-                    )
-                )
-    store.dispose()
+def _add_sessions(ok, client: str, tag: str, *, n: int, broken: int) -> None:
+    """Sessions with promises both ways, one promise broken with a note and a repair."""
+    for i in range(n):
+        ok(
+            None,
+            "session",
+            "new",
+            client,
+            "--at",
+            f"2026-11-{1 + 7 * i:02d} 15:00",
+            "--minutes",
+            "60",
+            "--notes",
+            f"{tag}notes{i} talked about delegation and {tag}boss",
+            "--reflection",
+            f"{tag}reflection{i}: I rushed the silence",
+            "--theme",
+            f"{tag}theme",
+            "--theme",
+            "delegation",
+            "--trust",
+            "4",
+            "--promise",
+            f"{tag}promise coach {i}: send the article @ 2026-11-{3 + 7 * i:02d}",
+            "--commitment",
+            f"{tag}promise client {i}: talk to Rui @ 2026-11-{4 + 7 * i:02d}",
+        )
+    ok(None, "promises", "break", str(broken), "--repair", f"{tag}repair0", "--note", f"{tag}note0")
 
 
 def _seed(cli, db: Path) -> None:
@@ -88,11 +75,11 @@ def _seed(cli, db: Path) -> None:
     )
     ok(db, "agreement", "new", "ana", "--goals", f"Lead without rescuing {MARK}goals")
     ok(db, "agreement", "new", "ana", "--fees", f"{MARK}fees 170 a session")
-    _add_sessions(db, f"Ana {MARK.upper()}name Lima", MARK)
+    _add_sessions(ok, "ana", MARK, n=3, broken=1)
     # another client, who must come through untouched
     ok(db, "client", "add", "Bruno Keep", "--context", "keepcontext")
     ok(db, "agreement", "new", "bruno", "--goals", "keepgoals grow the team")
-    _add_sessions(db, "Bruno Keep", "keep", n=2)
+    _add_sessions(ok, "bruno", "keep", n=2, broken=7)
 
 
 @pytest.mark.parametrize("second_terminal", [False, True], ids=["alone", "second-terminal-open"])
