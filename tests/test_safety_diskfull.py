@@ -132,3 +132,29 @@ print(json.dumps(steps))
         (1, "active", "Lead without rescuing")
     ]
     assert json.loads(steps["client"]["out"])["context"] == "before the disk filled"
+
+
+def test_session_notes_too_big_for_the_disk(db_path: Path, cli):
+    """The after-call command with several MB of notes on stdin, over the size limit."""
+    pytest.importorskip("coachlog.services.sessions")
+    assert cli("client", "add", "Ana Lima").code == 0
+    assert cli("session", "new", "ana", "--notes", "first call", "--at", "-2d").code == 0
+    limit = ignore_sigxfsz_and_limit(db_path.stat().st_size + 512 * 1024)
+    r = run(
+        db_path,
+        "session",
+        "new",
+        "ana",
+        "--at",
+        "today 09:00",
+        "--notes",
+        "-",
+        "--promise",
+        "Send the article @ fri",
+        input=" ".join(f"note{i}" for i in range(BIG // 9)),
+        preexec_fn=limit,
+    )
+    _assert_clean_failure(r)
+    assert query(db_path, "SELECT notes FROM sessions") == [("first call",)]
+    assert query(db_path, "SELECT count(*) FROM promises") == [(0,)]
+    assert integrity(db_path) == "ok"
