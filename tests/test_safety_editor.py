@@ -34,8 +34,11 @@ def _editor(tmp_path: Path, *, body: str, exit_code: int = 0, sleep: float = 0) 
         "folder = stat.S_IMODE(os.stat(os.path.dirname(p)).st_mode)\n"
         f"with open({str(log)!r}, 'a') as f:\n"
         "    f.write(f'{p}|{mode:o}|{folder:o}\\n')\n"
-        f"if {body!r} != 'UNCHANGED':\n"
-        f"    open(p, 'w').write({body!r})\n"
+        f"body = {body!r}\n"
+        "if body.startswith('FILL:'):\n"  # fill in the template it was given
+        "    body = open(p).read().replace('## Notes\\n', '## Notes\\n' + body[5:] + '\\n', 1)\n"
+        "if body != 'UNCHANGED':\n"
+        "    open(p, 'w').write(body)\n"
         f"time.sleep({sleep})\n"
         f"sys.exit({exit_code})\n"
     )
@@ -88,6 +91,23 @@ def test_editor_file_is_private_and_removed(setup, tmp_path, case, editor, code,
         kept = Path(r.err.split("kept in ")[1].split(".md")[0].replace("\n", "") + ".md")
         assert kept.read_text() == "## Snacks\ncake\n"
         assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def test_session_editor_file_is_private_and_removed(setup, tmp_path):
+    pytest.importorskip("coachlog.services.sessions")
+    db, private_tmp = setup
+    editor = _editor(tmp_path, body="FILL:We talked about delegation")
+    env = {"EDITOR": editor, "TMPDIR": str(private_tmp)}
+    r = run(db, "session", "new", "ana", "--edit", env=env, preexec_fn=umask(0o022))
+    assert r.code == 0, r.shown
+    _check_private_and_gone(tmp_path, private_tmp)
+    assert query(db, "SELECT notes FROM sessions") == [("We talked about delegation",)]
+    # and when the editor fails, nothing is recorded and nothing is left
+    env["EDITOR"] = _editor(tmp_path, body="FILL:half a thought", exit_code=1)
+    r = run(db, "session", "new", "ana", "--edit", env=env, preexec_fn=umask(0o022))
+    assert r.code == 1 and "Traceback" not in r.shown
+    _check_private_and_gone(tmp_path, private_tmp)
+    assert query(db, "SELECT count(*) FROM sessions") == [(1,)]
 
 
 def _interrupt_while_editing(setup, tmp_path, sig: int) -> subprocess.CompletedProcess:
