@@ -38,7 +38,7 @@ def test_backup_out_file_folder_and_refusals(db_path: Path, tmp_path: Path):
     target = tmp_path / "usb" / "practice.db"
     target.parent.mkdir()
     r = ok(db_path, "backup", "--out", str(target))
-    assert f"Wrote a copy of the store to {target}" in r.out and "integrity ok" in r.out
+    assert f"Wrote a copy of the store to {target}" in r.out and "KB, checked)." in r.out
     assert _mode(target) == 0o600
     # a folder: a new dated file inside it
     into = Path(ok(db_path, "backup", "--out", str(target.parent), "--json").json["backup"])

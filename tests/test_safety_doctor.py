@@ -39,7 +39,7 @@ def test_a_healthy_store(store_with_data: Path):
     for name in CHECKS:
         assert name in r.out
     assert "Records  2 clients, 1 agreement, 0 sessions, 0 promises" in r.out
-    assert "not encrypted" in r.out and "wal journal" in r.out
+    assert "not encrypted" in r.out and "WAL journal" in r.out
     data = ok(db, "doctor", "--json").json
     assert list(data) == [
         "store",
@@ -105,12 +105,17 @@ def test_the_default_folder_must_be_private(tmp_path: Path):
     assert f"chmod 700 {folder}" in r.out
 
 
-def test_a_backup_others_can_read_is_reported(store_with_data: Path):
+def test_backups_are_checked_too(store_with_data: Path):
     db = store_with_data
-    path = Path(ok(db, "backup", "--json").json["backup"])
-    os.chmod(path, 0o640)
+    first = Path(ok(db, "backup", "--json").json["backup"])
+    second = Path(ok(db, "backup", "--json").json["backup"])
+    r = ok(db, "doctor")
+    assert f"2 backups in {db.parent / 'backups'}: 0600 (yours alone)." in r.out
+    os.chmod(second, 0o640)
     r = run(db, "doctor")
-    assert r.code == 1 and f"fix: chmod 600 {path}" in r.out
+    assert r.code == 1 and f"{second} is 0640: others can read it." in r.out
+    assert f"fix: chmod 600 {second}" in r.out
+    assert f"{first}: 0600 (yours alone)." in r.out
 
 
 def test_a_missing_store_is_reported_not_created(db_path: Path):

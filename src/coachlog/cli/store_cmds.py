@@ -121,10 +121,10 @@ def backup(
             }
         )
         return
+    from coachlog.render.doctor import size as human
+
     what = "an encrypted copy" if store.encrypted else "a copy"
-    success(
-        f"Wrote {what} of the store to ", (str(path), "name"), f" ({size} bytes, integrity ok)."
-    )
+    success(f"Wrote {what} of the store to ", (str(path), "name"), f" ({human(size)}, checked).")
 
 
 def doctor(ctx: typer.Context, json: JsonOpt = False) -> None:

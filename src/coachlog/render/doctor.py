@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 MARK = {"ok": ("✓", "ok"), "warn": ("!", "warn"), "fail": ("✗", "bad")}
 
 
-def _size(n: int | None) -> str:
+def size(n: int | None) -> str:
     if n is None:
         return "?"
     for unit in ("bytes", "KB", "MB", "GB"):
@@ -52,12 +52,13 @@ def doctor_report(report: Report) -> None:
     facts = report.facts
     lines: list[tuple[str, str]] = []
     if report.backend == "sqlite" and "sqlite_version" in facts:
-        parts = [f"SQLite {facts['sqlite_version']}", f"{facts.get('journal_mode', '?')} journal"]
+        journal = str(facts.get("journal_mode", "?")).upper()
+        parts = [f"SQLite {facts['sqlite_version']}", f"{journal} journal"]
         if facts.get("encrypted"):
             parts.append(f"encrypted (SQLCipher {facts.get('sqlcipher_version') or '?'})")
         else:
             parts.append("not encrypted")
-        parts.append(_size(facts.get("size_bytes")))
+        parts.append(size(facts.get("size_bytes")))
         lines.append(("Store", ", ".join(parts)))
     elif report.backend == "sqlite" and "encrypted" in facts:
         lines.append(("Store", "encrypted" if facts["encrypted"] else "not encrypted"))
@@ -124,12 +125,12 @@ def counts(erasure: Erasure) -> str:
 def stale_copies(paths: list[Any]) -> None:
     from coachlog.render.messages import warn
 
-    which = (
-        "An older backup beside the store still holds"
-        if len(paths) == 1
-        else (f"{len(paths)} older backups beside the store still hold")
-    )
-    warn(f"{which} this client's records; delete them if the erasure must be complete:")
+    if len(paths) == 1:
+        said = "An older backup beside the store still holds this client's records; delete it"
+    else:
+        said = f"{len(paths)} older backups beside the store still hold this client's records; "
+        said += "delete them"
+    warn(f"{said} if the erasure must be complete:")
     err = console(stderr=True)
     for path in paths:
         err.print(safe_line(f"    {path}", "muted"))

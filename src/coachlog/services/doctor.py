@@ -134,9 +134,21 @@ def file_report(location: Location, *, default: bool) -> Report:
             _file_check(report, f"{extra.name[len(path.name) + 1 :].upper()} file", extra)
     from coachlog.services.forget import older_copies
 
-    for copy in older_copies(path):
-        _file_check(report, "Backup permissions", copy)
+    copies = older_copies(path)
+    private = [c for c in copies if _is_private(c)]
+    for copy in copies:
+        if copy not in private:
+            _file_check(report, "Backup permissions", copy)
+    if private:
+        where = path.parent / "backups" if len(private) > 1 else private[0]
+        what = f"{len(private)} backups in {where}" if len(private) > 1 else str(where)
+        report.add("Backup permissions", OK, f"{what}: 0600 (yours alone).")
     return report
+
+
+def _is_private(path: Path) -> bool:
+    st = path.stat()
+    return st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) == PRIVATE_FILE
 
 
 def _store_files(path: Path) -> list[Path]:
