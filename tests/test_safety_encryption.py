@@ -201,12 +201,24 @@ def test_the_everyday_commands_work_on_an_encrypted_store(encrypted: Path, tmp_p
         ["agreement", "show", "bea"],
         ["agreement", "list", "ana"],
         ["agreement", "check", "ana"],
+        [
+            "session", "new", "ana", "--at", "-1d", "--notes", "Delegation and the Rui talk",
+            "--promise", "Send the article @ fri", "--commitment", "Talk to Rui @ +7d",
+        ],
+        ["session", "list"],
+        ["session", "show", "1"],
+        ["promises", "due", "--within", "30d"],
+        ["promises", "keep", "1"],
+        ["search", "delegation"],
+        ["export", "ana", "--format", "json", "--out", str(tmp_path / "ana.json")],
         ["backup", "--out", str(tmp_path / "b.db")],
         ["doctor"],
         ["client", "forget", "bea", "--yes"],
-    ]
+    ]  # fmt: skip
     for args in steps:
         ok(encrypted, *args, env=KEY)
+    hits = ok(encrypted, "search", "delegation", "--json", env=KEY).json
+    assert hits and "Delegation" in str(hits)
     assert [c["name"] for c in ok(encrypted, "client", "list", "--json", env=KEY).json] == [
         f"Ana {MARK}name"
     ]
