@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_support import kill_at_random_moments, ok, query
+from test_safety_others import kill_at_random_moments
+from test_safety_support import ok, query
 
 FIELDS = (
     "confidentiality",

@@ -11,14 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_support import (
-    COACHLOG,
-    env_for,
-    ok,
-    run,
-    umask,
-    write_lock_holder,
-)
+from test_safety_others import write_lock_holder
+from test_safety_support import COACHLOG, env_for, ok, run, umask
 
 OPEN_UMASK = umask(0o022)
 
