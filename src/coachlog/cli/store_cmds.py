@@ -246,4 +246,7 @@ def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("backup")(backup)
     app.command("doctor")(doctor)
-    client_app.command("forget")(forget)
+    # The root is built afresh for every run (and many times in one test process), but
+    # the client group is one object: add `forget` to it once.
+    if not any(c.name == "forget" for c in client_app.registered_commands):
+        client_app.command("forget")(forget)
