@@ -116,13 +116,15 @@ def _invocations(path: list[str], cmd: Any) -> list[list[str]]:
     """The ways to run a read command: its required arguments filled in (a client by id,
     a search word), then with each --format it offers, and with --json."""
     args: list[str] = []
+    optional_client = False
     for param in cmd.params:
         is_argument = param.param_type_name == "argument"
         if is_argument and param.required:
             meta = (param.metavar or param.name or "").upper()
             args.append("delegation" if meta in ("QUERY", "TEXT", "WORDS") else "1")
         elif is_argument and param.name == "client":
-            args.append("1")  # an optional client: show the one with the evil name
+            args.append("1")  # an optional client: the one with the evil name, and all
+            optional_client = True
     base = [*path, *args]
     runs = [base]
     names = {o for p in cmd.params if p.param_type_name == "option" for o in p.opts}
@@ -134,6 +136,8 @@ def _invocations(path: list[str], cmd: Any) -> list[list[str]]:
         runs.append([*base, "--json"])
     if "--all" in names and not args:
         runs.append([*base, "--all"])
+    if optional_client and "--format" not in names:
+        runs.append(list(path))  # e.g. `trust` alone: every client in one table
     return runs
 
 
