@@ -126,6 +126,13 @@ def test_a_missing_store_is_reported_not_created(db_path: Path):
     assert not db_path.exists()
 
 
+def test_a_folder_given_as_the_store(tmp_path: Path):
+    r = run(tmp_path, "doctor")
+    assert r.code == 1
+    assert f"{tmp_path} is a folder; the store is a file." in r.out
+    assert f"fix: coachlog --db {tmp_path / 'coachlog.db'} doctor" in r.out
+
+
 def test_broken_references_fail(store_with_data: Path):
     db = store_with_data
     raw = sqlite3.connect(db)  # foreign keys are off by default in a bare connection

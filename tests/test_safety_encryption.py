@@ -70,7 +70,7 @@ def test_no_passphrase_without_a_terminal_says_how_to_give_one(encrypted: Path):
     before = _digest(encrypted.parent)
     r = run(encrypted, "client", "list")
     assert r.code == 1
-    assert "is encrypted and no passphrase was given" in r.err
+    assert "is encrypted (or is not a coachlog store) and no passphrase was given" in r.err
     assert "COACHLOG_PASSPHRASE" in r.err
     assert _digest(encrypted.parent) == before
 
@@ -117,6 +117,12 @@ def test_init_on_existing_stores(encrypted: Path, tmp_path: Path):
     r = run(plain, "init", "--encrypt", env=KEY)
     assert r.code == 1 and "already exists and is not encrypted" in r.err
     assert _digest(plain.parent) == before
+    # a file that is not a store at all is not taken for one
+    other = tmp_path / "notes.txt"
+    other.write_text("my shopping list\n")
+    r = run(other, "init")
+    assert r.code == 1 and f"{other} exists and is not a coachlog store" in r.err
+    assert other.read_text() == "my shopping list\n"
 
 
 def test_backup_of_an_encrypted_store_is_encrypted(encrypted: Path, tmp_path: Path):

@@ -47,6 +47,11 @@ def init(
                 hint="To encrypt it: export it, then import into a new store made with "
                 "'coachlog --db NEW.db init --encrypt'.",
             )
+        if not encrypted and not _looks_like_a_store(path):
+            raise StoreError(
+                f"{path} exists and is not a coachlog store; nothing changed.",
+                hint="Choose another file with --db PATH.",
+            )
         state_word = "encrypted" if encrypted else "not encrypted"
         say(
             "The store already exists at ",
@@ -67,6 +72,21 @@ def init(
         )
     else:
         success("Created the store at ", (str(path), "name"), " (not encrypted; mode 0600).")
+
+
+def _looks_like_a_store(path: Path) -> bool:
+    """A plain SQLite file with coachlog's tables (read-only look; nothing is created)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return "alembic_version" in names or "clients" in names
 
 
 def backup(

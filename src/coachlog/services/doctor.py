@@ -115,6 +115,14 @@ def file_report(location: Location, *, default: bool) -> Report:
     assert location.path is not None
     path = location.path
     report = Report(store=str(path), backend="sqlite")
+    if path.is_dir():
+        report.add(
+            "Store",
+            FAIL,
+            f"{path} is a folder; the store is a file.",
+            f"coachlog --db {path / 'coachlog.db'} doctor",
+        )
+        return report
     if not path.exists():
         report.add(
             "Store",

@@ -32,7 +32,8 @@ def open_store(
             passphrase = env_pass or (ask_passphrase(False) if ask_passphrase else None)
             if not passphrase:
                 raise StoreError(
-                    f"The store at {location.path} is encrypted and no passphrase was given.",
+                    f"The store at {location.path} is encrypted (or is not a coachlog store) "
+                    "and no passphrase was given.",
                     hint="Set COACHLOG_PASSPHRASE, or run coachlog in a terminal to be asked.",
                 )
         elif not existed and (encrypt or env_pass):
