@@ -79,7 +79,8 @@ def _looks_like_a_store(path: Path) -> bool:
     import sqlite3
 
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # immutable: no locks, no -wal/-shm files made; the schema is in the file itself
+        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
         try:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         finally:

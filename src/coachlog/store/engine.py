@@ -23,13 +23,16 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def is_encrypted_file(path: Path) -> bool:
-    """A SQLCipher file has no plain SQLite header: its first page is ciphertext."""
+    """A SQLCipher file has no plain SQLite header (its first page is ciphertext) and, like
+    any SQLite file, is made of whole pages (512 bytes at the least): a file that is not a
+    multiple of 512 bytes is something else, not an encrypted store."""
     try:
+        size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError:
         return False
-    return len(head) == 16 and head != SQLITE_HEADER
+    return len(head) == 16 and head != SQLITE_HEADER and size % 512 == 0
 
 
 def prepare_file(path: Path) -> bool:
