@@ -5,6 +5,7 @@ that kills coachlog with SIGKILL at chosen moments."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -243,4 +244,5 @@ def run_together(db: Path, scripts: list[list[list[str]]], *, env: dict[str, str
         out, err = p.communicate(timeout=300)
         codes = json.loads(out.rsplit("CODES ", 1)[1])
         results.append((codes, err))
+    shutil.rmtree(folder, ignore_errors=True)
     return results
