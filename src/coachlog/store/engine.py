@@ -25,7 +25,10 @@ BUSY_TIMEOUT_MS = 30_000
 def is_encrypted_file(path: Path) -> bool:
     """A SQLCipher file has no plain SQLite header (its first page is ciphertext) and, like
     any SQLite file, is made of whole pages (512 bytes at the least): a file that is not a
-    multiple of 512 bytes is something else, not an encrypted store."""
+    multiple of 512 bytes is something else, not an encrypted store.
+
+    Call it before this process opens the store: closing any file descriptor of the store
+    drops every POSIX lock the process holds on it, SQLite's included."""
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
