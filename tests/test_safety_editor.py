@@ -142,12 +142,6 @@ def test_ctrl_c_in_the_editor_leaves_nothing(setup, tmp_path):
     assert query(setup[0], "SELECT count(*) FROM agreements") == [(0,)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/main.py does not yet turn SIGTERM/SIGHUP into a clean exit, so the "
-    "editor's folder is left behind when the terminal is closed (fix proposed in the "
-    "issue-6 report)",
-)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["TERM", "HUP"])
 def test_closing_the_terminal_in_the_editor_leaves_nothing(setup, tmp_path, sig):
     p = _interrupt_while_editing(setup, tmp_path, sig)

@@ -274,3 +274,12 @@ def test_the_portable_fallback_finds_the_same_records(journal):
         assert fallback(db, q, client=None, limit=5).hits == []
         hit = fallback(db, parse_query("email"), client=None, limit=5).hits[0]
         assert [hit.snippet[a:b] for a, b in hit.spans] == ["email"]
+
+
+def test_non_ascii_theme_is_found(cli):
+    """JSON columns are stored as UTF-8 text, so the index sees 'reunião', not an escape."""
+    assert cli("client", "add", "Ana Lima").code == 0
+    r = cli("session", "new", "ana", "--notes", "x", "--theme", "reunião", "--json")
+    assert r.code == 0, r.err
+    hits = cli("search", "reunião", "--json").json
+    assert [h["kind"] for h in hits] == ["session"], hits

@@ -4,6 +4,7 @@ error becomes a message and an exit status."""
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import Annotated
 
@@ -172,5 +173,18 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _exit_cleanly_on(*signals: signal.Signals) -> None:
+    """A closed terminal (SIGHUP) or a plain `kill` (SIGTERM) ends coachlog the normal way
+    out, so the open transaction rolls back and `finally` blocks run (the editor's private
+    folder is removed)."""
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in signals:
+        signal.signal(sig, leave)
+
+
 def run() -> None:
+    _exit_cleanly_on(signal.SIGTERM, signal.SIGHUP)
     sys.exit(main())

@@ -104,13 +104,21 @@ def connect_raw(path: Path, *, passphrase: str | None = None, readonly: bool = F
     return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
 
 
+def _json_text(value: Any) -> str:
+    """JSON columns (themes, due_history) as readable UTF-8, not \\u escapes, so that the
+    full-text index sees the words of a theme like 'reunião'."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
     from sqlalchemy import create_engine, event
     from sqlalchemy.engine import URL
     from sqlalchemy.pool import NullPool
 
     if location.path is None:
-        return create_engine(location.url, pool_pre_ping=False)
+        return create_engine(location.url, pool_pre_ping=False, json_serializer=_json_text)
 
     path = str(location.path)
     connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
@@ -124,9 +132,19 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
         from sqlalchemy.pool import SingletonThreadPool
 
         url = URL.create("sqlite+pysqlcipher", password=passphrase, database=path)
-        engine = create_engine(url, poolclass=SingletonThreadPool, connect_args=connect_args)
+        engine = create_engine(
+            url,
+            poolclass=SingletonThreadPool,
+            connect_args=connect_args,
+            json_serializer=_json_text,
+        )
     else:
-        engine = create_engine(f"sqlite:///{path}", poolclass=NullPool, connect_args=connect_args)
+        engine = create_engine(
+            f"sqlite:///{path}",
+            poolclass=NullPool,
+            connect_args=connect_args,
+            json_serializer=_json_text,
+        )
     encrypted = passphrase is not None
 
     @event.listens_for(engine, "connect")
