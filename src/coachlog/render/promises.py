@@ -56,7 +56,7 @@ def late_words(delta: timedelta) -> str:
 
 def history_words(p: Promise, *, now: datetime, tz: str) -> str:
     """'moved twice, first due 20 Nov', or '' when never moved."""
-    from coachlog.services.promises import first_due
+    from coachlog.fastpath.rules import first_due
 
     first = first_due(p)
     if first is None:
@@ -67,7 +67,7 @@ def history_words(p: Promise, *, now: datetime, tz: str) -> str:
 def outcome(p: Promise, *, now: datetime, tz: str) -> tuple[str, str]:
     """(words, style) for a promise's state: 'overdue by 2 days', 'kept 2 days late', ..."""
     from coachlog.dates import describe_due
-    from coachlog.services.promises import is_overdue, lateness
+    from coachlog.fastpath.rules import is_overdue, lateness
 
     if p.status == "open":
         words = describe_due(p.due_at, now=now, tz=tz)
@@ -174,7 +174,7 @@ def promise_list(items: list[Item], *, now: datetime, tz: str) -> None:
     it was moved, the repair of a broken one and the note."""
     from rich.text import Text
 
-    from coachlog.services.promises import is_overdue
+    from coachlog.fastpath.rules import is_overdue
 
     out = console()
     if not items:

@@ -16,6 +16,20 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from coachlog.errors import InvalidInput, NotFound
+
+# The rules on plain rows live in fastpath.rules, so the ORM-free read path of
+# `promises due` runs the same code; they stay importable from here.
+from coachlog.fastpath.rules import (  # noqa: F401
+    Item,
+    by_client,
+    first_due,
+    is_overdue,
+    kept_on_time,
+    lateness,
+    order,
+    public,
+    urgency,
+)
 from coachlog.models import PROMISE_OWNERS, PROMISE_STATUSES, Client, CoachingSession, Promise
 from coachlog.services.common import blank_to_none, scope
 
@@ -34,16 +48,6 @@ class PromiseSpec:
     due_at: datetime  # UTC
     when_text: str  # what the coach typed after " @ "
     in_words: bool  # the date was written in words ("fri"), so show what it was read as
-
-
-@dataclass(frozen=True)
-class Item:
-    """One promise with its client and the uid of the session it was made in."""
-
-    promise: Promise
-    client: Client
-    session_uid: str | None
-    overdue: bool = False
 
 
 def parse_spec(raw: str, *, owner: str, now: datetime, tz: str) -> PromiseSpec:
@@ -99,76 +103,6 @@ def add_promise(db: Session, client: Client, spec: PromiseSpec, *, now: datetime
 
 
 # ---- the rules ---------------------------------------------------------------------------
-
-
-def is_overdue(promise: Promise, now: datetime) -> bool:
-    return promise.status == "open" and promise.due_at < now
-
-
-def kept_on_time(promise: Promise) -> bool:
-    """SPEC §1: status kept and closed_at <= due_at."""
-    return (
-        promise.status == "kept"
-        and promise.closed_at is not None
-        and promise.closed_at <= promise.due_at
-    )
-
-
-def lateness(promise: Promise) -> timedelta | None:
-    """How late a kept promise was kept; None when it was kept on time (or is not kept)."""
-    if promise.status != "kept" or promise.closed_at is None or kept_on_time(promise):
-        return None
-    return timedelta(seconds=(promise.closed_at - promise.due_at).total_seconds())
-
-
-def first_due(promise: Promise) -> datetime | None:
-    """The due date the promise was first made with, when it has been moved since."""
-    if not promise.due_history:
-        return None
-    from coachlog.dates import parse_iso_instant
-
-    return parse_iso_instant(promise.due_history[0])
-
-
-def urgency(item: Item) -> tuple[int, int, datetime]:
-    """Smaller is more urgent: overdue before upcoming, the coach's own before the client's
-    (the coach can act on those), then the earliest due."""
-    return (
-        0 if item.overdue else 1,
-        0 if item.promise.owner == "coach" else 1,
-        item.promise.due_at,
-    )
-
-
-def order(items: list[Item]) -> list[Item]:
-    """The reading order of `promises due`: grouped by client, the client with the most
-    urgent item first; within a client the coach's own first, each side oldest due first
-    (so what is overdue comes before what is not)."""
-    groups: dict[int, list[Item]] = {}
-    for item in items:
-        groups.setdefault(item.client.id or 0, []).append(item)
-    ranked = sorted(
-        groups.values(),
-        key=lambda g: (min(urgency(i) for i in g), g[0].client.name.casefold()),
-    )
-    out: list[Item] = []
-    for group in ranked:
-        out += sorted(
-            group,
-            key=lambda i: (0 if i.promise.owner == "coach" else 1, i.promise.due_at, i.promise.id),
-        )
-    return out
-
-
-def by_client(items: list[Item]) -> list[tuple[Client, list[Item]]]:
-    """Consecutive items of one client, in the order given."""
-    out: list[tuple[Client, list[Item]]] = []
-    for item in items:
-        if out and out[-1][0].id == item.client.id:
-            out[-1][1].append(item)
-        else:
-            out.append((item.client, [item]))
-    return out
 
 
 def _base() -> Any:
@@ -231,21 +165,6 @@ def get(db: Session, promise_id: int) -> Item:
         )
     p, c, uid = row
     return Item(p, c, uid)
-
-
-def public(item: Item, *, overdue: bool | None = None) -> dict[str, Any]:
-    """The --json shape of a promise: id, client, the interchange fields (and `overdue`)."""
-    from coachlog.services.records import promise_record
-    from coachlog.services.records import public as public_record
-
-    out = public_record(
-        promise_record(item.promise, item.client, item.session_uid),
-        id=item.promise.id,
-        client=item.client,
-    )
-    if overdue is not None:
-        out["overdue"] = overdue
-    return out
 
 
 def check_status(status: str | None) -> str | None:
