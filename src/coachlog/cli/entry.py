@@ -1,6 +1,7 @@
 """The `coachlog` executable. Client-name completion runs on every Tab press, so it is
-answered here, before Typer and its parameter machinery are even imported; everything
-else goes to the real command line in coachlog.cli.main."""
+answered here, before Typer and its parameter machinery are even imported; so is the plain
+`promises due`, which a coach runs many times a day (coachlog.fastpath, off with
+COACHLOG_NO_FASTPATH=1). Everything else goes to the real command line in coachlog.cli.main."""
 
 from __future__ import annotations
 
@@ -87,9 +88,24 @@ def fast_complete() -> bool:
     return True
 
 
+def fast_read(args: list[str]) -> int | None:
+    """The exit status of `promises due` answered without Typer or the ORM, or None when
+    the normal command line should answer (see coachlog.fastpath)."""
+    if "due" not in args or os.environ.get("COACHLOG_NO_FASTPATH"):
+        return None
+    from coachlog.fastpath.due import run as run_due
+
+    return run_due(args)
+
+
 def run() -> None:
-    if "_COACHLOG_COMPLETE" in os.environ and fast_complete():
-        sys.exit(0)
+    if "_COACHLOG_COMPLETE" in os.environ:
+        if fast_complete():
+            sys.exit(0)
+    else:
+        code = fast_read(sys.argv[1:])
+        if code is not None:
+            sys.exit(code)
     from coachlog.cli.main import run as main_run
 
     main_run()
