@@ -3,7 +3,7 @@
 the same ordering and the same screen (render/promises.due_screen) or --json.
 
 run() returns the exit status, or None to decline: for any other form of the command line
-(--help, --ics, -cNAME, a repeated word it does not know, ...), for a store the normal path
+(--help, --ics, -cNAME, an option it does not know, ...), for a store the normal path
 would first have to create, migrate or unlock, and for every error, which the normal path
 then reports in its own words. Only after the store has been read and everything to print
 is ready does it start printing.
@@ -67,16 +67,6 @@ def parse(argv: list[str]) -> DueArgs | None:
             return None
         setattr(out, VALUE_OPTIONS[name], value)
     return out
-
-
-def span_words(seconds: int) -> str:
-    """cli/promises.py span_words(), which cannot be imported without Typer (that module
-    builds the Typer group); tests/test_fastpath.py checks the two agree."""
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size and seconds % size == 0:
-            n = seconds // size
-            return unit if n == 1 else f"{n} {unit}s"
-    return f"{max(1, seconds // 60)} minutes"
 
 
 PROMISE_COLUMNS = (
@@ -175,6 +165,8 @@ def prepare(a: DueArgs) -> Answer:
 
         data = [public(i, overdue=i.overdue) for i in items]
         return Answer(data, items, now, None, "", owner)
+    from coachlog.render.promises import span_words
+
     # The zone is read only for the screen: with --json the normal path never asks for it.
     words = span_words(int(window.total_seconds()))
     return Answer(None, items, now, st.tz, words, owner)

@@ -40,6 +40,17 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def span_words(seconds: int) -> str:
+    """The window in words for the calm line: '7 days', 'day', '48 hours', '30 minutes'.
+    (The same as cli/promises.py's, which the ORM-free `promises due` cannot import: that
+    module builds the Typer group. tests/test_fastpath.py checks the two agree.)"""
+    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
+        if seconds >= size and seconds % size == 0:
+            n = seconds // size
+            return unit if n == 1 else f"{n} {unit}s"
+    return f"{max(1, seconds // 60)} minutes"
+
+
 def times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
