@@ -16,6 +16,8 @@ import pendulum
 import pytest
 
 from conftest import Result
+from test_safety_support import can_drop_root_override, without_root_override
+from test_safety_support import run as safety_run
 
 PIN = "2026-11-22T10:00:00+00:00"  # a Sunday
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "typer")
@@ -266,11 +268,62 @@ def test_a_store_that_needs_migrating_is_declined(cli, db_path, monkeypatch):
     assert run(["--db", str(db_path), "promises", "due"]) is None
 
 
-def test_an_encrypted_store_is_declined(both, db_path):
+def test_an_encrypted_store_is_read_with_the_passphrase_from_the_environment(cli, both, db_path):
+    key = {"COACHLOG_PASSPHRASE": "correct horse 'battery\""}
+    db = str(db_path)
+    assert cli("--db", db, "client", "add", "Ana Lima", env=key).code == 0
+    assert cli("--db", db, "promises", "add", "ana", "Send it @ 2026-11-20", env=key).code == 0
+    assert db_path.read_bytes()[:16] != b"SQLite format 3\x00"
+    r = same(both, "--db", db, "promises", "due", env=key)
+    assert "Send it       overdue by 1 day" in r.out
+    same(both, "--db", db, "promises", "due", "-c", "ana", "--json", env=key)
+    # A wrong passphrase, or none (and no terminal to ask on): the normal path says so.
+    r = same(
+        both, "--db", db, "promises", "due", env={"COACHLOG_PASSPHRASE": "wrong"}, answered=False
+    )
+    assert r.code == 1 and "passphrase" in r.err
+    os.environ.pop("COACHLOG_PASSPHRASE")  # the autouse fixture restores the environment
+    r = same(both, "--db", db, "promises", "due", answered=False)
+    assert r.code == 1 and "COACHLOG_PASSPHRASE" in r.err
+
+
+def test_a_file_that_is_not_a_store_is_declined(both, db_path):
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(os.urandom(4096))
     r = same(both, "--db", str(db_path), "promises", "due", answered=False)
     assert r.code == 1 and "encrypted" in r.err
+    r = same(
+        both,
+        "--db",
+        str(db_path),
+        "promises",
+        "due",
+        env={"COACHLOG_PASSPHRASE": "x"},
+        answered=False,
+    )
+    assert r.code == 1 and "Error:" in r.err
+
+
+@pytest.mark.skipif(not can_drop_root_override(), reason="cannot make root obey permissions")
+@pytest.mark.parametrize("locked", ["folder", "file"])
+def test_a_store_it_may_not_write(cli, db_path, locked):
+    """A read-only folder (SQLite cannot make its WAL index there) or store file: the
+    fast path does whatever the normal path does, as a real process without root's powers."""
+    assert cli("--db", str(db_path), "client", "add", "Ana Lima").code == 0
+    assert cli("--db", str(db_path), "promises", "add", "ana", "Send it @ +1d").code == 0
+    target = db_path.parent if locked == "folder" else db_path
+    mode = target.stat().st_mode
+    os.chmod(target, 0o500 if locked == "folder" else 0o400)
+    try:
+        runs = [
+            safety_run(db_path, "promises", "due", env=env, preexec_fn=without_root_override)
+            for env in ({}, {"COACHLOG_NO_FASTPATH": "1"})
+        ]
+    finally:
+        os.chmod(target, mode)
+    fast, slow = runs
+    assert (fast.code, fast.out, fast.err) == (slow.code, slow.out, slow.err)
+    assert fast.code == (1 if locked == "folder" else 0), fast.err
 
 
 def test_a_store_not_in_wal_mode_is_declined_and_switched_by_the_normal_path(cli, both, db_path):

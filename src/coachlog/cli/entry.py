@@ -98,11 +98,24 @@ def fast_read(args: list[str]) -> int | None:
     return run_due(args)
 
 
+def exit_cleanly_on_signals() -> None:
+    """SIGTERM and SIGHUP end the run the normal way out (SystemExit 128+n, `finally`
+    blocks run), as cli/main.py run() arranges for the normal path."""
+    import signal
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, leave)
+
+
 def run() -> None:
     if "_COACHLOG_COMPLETE" in os.environ:
         if fast_complete():
             sys.exit(0)
     else:
+        exit_cleanly_on_signals()
         code = fast_read(sys.argv[1:])
         if code is not None:
             sys.exit(code)

@@ -1,9 +1,10 @@
 """Reading a store with the plain DB-API: sqlite3 for a file, psycopg for a server.
 
 Only a store the normal path would open without doing anything first is read here: one
-that exists, is not encrypted, is in WAL mode and is at this program's schema (HEAD). For
-anything else `Decline` is raised and the normal command line opens the store, creating,
-migrating or asking for a passphrase as it always does. Values come back as the ORM gives
+that exists, is in WAL mode, is at this program's schema (HEAD) and, if encrypted, has its
+passphrase in COACHLOG_PASSPHRASE. For anything else `Decline` is raised and the normal
+command line opens the store, creating, migrating or asking for a passphrase as it always
+does. Values come back as the ORM gives
 them: instants as aware UTC datetimes (models.UTCDateTime), JSON columns as Python lists.
 On a server, every query is scoped to the coach as services/common.py scope() does.
 """
@@ -180,23 +181,23 @@ class Reader:
 
 
 def _sqlite(path: Path) -> Any:
-    """The store file opened for reading, with the pragmas that matter to a reader."""
-    from coachlog.store.engine import BUSY_TIMEOUT_MS, is_encrypted_file
+    """The store file opened for reading, with the pragmas that matter to a reader. An
+    encrypted store is read when COACHLOG_PASSPHRASE gives its passphrase; without it the
+    normal path asks on the terminal or says how to give it."""
+    import os
+
+    from coachlog.store.engine import BUSY_TIMEOUT_MS, connect_raw, is_encrypted_file
 
     if not path.is_file() or path.stat().st_size == 0:
         raise Decline("no store yet: the normal path creates it")
-    if is_encrypted_file(path):
-        raise Decline("an encrypted store: the normal path asks for the passphrase")
-    import sqlite3
-    from urllib.parse import quote
-
-    # mode=rw: never create a file here (it exists, so this changes nothing else).
-    conn = sqlite3.connect(
-        f"file:{quote(str(path))}?mode=rw",
-        uri=True,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,
-    )
+    passphrase = None
+    if is_encrypted_file(path):  # before any connection: see its docstring
+        passphrase = os.environ.get("COACHLOG_PASSPHRASE") or None
+        if passphrase is None:
+            raise Decline("an encrypted store and no passphrase in the environment")
+    # The engine's own bare connection (sqlite3, or sqlcipher3 keyed with the passphrase;
+    # a wrong one fails at the first read below, silently, and is declined).
+    conn = connect_raw(path, passphrase=passphrase)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA query_only = ON")
