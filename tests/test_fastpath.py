@@ -340,14 +340,6 @@ def test_a_store_not_in_wal_mode_is_declined_and_switched_by_the_normal_path(cli
 # ------------------------------------------------- the pieces it shares with the ORM
 
 
-def test_span_words_is_the_command_lines():
-    from coachlog.cli.promises import span_words as typer_words
-    from coachlog.render.promises import span_words
-
-    for seconds in (*range(0, 200_000, 60), 1, 59, 61, 3599, 86400 * 7, 86400 * 365, 90 * 60):
-        assert span_words(seconds) == typer_words(seconds), seconds
-
-
 @pytest.mark.parametrize(
     "value",
     [

@@ -6,11 +6,6 @@ from __future__ import annotations
 
 import stat
 
-import pytest
-
-pytest.importorskip("coachlog.export.ics")
-pytest.importorskip("coachlog.export.files")
-
 PIN = {"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"}
 
 

@@ -26,15 +26,6 @@ Note = Annotated[
 ]
 
 
-def span_words(seconds: int) -> str:
-    """The window in words for the calm line: '7 days', 'day', '48 hours', '30 minutes'."""
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size and seconds % size == 0:
-            n = seconds // size
-            return unit if n == 1 else f"{n} {unit}s"
-    return f"{max(1, seconds // 60)} minutes"
-
-
 def _print_item(st: AppState, item: Item, json: bool, typed: str | None = None) -> None:
     from coachlog.render import print_json
     from coachlog.render.promises import changed
@@ -99,18 +90,17 @@ def due(
     if json:
         print_json([promises.public(i, overdue=i.overdue) for i in items])
     elif ics is None:
+        from coachlog.render.promises import span_words
+
         words = span_words(int(window.total_seconds()))
         due_screen(items, now=st.now, tz=st.tz, window=words, owner=owner)
 
 
 def _write_ics(st: AppState, path: Path, items: list[Item], *, quiet: bool) -> None:
     from coachlog.errors import CoachlogError
+    from coachlog.export.files import write_private
+    from coachlog.export.ics import promises_calendar
 
-    try:
-        from coachlog.export.files import write_private
-        from coachlog.export.ics import promises_calendar
-    except ImportError as exc:
-        raise CoachlogError("This coachlog cannot write iCalendar files yet.") from exc
     data = promises_calendar([(i.promise, i.client) for i in items], now=st.now)
     try:
         written = write_private(path.expanduser(), data)

@@ -41,9 +41,7 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 def span_words(seconds: int) -> str:
-    """The window in words for the calm line: '7 days', 'day', '48 hours', '30 minutes'.
-    (The same as cli/promises.py's, which the ORM-free `promises due` cannot import: that
-    module builds the Typer group. tests/test_fastpath.py checks the two agree.)"""
+    """The window in words for the calm line: '7 days', 'day', '48 hours', '30 minutes'."""
     for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
         if seconds >= size and seconds % size == 0:
             n = seconds // size
