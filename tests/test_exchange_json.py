@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -12,7 +13,7 @@ import pytest
 
 from coachlog.errors import InvalidInput
 from coachlog.models import Agreement, Client, CoachingSession, Promise, new_uid
-from coachlog.services import records
+from coachlog.services import interchange
 from coachlog.services.agreements import new_agreement
 from coachlog.services.clients import add_client
 from coachlog.services.exchange import build_document, import_document, practice_clients
@@ -290,11 +291,14 @@ def _doc(store, now) -> dict:
         return build_document(db, clients=practice_clients(db), now=now, whole=True)
 
 
+def _source(doc: dict, name: str = "f.json") -> interchange.Source:
+    return interchange.Source(name, file=io.BytesIO(json.dumps(doc).encode()))
+
+
 def _import(store, doc: dict, name: str = "f.json"):
-    raw = json.dumps(doc).encode()
-    checked = records.check_document(records.parse(raw, name=name), name=name)
+    summary = interchange.check(_source(doc, name))
     with store.write() as db:
-        return import_document(db, checked, name=name)
+        return import_document(db, summary)
 
 
 def test_newer_file_record_wins_older_one_is_kept(practice, now):
@@ -509,7 +513,7 @@ def test_many_problems_are_listed_then_counted(practice, now):
     doc["sessions"][0]["kind"] = "nap"
     doc["sessions"][1]["kind"] = "nap"
     with pytest.raises(InvalidInput) as err:
-        records.check_document(doc, name="f.json")
+        interchange.check(_source(doc))
     lines = err.value.message.splitlines()
     assert lines[0] == "f.json cannot be imported; nothing was written."
     assert len(lines) == 1 + 12 + 1 and lines[-1] == "  … and 2 more"
@@ -519,12 +523,12 @@ def test_many_problems_are_listed_then_counted(practice, now):
 
 
 def test_reading_values():
-    kind = records.Kind("instant")
-    assert records.read_value(kind, "2026-11-20T16:00:00+01:00") == T(2026, 11, 20, 15)
-    assert records.read_value(kind, "2026-11-20T15:00:00.123456789Z") == datetime(
+    kind = interchange.Kind("instant")
+    assert interchange.read_value(kind, "2026-11-20T16:00:00+01:00") == T(2026, 11, 20, 15)
+    assert interchange.read_value(kind, "2026-11-20T15:00:00.123456789Z") == datetime(
         2026, 11, 20, 15, 0, 0, 123456, tzinfo=UTC
     )
-    assert records.read_value(kind, "2026-11-20T15:00Z") == T(2026, 11, 20, 15)
+    assert interchange.read_value(kind, "2026-11-20T15:00Z") == T(2026, 11, 20, 15)
     for bad in (
         "2026-11-20",
         "2026-11-20 15:00:00+00:00",
@@ -532,16 +536,16 @@ def test_reading_values():
         20261120,
         "2026-11-20T25:00Z",
     ):
-        with pytest.raises(records.BadValue):
-            records.read_value(kind, bad)
-    history = records.read_value(
-        records.Kind("instants", null=False), ["2026-11-20T16:00:00+01:00"]
+        with pytest.raises(interchange.BadValue):
+            interchange.read_value(kind, bad)
+    history = interchange.read_value(
+        interchange.Kind("instants", null=False), ["2026-11-20T16:00:00+01:00"]
     )
     assert history == ["2026-11-20T15:00:00+00:00"]
-    with pytest.raises(records.BadValue, match="must be a lowercase UUID"):
-        records.read_value(records.UID, "3F2B9C1E-8D4A-4C1B-9E2F-5A6B7C8D9E0F")
-    with pytest.raises(records.BadValue, match="NUL"):
-        records.read_value(records.TEXT, "a\x00b")
+    with pytest.raises(interchange.BadValue, match="must be a lowercase UUID"):
+        interchange.read_value(interchange.UID, "3F2B9C1E-8D4A-4C1B-9E2F-5A6B7C8D9E0F")
+    with pytest.raises(interchange.BadValue, match="NUL"):
+        interchange.read_value(interchange.TEXT, "a\x00b")
 
 
 def test_a_large_file_imports_in_one_go(store, now):
