@@ -80,10 +80,10 @@ class Reader:
         *,
         object_pairs_hook: Callable[[list[tuple[str, Any]]], Any] | None = None,
         parse_constant: Callable[[str], Any] | None = None,
-        read_size: int = READ_SIZE,
+        read_size: int | None = None,
     ):
         self._stream = stream
-        self._size = read_size
+        self._size = read_size or READ_SIZE
         self._decoder = codecs.getincrementaldecoder("utf-8")()
         self._hook = object_pairs_hook
         self._json = json.JSONDecoder(
