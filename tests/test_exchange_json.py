@@ -926,6 +926,14 @@ def test_import_reads_binary_standard_input(practice, proc, now, tmp_path):
     assert "would give 0 added, 0 updated, 12 unchanged" in flat(r.out)
 
 
+def test_import_reads_a_file_that_can_be_read_only_once(practice, proc, now):
+    """/dev/stdin, a pipe, a shell's <(gunzip -c practice.json.gz): copied before reading."""
+    text = json.dumps(_doc(practice, now), ensure_ascii=False)
+    r = proc("import", "/dev/stdin", "--dry-run", input=text)
+    assert r.code == 0, r.err
+    assert "would give 0 added, 0 updated, 12 unchanged" in flat(r.out)
+
+
 def test_write_private_writes_pieces_and_on_failure_leaves_the_old_file(tmp_path):
     from coachlog.export.files import write_private
 

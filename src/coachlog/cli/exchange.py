@@ -234,7 +234,7 @@ def import_(
         stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
         source = interchange.Source.spooled("standard input", stdin)
     else:
-        source = interchange.Source(file, path=file)
+        source = interchange.Source.at(file)
     # The file is read twice, never held whole: once to check all of it, then again, a few
     # records at a time, to write it (docs/interchange.md).
     try:

@@ -117,6 +117,26 @@ class Source:
         self.name, self._path, self._file = name, path, file
 
     @classmethod
+    def at(cls, path: str) -> Source:
+        """The file named on the command line. One that cannot be read twice (a pipe,
+        /dev/stdin, a shell's <(...)) is first copied, like standard input."""
+        import os
+        import stat
+
+        source = cls(path, path=path)
+        try:
+            regular = stat.S_ISREG(os.stat(path).st_mode)
+        except (OSError, ValueError):
+            return source  # reading it says what is wrong, in words
+        if regular:
+            return source
+        with source.open() as fh:
+            try:
+                return cls.spooled(path, fh)
+            except OSError as exc:
+                raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.") from None
+
+    @classmethod
     def spooled(cls, name: str, stream: IO[Any]) -> Source:
         """Copy a one-way stream (bytes or text) into a temporary file that only this process
         can read, held in memory while it is small."""
