@@ -4,8 +4,10 @@ amount of memory.
 
 It accepts and refuses exactly what json.loads does (with the same decoder options), and
 refuses with the same message at the same line and column; tests/test_exchange_json.py
-compares the two on every truncation of a file. Each element is parsed by the standard
-library's C scanner; only the outer object and lists are walked here."""
+compares the two on every truncation of a file. (Only the depth at which nesting a thousand
+lists deep is refused can differ by a few levels: this reader's frames are on the stack
+too.) Each element is parsed by the standard library's C scanner; only the outer object and
+its lists are walked here."""
 
 from __future__ import annotations
 

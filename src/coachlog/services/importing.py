@@ -242,7 +242,7 @@ class _Import:
         return self.outcome
 
     def _write_small(self) -> None:
-        from sqlalchemy import insert, update
+        from sqlalchemy import update
 
         coach = self.session.info.get("coach_name") or ""
 
@@ -262,7 +262,7 @@ class _Import:
                 else:
                     changes.append({"id": a.existing.id, **convert(a.values, a.existing)})
             if adds:
-                self.session.execute(insert(MODELS[table]), adds)
+                _insert(self.session, MODELS[table], adds)
             if changes:
                 self.session.execute(update(MODELS[table]), changes)
             if table == "clients":
@@ -276,7 +276,7 @@ class _Import:
 
     def _write_large(self, table: str, batch: list[dict[str, Any]]) -> None:
         """Compare one chunk of records with the store's copies, count, and write it."""
-        from sqlalchemy import insert, update
+        from sqlalchemy import update
 
         model, counts = MODELS[table], self.outcome.counts[table]
         stored = _stored_rows(
@@ -310,9 +310,15 @@ class _Import:
             else:
                 changes.append({"id": row.id, **out})
         if adds:
-            self.session.execute(insert(model), adds)
+            _insert(self.session, model, adds)
         if changes:
             self.session.execute(update(model), changes)
+
+
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """A plain executemany INSERT on the table: the ORM's bulk insert asks SQLite for the new
+    ids row by row (services/demo.py found the same); ids are looked up by uid when needed."""
+    session.connection().execute(model.__table__.insert(), rows)
 
 
 def _written(actions: dict[str, Action]) -> Iterator[Action]:
