@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -12,7 +13,7 @@ import pytest
 
 from coachlog.errors import InvalidInput
 from coachlog.models import Agreement, Client, CoachingSession, Promise, new_uid
-from coachlog.services import records
+from coachlog.services import interchange
 from coachlog.services.agreements import new_agreement
 from coachlog.services.clients import add_client
 from coachlog.services.exchange import build_document, import_document, practice_clients
@@ -290,11 +291,14 @@ def _doc(store, now) -> dict:
         return build_document(db, clients=practice_clients(db), now=now, whole=True)
 
 
+def _source(doc: dict, name: str = "f.json") -> interchange.Source:
+    return interchange.Source(name, file=io.BytesIO(json.dumps(doc).encode()))
+
+
 def _import(store, doc: dict, name: str = "f.json"):
-    raw = json.dumps(doc).encode()
-    checked = records.check_document(records.parse(raw, name=name), name=name)
+    summary = interchange.check(_source(doc, name))
     with store.write() as db:
-        return import_document(db, checked, name=name)
+        return import_document(db, summary)
 
 
 def test_newer_file_record_wins_older_one_is_kept(practice, now):
@@ -509,7 +513,7 @@ def test_many_problems_are_listed_then_counted(practice, now):
     doc["sessions"][0]["kind"] = "nap"
     doc["sessions"][1]["kind"] = "nap"
     with pytest.raises(InvalidInput) as err:
-        records.check_document(doc, name="f.json")
+        interchange.check(_source(doc))
     lines = err.value.message.splitlines()
     assert lines[0] == "f.json cannot be imported; nothing was written."
     assert len(lines) == 1 + 12 + 1 and lines[-1] == "  … and 2 more"
@@ -519,12 +523,12 @@ def test_many_problems_are_listed_then_counted(practice, now):
 
 
 def test_reading_values():
-    kind = records.Kind("instant")
-    assert records.read_value(kind, "2026-11-20T16:00:00+01:00") == T(2026, 11, 20, 15)
-    assert records.read_value(kind, "2026-11-20T15:00:00.123456789Z") == datetime(
+    kind = interchange.Kind("instant")
+    assert interchange.read_value(kind, "2026-11-20T16:00:00+01:00") == T(2026, 11, 20, 15)
+    assert interchange.read_value(kind, "2026-11-20T15:00:00.123456789Z") == datetime(
         2026, 11, 20, 15, 0, 0, 123456, tzinfo=UTC
     )
-    assert records.read_value(kind, "2026-11-20T15:00Z") == T(2026, 11, 20, 15)
+    assert interchange.read_value(kind, "2026-11-20T15:00Z") == T(2026, 11, 20, 15)
     for bad in (
         "2026-11-20",
         "2026-11-20 15:00:00+00:00",
@@ -532,16 +536,16 @@ def test_reading_values():
         20261120,
         "2026-11-20T25:00Z",
     ):
-        with pytest.raises(records.BadValue):
-            records.read_value(kind, bad)
-    history = records.read_value(
-        records.Kind("instants", null=False), ["2026-11-20T16:00:00+01:00"]
+        with pytest.raises(interchange.BadValue):
+            interchange.read_value(kind, bad)
+    history = interchange.read_value(
+        interchange.Kind("instants", null=False), ["2026-11-20T16:00:00+01:00"]
     )
     assert history == ["2026-11-20T15:00:00+00:00"]
-    with pytest.raises(records.BadValue, match="must be a lowercase UUID"):
-        records.read_value(records.UID, "3F2B9C1E-8D4A-4C1B-9E2F-5A6B7C8D9E0F")
-    with pytest.raises(records.BadValue, match="NUL"):
-        records.read_value(records.TEXT, "a\x00b")
+    with pytest.raises(interchange.BadValue, match="must be a lowercase UUID"):
+        interchange.read_value(interchange.UID, "3F2B9C1E-8D4A-4C1B-9E2F-5A6B7C8D9E0F")
+    with pytest.raises(interchange.BadValue, match="NUL"):
+        interchange.read_value(interchange.TEXT, "a\x00b")
 
 
 def test_a_large_file_imports_in_one_go(store, now):
@@ -667,3 +671,281 @@ def test_write_private_is_atomic_and_private(tmp_path):
     with pytest.raises(StoreError, match="it is a folder"):
         write_private(tmp_path, b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.md"]  # no temp file left
+
+
+# --- at any size: export written as it is read, import read twice and never held whole ----
+
+
+def test_the_streamed_text_is_exactly_render_dumps_of_the_whole_document(practice, now):
+    """Every character a note can hold (bidi and C1 ones escaped as render.dumps does), in
+    every shape of export: whole, one client, a window, nothing."""
+    from coachlog.export.files import json_text
+    from coachlog.render import dumps
+    from coachlog.services.exchange import Document, Window
+
+    every = "".join(chr(c) for c in range(1, 0x10000) if not 0xD800 <= c <= 0xDFFF)
+    with practice.write() as db:
+        from sqlmodel import select
+
+        s = db.exec(select(CoachingSession).where(CoachingSession.minutes == 90)).one()
+        s.notes = every + "\U0001f600"
+    with practice.read() as db:
+        everyone = practice_clients(db)
+        shapes = [
+            {"clients": everyone, "whole": True},
+            {"clients": everyone[:1]},
+            {"clients": everyone, "whole": True, "window": Window(T(2026, 2, 1), T(2026, 2, 28))},
+            {"clients": []},
+        ]
+        for shape in shapes:
+            whole = dumps(build_document(db, now=now, **shape)) + "\n"
+            doc = Document(db, now=now, **shape)
+            assert "".join(json_text(doc.head, doc.tables())) == whole
+        doc = Document(db, now=now, clients=everyone, whole=True)
+        text = "".join(json_text(doc.head, doc.tables()))
+    assert "\\u202e" in text and "\u202e" not in text and "\\u0085" in text
+    assert json.loads(text)["sessions"][0]["notes"] == every + "\U0001f600"
+    assert doc.counts == {"clients": 2, "agreements": 3, "sessions": 3, "promises": 4}
+
+
+@pytest.mark.parametrize("n", [0, 1, 199, 200, 201, 450])
+def test_json_text_renders_long_lists_a_batch_at_a_time(n):
+    from coachlog.export.files import json_text
+    from coachlog.render import dumps
+
+    items = [{"i": i, "tags": ["a", "b"] if i % 2 else [], "none": None} for i in range(n)]
+    head = {"format": "coachlog", "version": 1}
+    lists = [("first", items), ("empty", []), ("last", items[:3])]
+    expected = dumps({**head, **dict(lists)}) + "\n"
+    assert "".join(json_text(head, iter((k, iter(v)) for k, v in lists))) == expected
+
+
+def _reader_result(raw: bytes, read_size: int):
+    from coachlog.jsonstream import JSONError, Reader, UTF8Error
+
+    reader = Reader(
+        io.BytesIO(raw),
+        object_pairs_hook=interchange._no_duplicates,
+        parse_constant=interchange._no_constant,
+        read_size=read_size,
+    )
+    try:
+        out = {}
+        for key, value in reader.top(lambda k: k in ("clients", "sessions")):
+            if key is None:
+                return ("ok", value)
+            out[key] = value if isinstance(value, list | dict | str | int | float | None) else None
+            if out[key] is None and not isinstance(value, type(None)):
+                out[key] = list(value)
+        return ("ok", out)
+    except UTF8Error as exc:
+        return ("utf8", exc.start)
+    except JSONError as exc:
+        return ("json", exc.message, exc.lineno, exc.colno)
+
+
+def _loads_result(raw: bytes):
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return ("utf8", exc.start)
+    try:
+        doc = json.loads(
+            text,
+            object_pairs_hook=interchange._no_duplicates,
+            parse_constant=interchange._no_constant,
+        )
+        return ("ok", doc)
+    except json.JSONDecodeError as exc:
+        return ("json", exc.msg, exc.lineno, exc.colno)
+    except ValueError as exc:
+        return ("json", str(exc), None, None)
+
+
+SAMPLE = (
+    '{"format": "coachlog", "version": 1,\n "clients": [{"uid": "a", "n": [1, 2.5e3, -0.1, '
+    'true, null], "t": "Zoë \\u00e9 \\ud83d\\ude00 李 — x"}, {"b": {"c": []}}],\n'
+    '  "sessions": [], "x": {"y": [1,2]}, "other": "s", "more": [ ] }\n'
+)
+
+
+def test_the_streaming_reader_accepts_and_refuses_exactly_what_json_loads_does():
+    """Every truncation and many one-byte changes of a file, read in pieces of 1 byte to
+    64 KiB: the same value, or the same message at the same line and column."""
+    import random
+
+    raws = [SAMPLE.encode(), b"\xef\xbb\xbf" + SAMPLE.encode()]
+    raws += [b"[]", b'{"a":1,"a":2} x', b'{"a":NaN}', b'{"clients": [{"a":1,"a":2}]}', b"", b"  "]
+    raws += [b'{"clients": [1,]}', b'{"clients": [1 2]}', b'{"a":1,}', b'{"clients": 1.5e']
+    raws += [b"\xef\xbb\xbf\xef\xbb\xbf{}", b'"x"', b"12 3", b'{"x": 1 \xff', b'{"x" \xe2\x82']
+    raws += [raw[:cut] for raw in list(raws) for cut in range(len(raw))]
+    rng = random.Random(7)
+    for _ in range(600):
+        b = bytearray(raws[rng.randrange(2)])
+        b[rng.randrange(len(b))] = rng.choice(b'{}[],:"\\ 0aeE-+.nt\xff\xc3\n\t\x01')
+        raws.append(bytes(b))
+    for raw in raws:
+        expected = _loads_result(raw)
+        for size in (1, 3, 7, 1 << 16):
+            assert _reader_result(raw, size) == expected, (raw, size)
+
+
+def test_a_json_error_deep_in_a_list_is_placed_as_json_loads_places_it(
+    practice, cli, now, tmp_path
+):
+    text = json.dumps(_doc(practice, now), indent=2, ensure_ascii=False)
+    broken = text.replace('"kind": "closing",', '"kind": "closing"', 1)
+    try:
+        json.loads(broken)
+    except json.JSONDecodeError as exc:
+        expected = f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+    path = tmp_path / "broken.json"
+    path.write_bytes(broken.encode() + b"\n \xff")  # and not UTF-8 further on
+    r = cli("import", str(path))
+    assert r.code == 1 and f"is not UTF-8 text (byte {len(broken.encode()) + 2})" in flat(r.err)
+    path.write_text(broken, encoding="utf-8")
+    before = counts(practice)
+    r = cli("import", str(path))
+    assert r.code == 1 and expected in flat(r.err), r.err
+    assert "Traceback" not in r.err and counts(practice) == before
+
+
+def test_reading_in_tiny_pieces_imports_the_same(practice, now, store, monkeypatch, other_db):
+    import coachlog.jsonstream
+    from coachlog.store import open_store
+
+    monkeypatch.setattr(coachlog.jsonstream, "READ_SIZE", 5)
+    doc = _doc(practice, now)
+    other = open_store(other_db)
+    try:
+        outcome = _import(other, doc)
+        assert outcome.total("added") == 12
+        assert without_stamp(_doc(other, now)) == without_stamp(doc)
+    finally:
+        other.dispose()
+
+
+def test_lists_in_any_order_import_the_same(practice, now, store, other_db):
+    from coachlog.store import open_store
+
+    doc = _doc(practice, now)
+    backwards = {k: doc[k] for k in ("promises", "sessions", "agreements", "clients")}
+    backwards.update(format="coachlog", version=1)
+    other = open_store(other_db)
+    try:
+        outcome = _import(other, backwards)
+        assert {t: dict(c) for t, c in outcome.counts.items()} == {
+            "clients": {"added": 2},
+            "agreements": {"added": 3},
+            "sessions": {"added": 3},
+            "promises": {"added": 4},
+        }
+        assert without_stamp(_doc(other, now)) == without_stamp(doc)
+    finally:
+        other.dispose()
+
+
+class _Changing(interchange.Source):
+    """A file that is different the second time it is read."""
+
+    def __init__(self, first: bytes, then: bytes):
+        super().__init__("f.json", file=io.BytesIO(first))
+        self.then = then
+        self.reads = 0
+
+    def open(self):
+        self.reads += 1
+        if self.reads == 2:
+            self._file = io.BytesIO(self.then)
+        return super().open()
+
+
+@pytest.mark.parametrize("how", ["a record changed", "spaces added", "cut short"])
+def test_a_file_that_changes_between_the_two_readings_writes_nothing(practice, now, how):
+    doc = _doc(practice, now)
+    for s in doc["sessions"]:
+        s["uid"] = new_uid()  # new records, so there is something to write
+    for p in doc["promises"]:
+        p["uid"], p["session_uid"] = new_uid(), None
+    first = json.dumps(doc).encode()
+    if how == "a record changed":
+        doc["promises"][2]["text"] = "Something else"
+        then = json.dumps(doc).encode()
+    elif how == "spaces added":
+        then = first + b"   "
+    else:
+        then = first[: len(first) // 2]
+    source = _Changing(first, then)
+    summary = interchange.check(source)
+    before = counts(practice)
+    changed = r"f\.json changed while it was being imported; nothing was written"
+    with pytest.raises(InvalidInput, match=changed), practice.write() as db:
+        import_document(db, summary)
+    assert counts(practice) == before
+
+
+def test_a_dry_run_compares_records_the_store_has_and_changes_nothing(practice, now):
+    doc = _doc(practice, now)
+    doc["sessions"][0]["notes"] = "Rewritten on the laptop"
+    doc["sessions"][0]["updated_at"] = "2026-11-01T12:00:00+00:00"
+    doc["sessions"][1]["notes"] = "An old copy"
+    doc["promises"].append({**doc["promises"][0], "uid": new_uid()})
+    summary = interchange.check(_source(doc))
+    with practice.read() as db:
+        outcome = import_document(db, summary, dry_run=True)
+    assert dict(outcome.counts["sessions"]) == {"updated": 1, "kept": 1, "unchanged": 1}
+    assert dict(outcome.counts["promises"]) == {"unchanged": 4, "added": 1}
+    assert without_stamp(_doc(practice, now)) != without_stamp(doc)
+    assert counts(practice)["promises"] == 4
+
+
+def test_thousands_of_problems_show_the_first_and_count_the_rest(store):
+    client = {
+        "uid": new_uid(),
+        "name": "Big Practice",
+        **dict.fromkeys(UNKNOWN_CLIENT_KEYS),
+        "status": "active",
+        "created_at": "2020-01-01T00:00:00+00:00",
+        "updated_at": "2020-01-01T00:00:00+00:00",
+    }
+    bad = {"kind": "nap", "minutes": -1}
+    doc = {"format": "coachlog", "version": 1, "clients": [client], "sessions": [bad] * 2000}
+    with pytest.raises(InvalidInput) as err:
+        interchange.check(_source(doc))
+    lines = err.value.message.splitlines()
+    # each session: uid, client_uid, held_at, notes, ... missing; kind and minutes wrong
+    per_record = 12
+    assert lines[1] == "  sessions[0], uid: missing (write null if unknown)"
+    assert lines[-1] == f"  … and {2000 * per_record - 12} more"
+
+
+def test_import_reads_binary_standard_input(practice, proc, now, tmp_path):
+    text = json.dumps(_doc(practice, now), ensure_ascii=False)
+    r = proc("import", "-", "--dry-run", input=text)
+    assert r.code == 0, r.err
+    assert "would give 0 added, 0 updated, 12 unchanged" in flat(r.out)
+
+
+def test_import_reads_a_file_that_can_be_read_only_once(practice, proc, now):
+    """/dev/stdin, a pipe, a shell's <(gunzip -c practice.json.gz): copied before reading."""
+    text = json.dumps(_doc(practice, now), ensure_ascii=False)
+    r = proc("import", "/dev/stdin", "--dry-run", input=text)
+    assert r.code == 0, r.err
+    assert "would give 0 added, 0 updated, 12 unchanged" in flat(r.out)
+
+
+def test_write_private_writes_pieces_and_on_failure_leaves_the_old_file(tmp_path):
+    from coachlog.export.files import write_private
+
+    target = tmp_path / "out.json"
+    write_private(target, iter(["{", b'"a": ', '"ção"', "}"]))
+    assert target.read_text(encoding="utf-8") == '{"a": "ção"}'
+
+    def failing():
+        yield "half a file"
+        raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError):
+        write_private(target, failing())
+    assert target.read_text(encoding="utf-8") == '{"a": "ção"}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,14 +28,17 @@ def _window(st: AppState, since: str | None, until: str | None) -> Any:
     return Window(start, end)
 
 
-def _emit(text: str) -> None:
-    """A file format on stdout: as is into a pipe; on a terminal, control and bidi
-    characters in it are spelled out so that a note cannot restyle the screen."""
+def _emit(text: str | Iterable[str]) -> None:
+    """A file format on stdout (whole, or in pieces): as is into a pipe; on a terminal,
+    control and bidi characters in it are spelled out so that a note cannot restyle the
+    screen (character by character, so pieces can be cleaned one at a time)."""
     import sys
 
     from coachlog.render import clean
 
-    sys.stdout.write(clean(text) if sys.stdout.isatty() else text)
+    tty = sys.stdout.isatty()
+    for piece in [text] if isinstance(text, str) else text:
+        sys.stdout.write(clean(piece) if tty else piece)
     sys.stdout.flush()
 
 
@@ -117,8 +121,7 @@ def export(
     from coachlog import __version__
     from coachlog.errors import UsageError
     from coachlog.export import slug
-    from coachlog.export.files import private_dir, write_private
-    from coachlog.render import dumps
+    from coachlog.export.files import json_text, private_dir, write_private
     from coachlog.render.exchange import counts_line, wrote
     from coachlog.services import exchange
 
@@ -142,11 +145,17 @@ def export(
     with store.read() as db:
         clients = exchange.practice_clients(db) if all_ else [find_client(db, client or "")]
         if fmt == "json":
-            doc = exchange.build_document(
-                db, clients=clients, now=st.now, window=window, whole=all_
-            )
-            text = dumps(doc) + "\n"
-        elif fmt == "ics":
+            # Written as it is read from the store, never held whole (SPEC §6 at any size).
+            doc = exchange.Document(db, clients=clients, now=st.now, window=window, whole=all_)
+            if out is None:
+                _emit(json_text(doc.head, doc.tables()))
+                return
+            name = "coachlog-practice" if all_ else slug(clients[0].name, clients[0].id)
+            target = _target(st, out, f"{name}.json")
+            path = write_private(target, json_text(doc.head, doc.tables()))
+            wrote(counts_line(doc.counts), path)
+            return
+        if fmt == "ics":
             from coachlog.export.ics import promises_calendar
 
             items = exchange.open_promises(db, clients, window=window, whole=all_)
@@ -187,9 +196,7 @@ def export(
         return
     name = "coachlog-practice" if all_ else slug(clients[0].name, clients[0].id)
     path = write_private(_target(st, out, f"{name}.{EXTENSION[fmt]}"), text)
-    if fmt == "json":
-        wrote(counts_line({t: len(doc[t]) for t in exchange.TABLES}), path)
-    elif fmt == "ics":
+    if fmt == "ics":
         wrote(f"{len(items)} open promise{'' if len(items) == 1 else 's'}", path)
     else:
         wrote(f"{clients[0].name}'s summary", path)
@@ -217,32 +224,30 @@ def import_(
     """
     import sys
 
-    from coachlog.errors import InvalidInput
     from coachlog.render import print_json
     from coachlog.render.exchange import import_report, outcome_json
-    from coachlog.services import records
+    from coachlog.services import interchange
     from coachlog.services.exchange import import_document
 
     st = state(ctx)
-    name = "standard input" if file == "-" else file
-    try:
-        if file == "-":
-            stream = getattr(sys.stdin, "buffer", None)
-            raw = stream.read() if stream is not None else sys.stdin.read().encode("utf-8")
-        else:
-            raw = Path(file).read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"Cannot read {name}: {exc.strerror or exc}.") from None
-    except ValueError:  # a NUL byte in the name
-        raise InvalidInput(f"Cannot read {name!r}: that is not a usable file name.") from None
-    checked = records.check_document(records.parse(raw, name=name), name=name)
-    store = st.store()
-    with store.read() if dry_run else store.write() as db:
-        outcome = import_document(db, checked, name=name, dry_run=dry_run)
-    if json:
-        print_json(outcome_json(outcome, name))
+    if file == "-":
+        stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
+        source = interchange.Source.spooled("standard input", stdin)
     else:
-        import_report(outcome, name)
+        source = interchange.Source.at(file)
+    # The file is read twice, never held whole: once to check all of it, then again, a few
+    # records at a time, to write it (docs/interchange.md).
+    try:
+        summary = interchange.check(source)
+        store = st.store()
+        with store.read() if dry_run else store.write() as db:
+            outcome = import_document(db, summary, dry_run=dry_run)
+    finally:
+        source.close()
+    if json:
+        print_json(outcome_json(outcome, source.name))
+    else:
+        import_report(outcome, source.name)
 
 
 def search(

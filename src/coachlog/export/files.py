@@ -1,12 +1,15 @@
 """Writing export files: private (0600) and atomic, so a crash, Ctrl-C or a full disk never
-leaves a half-written summary behind, and no other user of the machine can read it."""
+leaves a half-written summary behind, and no other user of the machine can read it. And the
+JSON text of a document that is too big to hold whole, written as its records come."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from coachlog.errors import StoreError
 
@@ -27,14 +30,16 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def write_private(path: Path, data: bytes | str) -> Path:
-    """Write `data` to `path` readable by the owner only (0600), atomically.
+def write_private(path: Path, data: bytes | str | Iterable[bytes | str]) -> Path:
+    """Write `data` (whole, or in pieces as an iterable produces them) to `path` readable by
+    the owner only (0600), atomically.
 
-    The bytes go to a temporary file created 0600 in the same folder, are flushed to disk,
-    and only then renamed over `path`; on any failure the temporary file is removed and the
-    old `path`, if any, is left as it was. Errors become a StoreError naming the path."""
+    The bytes go to a temporary file created 0600 in the same folder as they come, are
+    flushed to disk, and only then renamed over `path`; on any failure, including one while
+    producing the pieces, the temporary file is removed and the old `path`, if any, is left
+    as it was. Errors writing become a StoreError naming the path."""
     path = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    pieces = [data] if isinstance(data, bytes | str) else data
     directory = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise StoreError(f"Cannot write {path}: it is a folder.", hint="Give a file name.")
@@ -44,7 +49,8 @@ def write_private(path: Path, data: bytes | str) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
+                for piece in pieces:
+                    fh.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
                 fh.flush()
                 os.fsync(fh.fileno())
         except BaseException:
@@ -92,3 +98,37 @@ def private_dir(path: Path) -> Path:
     except OSError as exc:
         raise StoreError(f"Cannot create the folder {path}: {_reason(exc)}.") from exc
     return path
+
+
+def json_text(head: dict[str, Any], lists: Iterable[tuple[str, Iterable[Any]]]) -> Iterator[str]:
+    """The text render.dumps(document) + "\\n" would give for the document `head` plus each
+    (key, items) of `lists`, produced a few items at a time so the document is never whole
+    in memory. Items are rendered by render.dumps itself (same indentation, same escaping of
+    bidi and C1 characters) and indented one level deeper."""
+    from coachlog.render import dumps
+
+    text = dumps(head)  # '{\n  "k": v,\n  ...\n}'
+    yield text[:-2] if head else "{"
+    first = not head
+    for key, items in lists:
+        yield f"{'' if first else ','}\n  {dumps(key)}: "
+        first = False
+        opened = False
+        batch: list[Any] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == 200:
+                yield _items(batch, opened)
+                batch, opened = [], True
+        if batch:
+            yield _items(batch, opened)
+            opened = True
+        yield "\n  ]" if opened else "[]"
+    yield "\n}\n" if not first else "}\n"
+
+
+def _items(batch: list[Any], opened: bool) -> str:
+    from coachlog.render import dumps
+
+    body = dumps(batch)[2:-2].replace("\n", "\n  ")  # '  {...},\n  {...}', one level in
+    return ("[\n  " if not opened else ",\n  ") + body
