@@ -455,11 +455,6 @@ def test_the_fast_path_imports_no_orm_and_no_typer(practice, db_url):
     assert [m for m in HEAVY if m in slow_loaded] == ["sqlalchemy", "sqlmodel", "pydantic", "typer"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services/records.py imports coachlog.models (SQLModel) at import time; the "
-    "--json answer is right but not yet light (see the fast path's report)",
-)
 def test_the_fast_json_imports_no_orm(practice, db_url):
     fast, loaded = _coachlog(["--db", db_url, "promises", "due", "--json"], {})
     assert fast.code == 0 and fast.json

@@ -5,9 +5,10 @@ interchange file and checking it is services/interchange.py."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coachlog.models import Agreement, Client, CoachingSession, Promise
+if TYPE_CHECKING:  # --json of the fast path uses these records without loading the ORM
+    from coachlog.models import Agreement, Client, CoachingSession, Promise
 
 CLIENT_KEYS = (
     "uid",
