@@ -113,9 +113,10 @@ def gather_facts(session: Session, clients: list[Client], *, now: datetime) -> d
         .order_by(col(Agreement.client_id), col(Agreement.version))
     ).all():
         facts[a.client_id].agreements.append(a)
+    recent = _recent_all(session, [i for i in ids if facts[i].sessions], now)
     for client in clients:
         f = facts[client.id]  # type: ignore[index]
-        _recent(session, f, now)
+        _recent(session, f, now, recent.get(f.client_id, []))
         n, w = pitstops.every(client)
         f.pitstop = pitstops.due_status(
             sessions=f.sessions,
@@ -144,17 +145,46 @@ def _held(client_id: int, now: datetime) -> Any:
     return and_(S.client_id == client_id, col(S.held_at) <= now)
 
 
-def _recent(session: Session, f: Facts, now: datetime) -> None:
+def _recent_all(session: Session, ids: list[int], now: datetime) -> dict[int, list[Any]]:
+    """The last RECENT sessions of every client in one query (a window function), newest
+    first: one round trip instead of one per client on the dashboard and the matrix."""
+    if not ids:
+        return {}
+    position = (
+        func.row_number()
+        .over(partition_by=S.client_id, order_by=(col(S.held_at).desc(), col(S.id).desc()))
+        .label("position")
+    )
+    ranked = (
+        select(
+            S.client_id,
+            S.id,
+            S.held_at,
+            S.kind,
+            S.trust_pulse,
+            func.length(func.trim(S.reflection)).label("reflected"),
+            position,
+        )
+        .where(col(S.client_id).in_(ids), col(S.held_at) <= now)
+        .subquery()
+    )
+    out: dict[int, list[Any]] = {}
+    # session.execute, not exec: sqlmodel's exec would return only the first column here.
+    for row in session.execute(
+        select(*ranked.c)
+        .where(ranked.c.position <= RECENT)
+        .order_by(ranked.c.client_id, ranked.c.position)
+    ).all():
+        out.setdefault(row[0], []).append(row[1:6])
+    return out
+
+
+def _recent(session: Session, f: Facts, now: datetime, rows: list[Any]) -> None:
     """The last sessions, the pulses, the last pit-stop and what came after it. The last
-    10 sessions usually answer everything; older history is asked for only when needed."""
+    10 sessions (`rows`, newest first) usually answer everything; older history is asked
+    for only when needed."""
     if not f.sessions:
         return
-    rows = session.exec(
-        select(S.id, S.held_at, S.kind, S.trust_pulse, func.length(func.trim(S.reflection)))
-        .where(_held(f.client_id, now))
-        .order_by(col(S.held_at).desc(), col(S.id).desc())
-        .limit(RECENT)
-    ).all()
     f.recent = [Recent(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
     pulses = [r.trust_pulse for r in f.recent if r.trust_pulse is not None]
     if len(pulses) < PULSES and f.sessions > len(f.recent):
