@@ -99,8 +99,9 @@ def fast_read(args: list[str]) -> int | None:
 
 
 def exit_cleanly_on_signals() -> None:
-    """SIGTERM and SIGHUP end the run the normal way out (SystemExit 128+n, `finally`
-    blocks run), as cli/main.py run() arranges for the normal path."""
+    """A closed terminal (SIGHUP) or a plain `kill` (SIGTERM) ends coachlog the normal way
+    out (SystemExit 128+n), so the open transaction rolls back and `finally` blocks run
+    (the editor's private folder is removed). Both paths, fast and normal, use this."""
     import signal
 
     def leave(signum: int, _frame: object) -> None:

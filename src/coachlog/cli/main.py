@@ -4,7 +4,6 @@ error becomes a message and an exit status."""
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from typing import Annotated
 
@@ -157,34 +156,20 @@ def main(argv: list[str] | None = None) -> int:
         error(exc.message, exc.hint)
         return exc.exit_code
     except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted; nothing was saved by this command.\n")
-        return 130
+        from coachlog.render.messages import interrupted
+
+        return interrupted()
     except Exception as exc:
         if os.environ.get("COACHLOG_DEBUG"):
             raise
-        from coachlog.render.messages import error
+        from coachlog.render.messages import unexpected
 
-        error(
-            f"coachlog hit an unexpected problem ({type(exc).__name__}: {exc}). "
-            "Nothing was saved by this command.",
-            "Run again with COACHLOG_DEBUG=1 to see the details, and report it.",
-        )
-        return 1
+        return unexpected(exc)
     return 0
 
 
-def _exit_cleanly_on(*signals: signal.Signals) -> None:
-    """A closed terminal (SIGHUP) or a plain `kill` (SIGTERM) ends coachlog the normal way
-    out, so the open transaction rolls back and `finally` blocks run (the editor's private
-    folder is removed)."""
-
-    def leave(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    for sig in signals:
-        signal.signal(sig, leave)
-
-
 def run() -> None:
-    _exit_cleanly_on(signal.SIGTERM, signal.SIGHUP)
+    from coachlog.cli.entry import exit_cleanly_on_signals
+
+    exit_cleanly_on_signals()
     sys.exit(main())

@@ -196,8 +196,9 @@ def run(argv: list[str]) -> int | None:
             return None
         return finish(answer)
     except KeyboardInterrupt:
-        sys.stderr.write("\nInterrupted; nothing was saved by this command.\n")
-        return 130
+        from coachlog.render.messages import interrupted
+
+        return interrupted()
 
 
 def finish(answer: Answer) -> int:
@@ -212,12 +213,7 @@ def finish(answer: Answer) -> int:
     except Exception as exc:
         if os.environ.get("COACHLOG_DEBUG"):
             raise
-        from coachlog.render.messages import error
+        from coachlog.render.messages import unexpected
 
-        error(
-            f"coachlog hit an unexpected problem ({type(exc).__name__}: {exc}). "
-            "Nothing was saved by this command.",
-            "Run again with COACHLOG_DEBUG=1 to see the details, and report it.",
-        )
-        return 1
+        return unexpected(exc)
     return 0

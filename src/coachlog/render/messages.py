@@ -44,3 +44,21 @@ def error(message: str, hint: str | None = None) -> None:
     err.print(compose(("Error: ", "bad"), message))
     if hint:
         err.print(compose(("  ", ""), (hint, "muted")))
+
+
+def interrupted() -> int:
+    """Ctrl-C: say nothing was saved; the exit status is 130."""
+    import sys
+
+    sys.stderr.write("\nInterrupted; nothing was saved by this command.\n")
+    return 130
+
+
+def unexpected(exc: BaseException) -> int:
+    """A bug, not a user error: a short report instead of a traceback; exit status 1."""
+    error(
+        f"coachlog hit an unexpected problem ({type(exc).__name__}: {exc}). "
+        "Nothing was saved by this command.",
+        "Run again with COACHLOG_DEBUG=1 to see the details, and report it.",
+    )
+    return 1
