@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 
 from coachlog.errors import StoreError
 from coachlog.store.engine import Store, is_encrypted_file, prepare_file
@@ -71,6 +70,3 @@ def open_store(
         raise translate(exc, location, encrypted=passphrase is not None) from exc
     return store
 
-
-def store_path_for_display(path: Path | None) -> str:
-    return str(path) if path else "(server)"
