@@ -59,11 +59,23 @@ EveryWeeks = Annotated[
 ]
 
 
-def _values(st: Any, raw: dict[str, Any]) -> dict[str, Any]:
-    values = {k: v for k, v in raw.items() if v is not None}
+# Options whose name differs from the field they set.
+FIELD_OF = {
+    "channel": "preferred_channel",
+    "style": "communication_style",
+    "started": "started_on",
+    "ended": "ended_on",
+}
+
+
+def _values(st: Any, **options: Any) -> dict[str, Any]:
+    """The fields the given options set (None: not given). A date given as "" clears it."""
+    values = {FIELD_OF.get(k, k): v for k, v in options.items() if v is not None}
     for key in ("started_on", "ended_on"):
-        if key in values:
+        if values.get(key):
             values[key] = read_date(st, values[key], what=key.replace("_", " "))
+        elif key in values:
+            values[key] = None
     return values
 
 
@@ -100,22 +112,22 @@ def add(
     from coachlog.services.records import public_client
 
     st = state(ctx)
-    raw = {
-        "name": name,
-        "email": email,
-        "phone": phone,
-        "pronouns": pronouns,
-        "timezone": timezone,
-        "preferred_channel": channel,
-        "communication_style": style,
-        "context": context,
-        "sponsor": sponsor,
-        "status": status,
-        "started_on": started,
-        "pitstop_every_sessions": pitstop_every_sessions,
-        "pitstop_every_weeks": pitstop_every_weeks,
-    }
-    values = _values(st, raw)
+    values = _values(
+        st,
+        name=name,
+        email=email,
+        phone=phone,
+        pronouns=pronouns,
+        timezone=timezone,
+        channel=channel,
+        style=style,
+        context=context,
+        sponsor=sponsor,
+        status=status,
+        started=started,
+        pitstop_every_sessions=pitstop_every_sessions,
+        pitstop_every_weeks=pitstop_every_weeks,
+    )
     with st.store().write() as db:
         client = add_client(db, values=values, now=st.now)
     if json:
@@ -222,28 +234,23 @@ def edit(
     from coachlog.services.records import public_client
 
     st = state(ctx)
-    raw = {
-        "name": name,
-        "email": email,
-        "phone": phone,
-        "pronouns": pronouns,
-        "timezone": timezone,
-        "preferred_channel": channel,
-        "communication_style": style,
-        "context": context,
-        "sponsor": sponsor,
-        "status": status,
-        "started_on": started,
-        "ended_on": ended,
-        "pitstop_every_sessions": pitstop_every_sessions,
-        "pitstop_every_weeks": pitstop_every_weeks,
-    }
-    values = {k: v for k, v in raw.items() if v is not None}
-    for key in ("started_on", "ended_on"):
-        if values.get(key):
-            values[key] = read_date(st, values[key], what=key.replace("_", " "))
-        elif key in values:
-            values[key] = None
+    values = _values(
+        st,
+        name=name,
+        email=email,
+        phone=phone,
+        pronouns=pronouns,
+        timezone=timezone,
+        channel=channel,
+        style=style,
+        context=context,
+        sponsor=sponsor,
+        status=status,
+        started=started,
+        ended=ended,
+        pitstop_every_sessions=pitstop_every_sessions,
+        pitstop_every_weeks=pitstop_every_weeks,
+    )
     if not values:
         raise UsageError(
             "Nothing to change.", hint="Give at least one field, e.g. --email ana@example.com."
