@@ -455,6 +455,7 @@ def test_no_text_whatsoever_changes_the_outline():
     @example(name="#", notes="- <!--", theme="", promise="")  # an HTML block in a list item
     @example(name="x", notes="> 1. <pre>\n\n# x", theme="", promise="")
     @example(name="#", notes="><!--", theme="", promise="")
+    @example(name="x", notes="-\t#", theme="", promise="")  # a tab after a list marker
     def check(name, notes, theme, promise):
         client = Client(id=1, name=name)
         session = CoachingSession(

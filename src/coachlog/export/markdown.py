@@ -60,7 +60,10 @@ def inline(text: object) -> str:
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_ATX = re.compile(r"^((?: {0,3}(?:>|[-+*]|\d{1,9}[.)]) ?)* {0,3})(#{1,6})(?=[ \t]|$)")
+# After a list marker, a space or a tab starts the item's content, so "-\t#" is a heading
+# inside a list item (hypothesis found it). Indentation is matched generously: a "#" in an
+# indented code line gains a level too, which changes no outline.
+_ATX = re.compile(r"^((?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*)(#{1,6})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 # A "<" opening a line, after any indentation and list or quote markers, can open an HTML
 # block (in a list item "- <!--" or a quote "><!--" too, which hypothesis found).
