@@ -12,9 +12,16 @@ from pathlib import Path
 
 import pendulum
 import pytest
+from hypothesis import settings
 
-NOW = pendulum.datetime(2026, 11, 22, 10, 0, tz="UTC")  # a Sunday
-TZ = "Europe/Lisbon"
+from support import NOW, NOW_ISO, TZ
+
+# Property tests never pass or fail by chance: the examples are derived from each test's
+# name (derandomize) and no database of earlier failures is read or written. Explore with
+# fresh random examples on purpose: `pytest --hypothesis-profile=explore`.
+settings.register_profile("coachlog", derandomize=True, database=None, deadline=None)
+settings.register_profile("explore", derandomize=False, deadline=None)
+settings.load_profile("coachlog")
 
 
 @dataclass
@@ -33,6 +40,12 @@ class Result:
 @pytest.fixture
 def now() -> pendulum.DateTime:
     return NOW
+
+
+@pytest.fixture
+def real_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For the few tests about the real clock itself: coachlog reads the machine's time."""
+    monkeypatch.delenv("COACHLOG_NOW", raising=False)
 
 
 PG_URL = os.environ.get("COACHLOG_TEST_PG_URL", "")
@@ -79,16 +92,17 @@ def db_url(tmp_path: Path, backend: str) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may touch the real user data dir, the real clock zone or a real editor."""
+    """No test may touch the real user data dir, the real clock zone or a real editor, and
+    none reads the real clock: coachlog's `now` is pinned to NOW (see `real_clock`)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("COACHLOG_TZ", TZ)
+    monkeypatch.setenv("COACHLOG_NOW", NOW_ISO)
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     for var in (
         "COACHLOG_DB",
         "COACHLOG_PASSPHRASE",
-        "COACHLOG_NOW",
         "VISUAL",
         "EDITOR",
         "COACHLOG_COACH",

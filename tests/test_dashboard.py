@@ -10,9 +10,9 @@ from sqlalchemy import event
 
 from coachlog import render
 from coachlog.services.overview import dashboard
-from test_trust import DAY, NOW, TZ, make_agreement, make_client, make_promise, make_session
+from support import PINNED
+from support.records import DAY, NOW, TZ, make_agreement, make_client, make_promise, make_session
 
-PINNED = {"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"}
 KEYS = [
     "id",
     "client",

@@ -36,8 +36,8 @@ from coachlog.dates import (
     relative,
     to_utc,
 )
+from support import NOW
 
-NOW = pendulum.datetime(2026, 11, 22, 10, 0, tz="UTC")
 LIS, KOL, LA, NY = "Europe/Lisbon", "Asia/Kolkata", "America/Los_Angeles", "America/New_York"
 
 

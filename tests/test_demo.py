@@ -14,9 +14,8 @@ from coachlog.models import Agreement, Client, CoachingSession, Promise
 from coachlog.services import demo
 from coachlog.services.demo_text import PEOPLE
 from coachlog.store import open_store
-
-NOW_TEXT = "2026-11-22T10:00:00+00:00"
-PINNED = {"COACHLOG_NOW": NOW_TEXT}
+from support import NOW_ISO as NOW_TEXT
+from support import PINNED
 
 
 def _rows(path: str) -> dict[str, list[tuple]]:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-NOW = {"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"}
+from support import PINNED as NOW
+
 TABLES = ("clients", "agreements", "sessions", "promises")
 # On this store (about 4,700 records, a 3.5 MB file) the code that built the whole document
 # in memory peaked at 27 MiB exporting and 17.6 MiB importing; reading and writing a few

@@ -17,6 +17,7 @@ from coachlog.export import slug
 from coachlog.models import CoachingSession, Promise
 from coachlog.services.agreements import new_agreement
 from coachlog.services.clients import add_client
+from support import NOW_ISO
 
 
 def T(*args: int) -> datetime:
@@ -27,7 +28,7 @@ def T(*args: int) -> datetime:
 def fixed_world(monkeypatch):
     """A pinned `now`; and the trust checklist, another module's work, absent unless a
     test provides one."""
-    monkeypatch.setenv("COACHLOG_NOW", "2026-11-22T10:00:00+00:00")
+    monkeypatch.setenv("COACHLOG_NOW", NOW_ISO)
     monkeypatch.setitem(sys.modules, "coachlog.services.trust", None)
 
 

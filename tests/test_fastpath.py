@@ -1,4 +1,4 @@
-"""The ORM-free read path of `promises due` (coachlog.fastpath): for every command line it
+"""The ORM-free read path of `promises due` (coachlog.cli.fastpath): for every command line it
 answers, the same bytes on stdout and stderr and the same exit status as the normal
 Typer/ORM path, on SQLite and PostgreSQL; everything else it declines, and then `coachlog`
 answers exactly as the normal path does; and it loads none of the heavy modules."""
@@ -16,10 +16,10 @@ import pendulum
 import pytest
 
 from conftest import Result
-from test_safety_support import can_drop_root_override, without_root_override
-from test_safety_support import run as safety_run
+from support import NOW_ISO as PIN  # a Sunday
+from support.processes import can_drop_root_override, without_root_override
+from support.processes import run as safety_run
 
-PIN = "2026-11-22T10:00:00+00:00"  # a Sunday
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "typer")
 
 
@@ -258,7 +258,7 @@ def test_a_store_not_made_yet_is_left_to_the_normal_path(both):
 
 
 def test_a_store_that_needs_migrating_is_declined(cli, db_path, monkeypatch):
-    from coachlog.fastpath.due import run
+    from coachlog.cli.fastpath.due import run
 
     assert cli("--db", str(db_path), "client", "add", "Ana").code == 0
     assert run(["--db", str(db_path), "promises", "due"]) == 0
@@ -352,7 +352,7 @@ def test_a_store_not_in_wal_mode_is_declined_and_switched_by_the_normal_path(cli
 def test_instants_are_stored_and_read_as_the_orm_does(value):
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from coachlog.fastpath.db import Reader, from_store, to_store
+    from coachlog.cli.fastpath.db import Reader, from_store, to_store
     from coachlog.models import UTCDateTime
 
     orm = UTCDateTime()
@@ -386,7 +386,7 @@ def test_instants_are_stored_and_read_as_the_orm_does(value):
 def test_a_server_url_connects_as_sqlalchemy_would(url):
     import sqlalchemy as sa
 
-    from coachlog.fastpath.db import psycopg_args
+    from coachlog.cli.fastpath.db import psycopg_args
 
     engine = sa.create_engine(url)
     try:
@@ -406,19 +406,21 @@ def test_a_server_url_connects_as_sqlalchemy_would(url):
     ],
 )
 def test_server_urls_it_does_not_mirror_are_declined(url):
-    from coachlog.fastpath.db import Decline, psycopg_args
+    from coachlog.cli.fastpath.db import Decline, psycopg_args
 
     with pytest.raises(Decline):
         psycopg_args(url)
 
 
 def test_the_promise_rules_are_the_services_own():
-    """services.promises re-exports the moved rules: one implementation, two read paths."""
-    from coachlog.fastpath import rules
-    from coachlog.services import promises
+    """services.promises re-exports the domain's rules and the one JSON shape of a promise:
+    one implementation, two read paths."""
+    from coachlog.domain import promises as rules
+    from coachlog.services import promises, records
 
-    for name in ("Item", "is_overdue", "kept_on_time", "lateness", "first_due", "order", "public"):
+    for name in ("Item", "is_overdue", "kept_on_time", "lateness", "first_due", "order"):
         assert getattr(promises, name) is getattr(rules, name)
+    assert promises.public is records.public_promise
 
 
 # ------------------------------------------------------------------- as a real process

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from coachlog.errors import InvalidInput
-from coachlog.services import pitstops
-from test_trust import DAY, NOW, SECOND, make_client, make_session
+from coachlog.services import facts, pitstops
+from support import PINNED
+from support.records import DAY, NOW, SECOND, make_client, make_session
 
 
 def _status(**kw):
@@ -65,7 +66,7 @@ def test_status_for_reads_the_store(store):
         for day in (30, 20, 10):
             make_session(db, ana, NOW - day * DAY)
     with store.read() as db:
-        s = pitstops.status_for(db, ana, now=NOW)
+        s = facts.status_for(db, ana, now=NOW)
     assert (s.due, s.regular_since, s.last_pitstop_at) == (False, 3, NOW - 40 * DAY)
 
 
@@ -122,7 +123,7 @@ def test_pitstop_from_flags(cli):
         "--minutes",
         "30",
         "--json",
-        env={"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"},
+        env=PINNED,
     )
     assert r.code == 0, r.err
     data = r.json
@@ -135,7 +136,7 @@ def test_pitstop_from_flags(cli):
         "## How safe does it feel to be open here?\n\n4 of 5\n"
     )
     # it counts: a pit-stop two days ago resets the rule
-    row = cli("dashboard", "--json", env={"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"}).json[0]
+    row = cli("dashboard", "--json", env=PINNED).json[0]
     assert (row["sessions"], row["pitstop_due"], row["next_pitstop_on"]) == (1, False, "2027-01-15")
 
 
@@ -148,7 +149,7 @@ def test_pitstop_screen_and_agreement_change_without_terminal(cli):
         "3",
         "--agreement-change",
         "Move to every three weeks",
-        env={"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"},
+        env=PINNED,
     )
     assert r.code == 0, r.err
     lines = r.out.splitlines()
@@ -215,7 +216,7 @@ def test_pitstop_on_a_terminal_asks_each_question_then_offers_the_agreement(
     score is asked again); an answer about the agreement leads to `agreement new --edit`."""
     from coachlog.cli import context
     from coachlog.services import agreement_template
-    from test_agreements import FULL as AGREEMENT
+    from support.records import FULL as AGREEMENT
 
     cli("client", "add", "Ana Lima")
     cli("agreement", "new", "ana", *[f"--{k.replace('_', '-')}={v}" for k, v in AGREEMENT.items()])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from test_trust import DAY, NOW, make_agreement, make_client, make_promise, make_session
+from support import PINNED
+from support.records import DAY, NOW, make_agreement, make_client, make_promise, make_session
 
-PINNED = {"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"}
 KEYS = [
     "id",
     "client",

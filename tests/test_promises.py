@@ -11,6 +11,8 @@ from coachlog.errors import InvalidInput, NotFound
 from coachlog.services import promises
 from coachlog.services.clients import add_client
 from coachlog.services.promises import PromiseSpec, parse_spec
+from support import NOW
+from support import PINNED as PIN
 
 TZ = "Europe/Lisbon"
 PROMISE_JSON_KEYS = [
@@ -221,8 +223,6 @@ def test_get_unknown_promise(store):
 
 # ---- the commands ---------------------------------------------------------------------------
 
-PIN = {"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"}
-
 
 def flat(text: str) -> str:
     """Output with line wraps undone (the console is 100 columns wide in tests)."""
@@ -408,7 +408,7 @@ def test_fast_when_writes_what_dates_writes(tz):
     from coachlog.dates import format_instant, local
     from coachlog.render.promises import day, when
 
-    now = pendulum.datetime(2026, 11, 22, 10, tz="UTC")
+    now = NOW
     start = pendulum.datetime(2025, 12, 31, 20, 17, tz="UTC")
     for hours in range(0, 24 * 500, 37):
         dt = start + timedelta(hours=hours)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import stat
 
-PIN = {"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"}
+from support import PINNED as PIN
 
 
 def _unfold(text: str) -> str:

@@ -8,8 +8,8 @@ import stat
 import time
 from pathlib import Path
 
-from test_safety_others import SecondTerminal, Writer
-from test_safety_support import integrity, ok, query, run
+from support.contention import SecondTerminal, Writer
+from support.processes import integrity, ok, query, run
 
 
 def _mode(path: Path) -> int:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_others import run_together
-from test_safety_support import integrity, query
+from support.contention import run_together
+from support.processes import integrity, query
 
 pytest.importorskip("coachlog.services.sessions")
 

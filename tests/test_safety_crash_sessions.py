@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_others import kill_at_random_moments
-from test_safety_support import ok, query
+from support.contention import kill_at_random_moments
+from support.processes import ok, query
 
 pytest.importorskip("coachlog.services.sessions")
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from coachlog.services import agreement_template
-from test_safety_support import env_for, ignore_sigxfsz_and_limit, integrity, ok, query, run
+from support.processes import env_for, ignore_sigxfsz_and_limit, integrity, ok, query, run
 
 BIG = 3 * 1024 * 1024
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_support import ok, run
+from support.processes import ok, run
 
 CHECKS = [
     "Folder permissions",

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from coachlog.services import agreement_template
-from test_safety_support import COACHLOG, env_for, query, run, umask
+from support.processes import COACHLOG, env_for, query, run, umask
 
 BODY = agreement_template.render("Ana Lima", 1, {"goals": "Lead without rescuing"})
 

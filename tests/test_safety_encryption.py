@@ -12,7 +12,7 @@ import pytest
 import typer
 
 from coachlog.cli.main import app
-from test_safety_support import (
+from support.processes import (
     grep_bytes,
     integrity,
     ok,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_others import SecondTerminal
-from test_safety_support import grep_bytes, integrity, ok, query, run, run_in_terminal
+from support.contention import SecondTerminal
+from support.processes import grep_bytes, integrity, ok, query, run, run_in_terminal
 
 MARK = "xqzjv"  # no word in the seed data starts like this, so a grep for it is exact
 

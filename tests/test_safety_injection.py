@@ -11,7 +11,7 @@ prep, search, export) is covered the day it exists."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,8 @@ import pytest
 import typer
 
 from coachlog.cli.main import app
-from test_safety_support import run_in_terminal
+from support import NOW
+from support.processes import run_in_terminal
 
 EVIL = (
     "[red]x[/] [link=https://e.vil]y[/link] \x1b]8;;https://e.vil\x07z\x1b]8;;\x07 "
@@ -45,7 +46,7 @@ def _seed(db: Path) -> None:
     from coachlog.services.clients import add_client
     from coachlog.store import open_store
 
-    now = datetime(2026, 11, 22, 10, tzinfo=UTC)
+    now = NOW
     store = open_store(str(db))
     with store.write() as s:
         ana = add_client(

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_others import write_lock_holder
-from test_safety_support import COACHLOG, env_for, ok, run, umask
+from support.contention import write_lock_holder
+from support.processes import COACHLOG, env_for, ok, run, umask
 
 OPEN_UMASK = umask(0o022)
 

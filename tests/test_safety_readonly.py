@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_support import can_drop_root_override, query, run, without_root_override
+from support.processes import can_drop_root_override, query, run, without_root_override
 
 pytestmark = pytest.mark.skipif(
     not can_drop_root_override(), reason="cannot make a root child obey file permissions"

@@ -16,64 +16,27 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 import typer
 from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
 
 from coachlog.cli.main import app
-from test_safety_support import run
-
-TODAY = date(2026, 11, 22)  # COACHLOG_NOW in the helpers
-NOW = datetime(2026, 11, 22, 10, tzinfo=UTC)
-
-# What a command-line argument can hold: any character but NUL; no lone surrogates.
-ARGV_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-    max_size=60,
+from support import NOW
+from support.processes import run
+from support.typed import (
+    DATES,
+    NAMES,
+    NOTES,
+    expected_name,
+    expected_text,
 )
-INTERESTING = st.sampled_from(
-    [
-        "Zoë O'Brien-Ñúñez",
-        "[red]x[/] [link=https://e.vil]y[/link]",
-        "\x1b]8;;https://e.vil\x07z\x1b]8;;\x07 \x1b[31mq",
-        "abc\u202eevil\u202c",
-        "👩🏽‍💼 coach",
-        "  padded  ",
-        "-starts-with-dash",
-        "--json",
-        "line one\nline two",
-        "\n\nblank lines around\n\n",
-        "12345",
-        "١٢٣",  # Arabic-Indic digits: all digits, like an id
-        "   ",
-        "",
-        "e\u0301",  # combining accent
-        "tab\tinside",
-        "nul-free \x7f\x85 C1",
-    ]
-)
-NAMES = st.one_of(INTERESTING, ARGV_TEXT)
-NOTES = st.one_of(INTERESTING, ARGV_TEXT)
-DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
+
+TODAY = NOW.date()  # COACHLOG_NOW in the helpers
 
 _counter = itertools.count()
-
-
-def expected_name(name: str) -> str | None:
-    """The stored name, or None when coachlog must refuse it."""
-    clean = name.strip()
-    if not clean or clean.isdigit():
-        return None
-    return clean
-
-
-def expected_text(text: str) -> str | None:
-    clean = text.strip("\n")
-    return clean if clean.strip() else None
 
 
 def _clean_refusal(r, *words: str) -> None:

@@ -14,8 +14,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from test_safety_roundtrip import ARGV_TEXT, INTERESTING, expected_text
-from test_safety_support import run
+from support import NOW
+from support.processes import run
+from support.typed import ARGV_TEXT, INTERESTING, expected_text
 
 pytest.importorskip("coachlog.services.sessions")
 
@@ -41,7 +42,7 @@ def _store(tmp_path: Path) -> Path:
 
     store = open_store(str(db))
     with store.write() as s:
-        add_client(s, values={"name": "Ana Lima"}, now=datetime(2026, 11, 22, 10, tzinfo=UTC))
+        add_client(s, values={"name": "Ana Lima"}, now=NOW)
     store.dispose()
     return db
 

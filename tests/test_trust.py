@@ -1,110 +1,27 @@
 """The trust checklist (SPEC §5): every check on both sides of its threshold, with a fixed
 `now` (Sunday 2026-11-22 10:00 UTC; the coach is in Europe/Lisbon, UTC+0 in November).
-
-The helpers at the top build records directly from the models; the other test modules of
-the trust screens import them."""
+The records are built straight from the models by `support.records`."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-import pendulum
 import pytest
 from sqlmodel import select
 
 from coachlog.models import Agreement, CoachingSession, Promise
 from coachlog.services import trust
-from coachlog.services.clients import add_client
-
-NOW = pendulum.datetime(2026, 11, 22, 10, 0, tz="UTC")  # the `now` fixture: a Sunday
-TZ = "Europe/Lisbon"
-SECOND = timedelta(seconds=1)
-DAY = timedelta(days=1)
-FULL = {
-    "goals": "Lead without rescuing",
-    "confidentiality": "All between us; safety is the only exception",
-    "communication": "Signal, answers within a working day",
-    "logistics": "Zoom, 60 minutes, 24h notice to move",
-    "coach_responsibilities": "Prepare, keep time, keep my word",
-    "client_responsibilities": "Come with a topic; do the work between sessions",
-    "fees": "€150 a session",
-    "conflicts_of_interest": "none",
-}
-
-
-# ------------------------------------------------------------------------------- helpers
-
-
-def _add(db: Any, obj: Any) -> Any:
-    db.add(obj)
-    db.flush()
-    return obj
-
-
-def make_client(db: Any, name: str = "Ana Lima", **values: Any) -> Any:
-    return add_client(db, values={"name": name, **values}, now=NOW)
-
-
-def make_agreement(db: Any, client: Any, **values: Any) -> Agreement:
-    version = values.pop("version", 1)
-    fields = {**FULL, "starts_on": date(2026, 1, 5), "review_on": date(2027, 1, 5), **values}
-    return _add(
-        db,
-        Agreement(
-            client_id=client.id,
-            version=version,
-            status=fields.pop("status", "active"),
-            created_at=NOW,
-            updated_at=NOW,
-            **fields,
-        ),
-    )
-
-
-def make_session(db: Any, client: Any, held_at: Any, kind: str = "regular", **values: Any):
-    return _add(
-        db,
-        CoachingSession(
-            client_id=client.id,
-            held_at=held_at,
-            kind=kind,
-            themes=values.pop("themes", []),
-            created_at=NOW,
-            updated_at=NOW,
-            **values,
-        ),
-    )
-
-
-def make_promise(
-    db: Any,
-    client: Any,
-    *,
-    owner: str = "coach",
-    due: Any = None,
-    status: str = "open",
-    closed: Any = None,
-    made: Any = None,
-    **values: Any,
-) -> Promise:
-    due = due or NOW + DAY
-    return _add(
-        db,
-        Promise(
-            client_id=client.id,
-            owner=owner,
-            text=values.pop("text", f"{owner} promise"),
-            made_at=made or due - 5 * DAY,
-            due_at=due,
-            status=status,
-            closed_at=closed,
-            due_history=values.pop("due_history", []),
-            created_at=NOW,
-            updated_at=NOW,
-            **values,
-        ),
-    )
+from support.records import (
+    DAY,
+    NOW,  # the `now` fixture: a Sunday
+    SECOND,
+    TZ,
+    make_agreement,
+    make_client,
+    make_promise,
+    make_session,
+)
 
 
 def check(store: Any, client: Any, number: int, now: Any = NOW) -> trust.Check:

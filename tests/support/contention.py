@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from test_safety_support import COACHLOG, env_for, run
+from support.processes import COACHLOG, env_for, run
 
 
 class SecondTerminal:

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from support import NOW_ISO as NOW
+
 COACHLOG = [sys.executable, "-m", "coachlog"]
-NOW = "2026-11-22T10:00:00+00:00"
+
 WIDE = "400"  # no wrapping of long paths in messages the tests read
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 
