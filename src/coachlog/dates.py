@@ -99,7 +99,8 @@ def coach_zone(tz: str | None = None) -> str:
                 raise DateError(f"{exc} (from {source})") from None
             return name.strip()
     try:
-        name = pendulum.local_timezone().name
+        # mypy takes pendulum.local_timezone (a function) for the module of that name
+        name = pendulum.local_timezone().name  # type: ignore[operator]
         _zone(name)
         return name
     except Exception:  # no usable system zone (fixed offset, missing tzdata, ...)
@@ -306,7 +307,7 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}" + ("" if n == 1 else "s")
 
 
-def describe_due(due: datetime, *, now: DateTime, tz: str) -> str:
+def describe_due(due: datetime, *, now: datetime, tz: str) -> str:
     """'overdue by 2 days', 'due today 18:00', 'due tomorrow', 'due Fri 28 Nov', ..."""
     due_u, now_u = to_utc(due), to_utc(now)
     if due_u < now_u:
@@ -330,7 +331,7 @@ def describe_due(due: datetime, *, now: DateTime, tz: str) -> str:
     return f"due {format_instant(t, tz, with_year=t.year != today.year)}"
 
 
-def relative(dt: datetime, *, now: DateTime) -> str:
+def relative(dt: datetime, *, now: datetime) -> str:
     """Compact elapsed-time words for tables: 'just now', 'in 2 hours', 'yesterday', ..."""
     secs = int((to_utc(dt) - to_utc(now)).total_seconds())
     past, a = secs < 0, abs(secs)

@@ -212,7 +212,9 @@ class Reader:
 
     def key(self) -> str:
         """The string (an object's key) starting at the current position, a '"'."""
-        return self._whole(lambda: json.decoder.scanstring(self.buf, self.pos + 1, True))
+        # json.decoder.scanstring is public at run time but missing from typeshed.
+        scan = json.decoder.scanstring  # type: ignore[attr-defined]
+        return self._whole(lambda: scan(self.buf, self.pos + 1, True))
 
     # --- the top-level object -----------------------------------------------------------
 

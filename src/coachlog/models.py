@@ -24,7 +24,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; use an aware UTC instant")
-        return datetime(*value.astimezone(UTC).timetuple()[:6], value.microsecond)
+        return value.astimezone(UTC).replace(tzinfo=None)  # naive UTC, to the microsecond
 
     def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
         if value is None:

@@ -1,6 +1,6 @@
 """The `coachlog` executable. Client-name completion runs on every Tab press, so it is
 answered here, before Typer and its parameter machinery are even imported; so is the plain
-`promises due`, which a coach runs many times a day (coachlog.fastpath, off with
+`promises due`, which a coach runs many times a day (coachlog.cli.fastpath, off with
 COACHLOG_NO_FASTPATH=1). Everything else goes to the real command line in coachlog.cli.main."""
 
 from __future__ import annotations
@@ -90,25 +90,12 @@ def fast_complete() -> bool:
 
 def fast_read(args: list[str]) -> int | None:
     """The exit status of `promises due` answered without Typer or the ORM, or None when
-    the normal command line should answer (see coachlog.fastpath)."""
+    the normal command line should answer (see coachlog.cli.fastpath)."""
     if "due" not in args or os.environ.get("COACHLOG_NO_FASTPATH"):
         return None
-    from coachlog.fastpath.due import run as run_due
+    from coachlog.cli.fastpath.due import run as run_due
 
     return run_due(args)
-
-
-def exit_cleanly_on_signals() -> None:
-    """A closed terminal (SIGHUP) or a plain `kill` (SIGTERM) ends coachlog the normal way
-    out (SystemExit 128+n), so the open transaction rolls back and `finally` blocks run
-    (the editor's private folder is removed). Both paths, fast and normal, use this."""
-    import signal
-
-    def leave(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, leave)
 
 
 def run() -> None:
@@ -116,6 +103,8 @@ def run() -> None:
         if fast_complete():
             sys.exit(0)
     else:
+        from coachlog.cli.signals import exit_cleanly_on_signals
+
         exit_cleanly_on_signals()
         code = fast_read(sys.argv[1:])
         if code is not None:

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    from coachlog.cli.entry import exit_cleanly_on_signals
+    from coachlog.cli.signals import exit_cleanly_on_signals
 
     exit_cleanly_on_signals()
     sys.exit(main())

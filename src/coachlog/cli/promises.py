@@ -202,7 +202,11 @@ def keep(
     with st.store().write() as db:
         item = promises.get(db, promise_id)
         promises.keep(db, item.promise, now=st.now, at=read.instant if read else None, note=note)
-    typed = at.strip() if read is not None and read.in_words and read.instant != st.now else None
+    typed = (
+        at.strip()
+        if at is not None and read is not None and read.in_words and read.instant != st.now
+        else None
+    )
     _print_item(st, item, json, typed)
 
 

@@ -195,7 +195,7 @@ def pitstop(
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.prep import pitstop_recorded
-    from coachlog.services import pitstops
+    from coachlog.services import facts, pitstops
     from coachlog.services.records import public, session_record
 
     st = state(ctx)
@@ -214,7 +214,7 @@ def pitstop(
         found = find_client(db, client)
     if edit:
         from coachlog.editor import edit_until_valid
-        from coachlog.render.prep import when as shown
+        from coachlog.render.widgets import when as shown
 
         text = pitstops.template(found.name, shown(held_at, now=st.now, tz=st.tz), given)
         answers = edit_until_valid(text, pitstops.parse_template, name="pitstop.md")
@@ -233,7 +233,7 @@ def pitstop(
         record = pitstops.record_pitstop(
             db, found, answers=answers, held_at=held_at, minutes=minutes, now=st.now
         )
-        status = pitstops.status_for(db, found, now=st.now)
+        status = facts.status_for(db, found, now=st.now)
     if json:
         print_json(public(session_record(record, found), id=record.id, client=found))
         return
@@ -267,7 +267,7 @@ def _ask(name: str) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for key, question, _ in pitstops.QUESTIONS:
         while True:
-            answer = ask_text(question, help=pitstops.SAFETY_HINT if key == "safety" else None)
+            answer: Any = ask_text(question, help=pitstops.SAFETY_HINT if key == "safety" else None)
             if key != "safety" or not answer:
                 break
             try:

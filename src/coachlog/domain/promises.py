@@ -1,26 +1,39 @@
-"""The promise rules that need nothing but plain rows: what is overdue, kept on time or
-late, where a moved promise started, the reading order of `promises due`, and the --json
-shape. They live here, importable without SQLAlchemy, so that the ORM services
-(services/promises.py, which re-exports them) and the plain DB-API read path
-(fastpath/due.py) run the very same code. A row is anything with the attributes of
-models.Promise / models.Client: an ORM object or a fastpath.db.Row."""
+"""The promise rules: what is overdue, kept on time or late, where a moved promise
+started, and the reading order of `promises due`. The ORM services (services/promises.py)
+and the plain DB-API read path (cli/fastpath/due.py) run this very code. A record is
+anything with the attributes of models.Promise / models.Client: an ORM object or a plain
+row (the Protocols below)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from coachlog.models import Client, Promise
+
+class Promise(Protocol):
+    """What the rules read of a promise (models.Promise has it)."""
+
+    id: int | None
+    owner: str
+    status: str
+    due_at: datetime
+    closed_at: datetime | None
+    due_history: list[str]
+
+
+class Client(Protocol):
+    id: int | None
+    name: str
 
 
 @dataclass(frozen=True)
 class Item:
     """One promise with its client and the uid of the session it was made in."""
 
-    promise: Promise
-    client: Client
+    # An ORM object or a plain row; the rules read it as the Protocols above.
+    promise: Any
+    client: Any
     session_uid: str | None
     overdue: bool = False
 
@@ -92,19 +105,4 @@ def by_client(items: list[Item]) -> list[tuple[Client, list[Item]]]:
             out[-1][1].append(item)
         else:
             out.append((item.client, [item]))
-    return out
-
-
-def public(item: Item, *, overdue: bool | None = None) -> dict[str, Any]:
-    """The --json shape of a promise: id, client, the interchange fields (and `overdue`)."""
-    from coachlog.services.records import promise_record
-    from coachlog.services.records import public as public_record
-
-    out = public_record(
-        promise_record(item.promise, item.client, item.session_uid),
-        id=item.promise.id,
-        client=item.client,
-    )
-    if overdue is not None:
-        out["overdue"] = overdue
     return out

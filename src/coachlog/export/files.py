@@ -105,7 +105,7 @@ def json_text(head: dict[str, Any], lists: Iterable[tuple[str, Iterable[Any]]]) 
     (key, items) of `lists`, produced a few items at a time so the document is never whole
     in memory. Items are rendered by render.dumps itself (same indentation, same escaping of
     bidi and C1 characters) and indented one level deeper."""
-    from coachlog.render import dumps
+    from coachlog.jsontext import dumps
 
     text = dumps(head)  # '{\n  "k": v,\n  ...\n}'
     yield text[:-2] if head else "{"
@@ -128,7 +128,7 @@ def json_text(head: dict[str, Any], lists: Iterable[tuple[str, Iterable[Any]]]) 
 
 
 def _items(batch: list[Any], opened: bool) -> str:
-    from coachlog.render import dumps
+    from coachlog.jsontext import dumps
 
     body = dumps(batch)[2:-2].replace("\n", "\n  ")  # '  {...},\n  {...}', one level in
     return ("[\n  " if not opened else ",\n  ") + body

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from typing import TYPE_CHECKING, Any
+
+from coachlog.jsontext import dumps
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -84,15 +85,6 @@ THEME = {
     "coach": "magenta",
     "client": "blue",
 }
-
-_JSON_UNSAFE = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\x7f-\x9f]")
-
-
-def dumps(data: Any) -> str:
-    """JSON for stdout: readable UTF-8, but bidi and C1 characters escaped (\\uXXXX) so that
-    printing it to a terminal cannot reorder or restyle the screen. It parses back exactly."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def print_json(data: Any) -> None:

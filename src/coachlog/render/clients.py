@@ -74,17 +74,6 @@ def details_table(client: Client) -> Any:
     return table
 
 
-def client_header(client: Client) -> Any:
-    from rich.text import Text
-
-    title = Text()
-    title.append_text(safe_line(client.name, "name"))
-    if client.pronouns:
-        title.append_text(safe_line(f" ({client.pronouns})", "muted"))
-    title.append(f"  #{client.id}", style="id")
-    return title
-
-
 def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
     """`coachlog client show`: details, the agreement, trust, recent sessions and the open
     promises both ways, on one page."""
@@ -92,8 +81,10 @@ def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from coachlog.render.prep import (
+    from coachlog.render.sparkline import pulse_line
+    from coachlog.render.widgets import (
         KIND,
+        client_header,
         day,
         label_grid,
         page_width,
@@ -102,7 +93,6 @@ def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
         trust_line,
         when,
     )
-    from coachlog.render.sparkline import pulse_line
 
     out = console()
     w = page_width()

@@ -71,6 +71,7 @@ def _pitstop(row: DashboardRow, now: datetime, tz: str) -> Text:
     if status.due:
         return Text("due", style="warn")
     # at most eight weeks ahead by the rule, so day and month say it all
+    assert row.next_pitstop is not None  # due, or a date ahead (the test above)
     when = wall_clock(row.next_pitstop, tz).date()
     return Text(format_date(when, with_year=False), style="muted")
 
@@ -88,9 +89,8 @@ def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from coachlog.render.prep import when
     from coachlog.render.sparkline import spark
-    from coachlog.render.trust import score_text
+    from coachlog.render.widgets import score_text, when
 
     out = console()
     if not rows:

@@ -65,7 +65,7 @@ def late_words(delta: timedelta) -> str:
 
 def history_words(p: Promise, *, now: datetime, tz: str) -> str:
     """'moved twice, first due 20 Nov', or '' when never moved."""
-    from coachlog.fastpath.rules import first_due
+    from coachlog.domain.promises import first_due
 
     first = first_due(p)
     if first is None:
@@ -76,7 +76,7 @@ def history_words(p: Promise, *, now: datetime, tz: str) -> str:
 def outcome(p: Promise, *, now: datetime, tz: str) -> tuple[str, str]:
     """(words, style) for a promise's state: 'overdue by 2 days', 'kept 2 days late', ..."""
     from coachlog.dates import describe_due
-    from coachlog.fastpath.rules import is_overdue, lateness
+    from coachlog.domain.promises import is_overdue, lateness
 
     if p.status == "open":
         words = describe_due(p.due_at, now=now, tz=tz)
@@ -183,7 +183,7 @@ def promise_list(items: list[Item], *, now: datetime, tz: str) -> None:
     it was moved, the repair of a broken one and the note."""
     from rich.text import Text
 
-    from coachlog.fastpath.rules import is_overdue
+    from coachlog.domain.promises import is_overdue
 
     out = console()
     if not items:
@@ -288,10 +288,10 @@ def _print_rows(rows: list[_Row]) -> None:
 def print_lines(lines: list[Text]) -> None:
     """Print lines that already fit, as they are. Rich would measure and wrap them all
     again, which is most of the time of a long listing."""
-    from rich.segment import Segments
+    from rich.segment import Segment, Segments
 
     out = console()
-    segments = []
+    segments: list[Segment] = []
     for line in lines:
         segments.extend(line.render(out, end="\n"))
     out.print(Segments(segments), end="")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coachlog.render import console, safe_line
+from coachlog.render.widgets import score_text
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -12,15 +13,6 @@ if TYPE_CHECKING:
     from coachlog.services.trust import TrustReport
 
 MARK = {"pass": ("✓", "ok"), "fail": ("✗", "bad"), "n/a": ("–", "muted")}
-
-
-def score_text(report: TrustReport, *, suffix: str = "") -> Text:
-    """'8/10' in green when nothing fails, yellow when one or two do, red beyond."""
-    from rich.text import Text
-
-    failed = len(report.failed)
-    style = "ok" if failed == 0 else ("warn" if failed <= 2 else "bad")
-    return Text(report.score + suffix, style=style)
 
 
 def title(report: TrustReport, what: str) -> Text:
@@ -40,7 +32,7 @@ def checklist(report: TrustReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from coachlog.render.prep import page_width
+    from coachlog.render.widgets import page_width
     from coachlog.services.trust import question_text
 
     out = console()

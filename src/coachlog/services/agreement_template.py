@@ -4,6 +4,7 @@ few 'key: value' lines for dates and cadence. Used by `agreement new --edit` and
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from pendulum import DateTime
@@ -38,7 +39,7 @@ def render(client_name: str, version: int, values: dict[str, Any]) -> str:
     lines += ["## Details", ""]
     for label, key in DETAILS.items():
         value = values.get(key)
-        shown = value.isoformat() if hasattr(value, "isoformat") else (value or "")
+        shown = value.isoformat() if isinstance(value, date) else str(value or "")
         if key == "status":
             shown = shown or "active"
         lines.append(f"{label.capitalize()}: {shown}".rstrip())

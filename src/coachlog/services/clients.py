@@ -87,7 +87,12 @@ def add_client(session: Session, *, values: dict[str, Any], now: datetime) -> Cl
             f"There is already a client named '{existing.name}' (id {existing.id}).",
             hint="Names must be unique so commands can find the client; add a surname or initial.",
         )
-    client = Client(coach=session.info.get("coach_name") or "", created_at=now, updated_at=now)
+    client = Client(
+        name=values["name"],
+        coach=session.info.get("coach_name") or "",
+        created_at=now,
+        updated_at=now,
+    )
     if "status" not in values or values["status"] is None:
         values["status"] = "active"
     if values.get("started_on") is None and values["status"] == "active":

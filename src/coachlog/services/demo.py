@@ -31,8 +31,8 @@ from coachlog.services.common import clients_query
 from coachlog.services.pitstops import notes_markdown
 
 # The first eight places, in order (and so the first eight people of demo_text.PEOPLE).
-PROFILES = ("steady", "slipping", "gaps", "review_past", "no_pitstop", "irregular", "unknown")
-PROFILES += ("new",)
+PROFILES: tuple[str, ...] = ("steady", "slipping", "gaps", "review_past", "no_pitstop")
+PROFILES += ("irregular", "unknown", "new")
 # What the coach's promises become once due: (kept on time, kept late, broken, released)
 # and how often one is still open a few days after its date.
 COACH_ODDS = {"steady": ((93, 3, 2, 2), 0.0), "slipping": ((70, 12, 12, 6), 0.6)}
@@ -285,7 +285,9 @@ class _Builder:
         if rng.random() < 0.5:
             themes.append(rng.choice([x for x in core if x != themes[0]]))
         if kind == "pitstop":
-            answers = {k: T.fill(rng, rng.choice(v), p.first) for k, v in T.PITSTOP.items()}
+            answers: dict[str, Any] = {
+                k: T.fill(rng, rng.choice(v), p.first) for k, v in T.PITSTOP.items()
+            }
             if rng.random() < 0.75:
                 answers["agreement_change"] = None
             answers["safety"] = pulse
@@ -448,7 +450,7 @@ def _write(session: Session, b: _Builder, people: list[_Person]) -> DemoSummary:
     # RETURNING runs row by row on SQLite and splices its results in quadratic time.
     def bulk(model: Any, rows: list[dict[str, Any]]) -> None:
         if rows:
-            session.exec(insert(model), params=rows)  # type: ignore[call-overload]
+            session.exec(insert(model), params=rows)
 
     bulk(Client, b.clients)
     uids = [row["uid"] for row in b.clients]

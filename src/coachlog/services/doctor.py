@@ -220,7 +220,7 @@ def store_report(report: Report, store: Store, *, coach: str | None = None) -> N
         def count(model: Any, column: Any = None) -> int:
             stmt = select(func.count()).select_from(model)
             stmt = scope(stmt, db, column)
-            return int(db.exec(stmt).one()[0])  # type: ignore[call-overload]
+            return int(db.exec(stmt).one()[0])
 
         report.facts["counts"] = {
             "clients": count(Client),

@@ -8,36 +8,25 @@ written in one transaction (services/importing.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from coachlog.models import Agreement, Client, CoachingSession, Promise
 from coachlog.services import records as rec
 from coachlog.services.common import clients_query, coach_of, scope
+from coachlog.services.tables import CHUNK, MODELS, chunks, columns  # noqa: F401
 
 if TYPE_CHECKING:
     from coachlog.services.importing import Outcome
     from coachlog.services.interchange import Summary
 
 FORMAT, VERSION, TABLES = rec.FORMAT, rec.VERSION, rec.TABLES
-MODELS: dict[str, Any] = {
-    "clients": Client,
-    "agreements": Agreement,
-    "sessions": CoachingSession,
-    "promises": Promise,
-}
-CHUNK = 500  # uids per IN (...) list: well under every database's parameter limit
-
-
-def chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 @dataclass(frozen=True)
@@ -73,14 +62,6 @@ def _rows(session: Session, model: Any, clients: list[Client], whole: bool) -> A
     if whole:
         return scope(stmt, session, model.client_id)
     return stmt.where(col(model.client_id).in_([c.id for c in clients]))
-
-
-def columns(model: Any, keys: tuple[str, ...]) -> list[Any]:
-    """The record's columns, named as its keys, and client_id (for the client's uid)."""
-    own = [
-        getattr(model, k) for k in (*keys, *rec.STAMPS) if k not in ("client_uid", "session_uid")
-    ]
-    return [*own, model.client_id]
 
 
 def _bytewise(column: Any, session: Session) -> Any:
@@ -166,7 +147,7 @@ class Document:
     def _promises(self) -> Iterator[dict[str, Any]]:
         S, P = CoachingSession, Promise
         stmt = (
-            select(*columns(P, rec.PROMISE_KEYS), col(S.uid).label("session_uid"))
+            sa.select(*columns(P, rec.PROMISE_KEYS), col(S.uid).label("session_uid"))
             .outerjoin(S, col(S.id) == col(P.session_id))
             .where(*self._mine(P), *self.window.conditions(col(P.made_at)))
             .order_by(col(P.made_at), _bytewise(col(P.uid), self.session))
@@ -249,11 +230,11 @@ def client_bundle(
     last = window.until or now
     period = (local(first, tz).date() if first else None, local(last, tz).date())
     checklist = None
-    try:
-        from coachlog.services.trust import evaluate  # written alongside; optional here
+    try:  # the tests of the Markdown document run it with and without the checklist
+        from coachlog.services.trust import evaluate
     except ImportError:
-        evaluate = None
-    if evaluate is not None:
+        pass
+    else:
         checklist = evaluate(session, client, now=now, tz=tz)
     return Bundle(client, agreement, sessions, promises, period, include_private, checklist)
 

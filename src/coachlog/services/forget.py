@@ -60,16 +60,18 @@ class Scrub:
 
 
 def _session_ids(client: Client) -> Any:
-    return select(CoachingSession.id).where(CoachingSession.client_id == client.id)
+    return select(col(CoachingSession.id)).where(col(CoachingSession.client_id) == client.id)
 
 
 def _promises_of(client: Client) -> Any:
     # A promise belongs to the client, or was made in one of their sessions.
-    return or_(Promise.client_id == client.id, col(Promise.session_id).in_(_session_ids(client)))
+    return or_(
+        col(Promise.client_id) == client.id, col(Promise.session_id).in_(_session_ids(client))
+    )
 
 
 def _count(session: Session, stmt: Any) -> int:
-    return int(session.exec(stmt).scalar_one())  # type: ignore[call-overload]
+    return int(session.exec(stmt).scalar_one())
 
 
 def preview(session: Session, client: Client) -> Erasure:
@@ -80,13 +82,15 @@ def preview(session: Session, client: Client) -> Erasure:
         uid=client.uid,
         agreements=_count(
             session,
-            select(func.count()).select_from(Agreement).where(Agreement.client_id == client.id),
+            select(func.count())
+            .select_from(Agreement)
+            .where(col(Agreement.client_id) == client.id),
         ),
         sessions=_count(
             session,
             select(func.count())
             .select_from(CoachingSession)
-            .where(CoachingSession.client_id == client.id),
+            .where(col(CoachingSession.client_id) == client.id),
         ),
         promises=_count(
             session, select(func.count()).select_from(Promise).where(_promises_of(client))
@@ -99,9 +103,9 @@ def forget_client(session: Session, client: Client) -> Erasure:
     transaction (the search index loses their rows through its triggers)."""
     erasure = preview(session, client)
     session.exec(delete(Promise).where(_promises_of(client)))
-    session.exec(delete(CoachingSession).where(CoachingSession.client_id == client.id))
-    session.exec(delete(Agreement).where(Agreement.client_id == client.id))
-    session.exec(delete(Client).where(Client.id == client.id))
+    session.exec(delete(CoachingSession).where(col(CoachingSession.client_id) == client.id))
+    session.exec(delete(Agreement).where(col(Agreement.client_id) == client.id))
+    session.exec(delete(Client).where(col(Client.id) == client.id))
     session.expunge_all()
     return erasure
 

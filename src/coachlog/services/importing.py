@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from coachlog.models import Agreement, Client, CoachingSession, Promise
 from coachlog.services import interchange
 from coachlog.services import records as rec
 from coachlog.services.common import clients_query
-from coachlog.services.exchange import CHUNK, MODELS, TABLES, chunks, columns
+from coachlog.services.records import TABLES
+from coachlog.services.tables import CHUNK, MODELS, chunks, columns
 
 
 @dataclass
@@ -41,7 +43,7 @@ class Action:
     verb: str  # added | updated | unchanged | kept
     where: str
     values: dict[str, Any]
-    existing: Any | None = None
+    existing: Any = None  # the stored row, for an update
 
 
 SMALL, LARGE = TABLES[:2], TABLES[2:]
@@ -115,7 +117,8 @@ class _Import:
 
     def _find_stored(self, table: str) -> None:
         model, kept = MODELS[table], self.summary.tables[table]
-        stored, foreign = set(), set()
+        stored: set[str] = set()
+        foreign: set[str] = set()
         for chunk in chunks(kept.uids):
             stmt = select(model.uid, model.client_id).where(col(model.uid).in_(chunk))
             for uid, client_id in self.session.exec(stmt):
@@ -127,7 +130,7 @@ class _Import:
                     kept.label(table, uid), "uid", "is a record of another coach on this server"
                 )
 
-    def _refs(self, table: str) -> Iterator[tuple[str, str, str | None]]:
+    def _refs(self, table: str) -> Iterator[tuple[str, str | None, str | None]]:
         """(uid, client_uid, session_uid) of each record of a large table to be imported."""
         kept, foreign = self.summary.tables[table], self.foreign[table]
         sessions = kept.session_uids or [None] * len(kept.uids)
@@ -305,7 +308,7 @@ class _Import:
             if table == "promises":
                 ref = values["session_uid"]
                 out["session_id"] = session_id[ref] if ref else None
-            if verb == "added":
+            if row is None:
                 adds.append(out)
             else:
                 changes.append({"id": row.id, **out})
@@ -339,14 +342,14 @@ def _stored_rows(session: Session, table: str, uids: list[str]) -> dict[str, Any
         return {}
     S, P = CoachingSession, Promise
     if table == "sessions":
-        stmt = select(S.id, *columns(S, rec.SESSION_KEYS)).where(col(S.uid).in_(uids))
+        stmt: Any = sa.select(col(S.id), *columns(S, rec.SESSION_KEYS)).where(col(S.uid).in_(uids))
     else:
         stmt = (
-            select(P.id, *columns(P, rec.PROMISE_KEYS), col(S.uid).label("session_uid"))
+            sa.select(col(P.id), *columns(P, rec.PROMISE_KEYS), col(S.uid).label("session_uid"))
             .outerjoin(S, col(S.id) == col(P.session_id))
             .where(col(P.uid).in_(uids))
         )
-    return {row.uid: row for row in session.exec(stmt)}
+    return {row.uid: row for row in session.execute(stmt)}
 
 
 def import_document(

@@ -145,7 +145,7 @@ class Source:
         spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (closed by close())
         while chunk := stream.read(1 << 20):
             spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-        return cls(name, file=spool)  # type: ignore[arg-type]
+        return cls(name, file=spool)
 
     @contextmanager
     def open(self) -> Iterator[IO[bytes]]:
@@ -207,7 +207,7 @@ class Table:
 
     full: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     uids: dict[str, int] = field(default_factory=dict)
-    client_uids: list[str] = field(default_factory=list)
+    client_uids: list[str | None] = field(default_factory=list)
     session_uids: list[str | None] = field(default_factory=list)
 
     def label(self, table: str, uid: str) -> str:
@@ -377,7 +377,7 @@ def _reread(summary: Summary, group: tuple[str, ...]) -> Iterator[tuple[str, dic
                 for i, raw in enumerate(items):
                     problems = Problems()
                     _, values = check_record(key, i, raw, problems)
-                    if problems.count or values is None or uids.get(values.get("uid")) != i:
+                    if problems.count or values is None or uids.get(values.get("uid", "")) != i:
                         raise changed()
                     yield key, values
     except InvalidInput as exc:  # no longer JSON, no longer UTF-8, gone

@@ -113,14 +113,6 @@ def due_status(
     )
 
 
-def status_for(session: Any, client: Any, *, now: datetime) -> PitstopStatus:
-    """The due rule for one client, from a few indexed queries."""
-    from coachlog.services.overview import gather_facts
-
-    facts = gather_facts(session, [client], now=now)[client.id]
-    return facts.pitstop
-
-
 # ---------------------------------------------------------------------- answers and notes
 
 

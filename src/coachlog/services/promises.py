@@ -15,11 +15,9 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from coachlog.errors import InvalidInput, NotFound
-
-# The rules on plain rows live in fastpath.rules, so the ORM-free read path of
-# `promises due` runs the same code; they stay importable from here.
-from coachlog.fastpath.rules import (  # noqa: F401
+# The rules live in the domain, so the ORM-free read path of `promises due` runs the same
+# code; they stay importable from here.
+from coachlog.domain.promises import (  # noqa: F401
     Item,
     by_client,
     first_due,
@@ -27,11 +25,12 @@ from coachlog.fastpath.rules import (  # noqa: F401
     kept_on_time,
     lateness,
     order,
-    public,
     urgency,
 )
+from coachlog.errors import InvalidInput, NotFound
 from coachlog.models import PROMISE_OWNERS, PROMISE_STATUSES, Client, CoachingSession, Promise
 from coachlog.services.common import blank_to_none, scope
+from coachlog.services.records import public_promise as public  # noqa: F401
 
 EXAMPLE = "Send the article @ fri 18:00"
 FORM = f'"TEXT @ WHEN", e.g. "{EXAMPLE}"'

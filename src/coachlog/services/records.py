@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # --json of the fast path uses these records without loading the ORM
+    from coachlog.domain.promises import Item
     from coachlog.models import Agreement, Client, CoachingSession, Promise
 
 CLIENT_KEYS = (
@@ -130,3 +131,15 @@ def public_client(c: Client) -> dict[str, Any]:
 
 def public_agreement(a: Agreement, client: Client) -> dict[str, Any]:
     return public(agreement_record(a, client), id=a.id, client=client)
+
+
+def public_promise(item: Item, *, overdue: bool | None = None) -> dict[str, Any]:
+    """The --json shape of a promise: id, client, the interchange fields (and `overdue`)."""
+    out = public(
+        promise_record(item.promise, item.client, item.session_uid),
+        id=item.promise.id,
+        client=item.client,
+    )
+    if overdue is not None:
+        out["overdue"] = overdue
+    return out

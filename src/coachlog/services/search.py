@@ -27,7 +27,7 @@ from coachlog.services.common import scope
 MAX_TERMS = 64
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around a match inside a snippet
 KIND_CODE = {"session": 1, "promise": 2, "agreement": 3}
-TEXT_COLUMNS = {
+TEXT_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "session": (CoachingSession, ("notes", "reflection", "themes")),
     "promise": (Promise, ("text", "note", "repair")),
     "agreement": (
@@ -219,7 +219,7 @@ def _hits(session: Session, found: list[tuple[str, int, str, Any]]) -> list[Hit]
     by_kind: dict[str, dict[int, Any]] = {}
     for kind, (model, _) in TEXT_COLUMNS.items():
         ids = [ref for k, ref, *_ in found if k == kind]
-        rows = session.exec(select(model).where(col(model.id).in_(ids))).all() if ids else []
+        rows: Any = session.exec(select(model).where(col(model.id).in_(ids))).all() if ids else []
         by_kind[kind] = {r.id: r for r in rows}
     client_ids = {r.client_id for rows in by_kind.values() for r in rows.values()}
     names = dict(

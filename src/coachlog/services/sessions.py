@@ -218,7 +218,7 @@ def delete_session(db: Session, session: CoachingSession) -> list[int]:
     promises are deleted explicitly rather than left to the foreign key's cascade, so the
     result does not depend on the connection's foreign-key setting."""
     ids = list(db.exec(select(Promise.id).where(Promise.session_id == session.id)).all())
-    db.exec(delete(Promise).where(col(Promise.session_id) == session.id))  # type: ignore[call-overload]
+    db.exec(delete(Promise).where(col(Promise.session_id) == session.id))
     db.delete(session)
     db.flush()
     return [i for i in ids if i is not None]

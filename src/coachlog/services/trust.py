@@ -20,7 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from coachlog.services.agreements import ELEMENTS, REQUIRED
-from coachlog.services.overview import (
+from coachlog.services.facts import (
     LATE_DAYS,
     RELIABILITY_DAYS,
     RELIABILITY_MIN,

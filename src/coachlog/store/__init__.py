@@ -69,4 +69,3 @@ def open_store(
 
         raise translate(exc, location, encrypted=passphrase is not None) from exc
     return store
-

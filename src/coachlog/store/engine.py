@@ -89,7 +89,7 @@ def connect_raw(path: Path, *, passphrase: str | None = None, readonly: bool = F
     """A bare driver connection (no pragmas, no ORM) for checks on files that are not the
     live store: backups, and the passphrase check before the engine is built."""
     if passphrase is not None:
-        import sqlcipher3  # type: ignore[import-untyped]
+        import sqlcipher3
 
         conn = sqlcipher3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute("PRAGMA cipher_log_level = NONE")

@@ -92,8 +92,8 @@ def due_items(
 ) -> list[Any]:
     """services/promises.due() in SQL text: open promises due before `until`, with their
     client and the uid of their session, in reading order (fastpath.rules.order)."""
-    from coachlog.fastpath.db import Row, from_store
-    from coachlog.fastpath.rules import Item, is_overdue, order
+    from coachlog.cli.fastpath.db import Row, from_store
+    from coachlog.domain.promises import Item, is_overdue, order
 
     columns = ", ".join(f"promises.{c}" for c in PROMISE_COLUMNS)
     sql = (
@@ -119,9 +119,9 @@ def due_items(
         for key in INSTANTS:
             values[key] = from_store(values[key])
         values["due_history"] = reader.json(values["due_history"])
-        p = Row(**values)
+        p: Any = Row(**values)  # duck-typed as a Promise: the rules read attributes only
         cid, uid, name, session_uid = row[n:]
-        c = clients.setdefault(cid, Row(id=cid, uid=uid, name=name))
+        c: Any = clients.setdefault(cid, Row(id=cid, uid=uid, name=name))
         items.append(Item(p, c, session_uid, overdue=is_overdue(p, now)))
     return order(items)
 
@@ -133,7 +133,7 @@ class Answer:
     json: list[dict[str, Any]] | None
     items: list[Any]
     now: Any
-    tz: str | None
+    tz: str
     window: str
     owner: str | None
 
@@ -141,8 +141,8 @@ class Answer:
 def prepare(a: DueArgs) -> Answer:
     """Read the store and build the answer; raises (Decline or anything) to decline."""
     from coachlog.cli.context import AppState
+    from coachlog.cli.fastpath.db import Decline, Reader
     from coachlog.dates import parse_span
-    from coachlog.fastpath.db import Decline, Reader
 
     if a.mine and a.theirs:
         raise Decline("--mine with --theirs: a usage error")
@@ -161,10 +161,10 @@ def prepare(a: DueArgs) -> Answer:
     finally:
         reader.close()
     if a.json:
-        from coachlog.fastpath.rules import public
+        from coachlog.services.records import public_promise as public
 
         data = [public(i, overdue=i.overdue) for i in items]
-        return Answer(data, items, now, None, "", owner)
+        return Answer(data, items, now, "", "", owner)  # no zone: the JSON is in UTC
     from coachlog.render.promises import span_words
 
     # The zone is read only for the screen: with --json the normal path never asks for it.
