@@ -1,16 +1,14 @@
 # Sourced by .ci/run: a throwaway PostgreSQL server on a private socket for the practice
 # tests (SPEC §8). Installs the server when the machine lacks it (CI runs as root on
 # Debian), fails when it cannot start, and removes its data folder at exit.
-# Exports COACHLOG_TEST_PG_URL.
+# Exports COACHLOG_TEST_PG_URL. Needs apt_install from .ci/run.
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 PG_BIN=$(pg_bin)
 if [[ -z "${PG_BIN}" || ! -x "${PG_BIN}/initdb" ]]; then
   echo "Installing the PostgreSQL server (apt-get)…"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  apt_install postgresql
   PG_BIN=$(pg_bin)
 fi
 if [[ -z "${PG_BIN}" || ! -x "${PG_BIN}/initdb" ]]; then
