@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pendulum import DateTime
 
+    from coachlog.settings import Settings
     from coachlog.store import Store
 
 
@@ -22,15 +23,29 @@ class AppState:
     _store: Store | None = field(default=None, repr=False)
     _now: Any = field(default=None, repr=False)
     _tz: str | None = field(default=None, repr=False)
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        """The settings file and the environment (SPEC §2a), read when first needed."""
+        if self._settings is None:
+            from coachlog.settings import Settings
+
+            self._settings = Settings()
+        return self._settings
 
     @property
     def tz(self) -> str:
+        """--tz, else $COACHLOG_TZ, else the settings file, else the system's zone."""
         if self._tz is None:
             from coachlog.dates import DateError, coach_zone
             from coachlog.errors import UsageError
 
+            option = self.tz_option
+            if option is None and not os.environ.get("COACHLOG_TZ", "").strip():
+                option = self.settings.value("tz")  # the file's, checked when read
             try:
-                self._tz = coach_zone(self.tz_option)
+                self._tz = coach_zone(option)
             except DateError as exc:
                 raise UsageError(str(exc)) from exc
         return self._tz

@@ -13,7 +13,16 @@ from coachlog import __version__
 from coachlog.cli.context import AppState
 
 # The command modules, in the order `coachlog --help` lists their commands.
-MODULES = ("clients", "agreements", "sessions", "promises", "trust", "exchange", "store_cmds")
+MODULES = (
+    "clients",
+    "agreements",
+    "sessions",
+    "promises",
+    "trust",
+    "exchange",
+    "store_cmds",
+    "config_cmds",
+)
 # Which modules a first word needs. A run builds only those: Typer turns every registered
 # command into a click command at start-up (about 1 ms each), so `coachlog dashboard` need
 # not pay for the other forty. Anything else (help, completion, a typo) gets them all.
@@ -26,6 +35,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("trust", "pitstop", "prep", "dashboard", "demo"), ("trust",)),
     **dict.fromkeys(("export", "import", "search"), ("exchange",)),
     **dict.fromkeys(("init", "backup", "doctor"), ("store_cmds",)),
+    "config": ("config_cmds",),
 }
 GLOBAL_OPTIONS = {"--db", "--tz"}
 

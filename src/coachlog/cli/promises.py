@@ -42,9 +42,14 @@ def due(
     ctx: typer.Context,
     client: ClientOpt = None,
     within: Annotated[
-        str,
-        typer.Option("--within", "-w", help="How far ahead to look: 7d, 2w, 48h.", metavar="SPAN"),
-    ] = "7d",
+        str | None,
+        typer.Option(
+            "--within",
+            "-w",
+            help="How far ahead to look: 7d, 2w, 48h. Default: the `within` setting, else 7d.",
+            metavar="SPAN",
+        ),
+    ] = None,
     mine: Annotated[bool, typer.Option("--mine", help="Only your promises.")] = False,
     theirs: Annotated[bool, typer.Option("--theirs", help="Only your clients' ones.")] = False,
     ics: Annotated[
@@ -78,7 +83,7 @@ def due(
     if mine and theirs:
         raise UsageError("Use either --mine or --theirs, not both.")
     try:
-        window = parse_span(within)
+        window = parse_span(st.settings.value("within", within))
     except DateError as exc:
         raise InvalidInput(f"--within: {exc}") from exc
     owner = "coach" if mine else "client" if theirs else None

@@ -184,7 +184,7 @@ def new(
         with store.read() as db:
             found = find_client(db, client)
     with store.read() as db:
-        default_minutes = sessions.default_minutes(db, found)
+        default_minutes = sessions.default_minutes(db, found, fallback=st.settings.value("minutes"))
 
     if edit:
         shown = {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values}
@@ -205,6 +205,10 @@ def new(
 
     with store.write() as db:
         found = find_client(db, str(found.id))
+        if values.get("minutes") is None:
+            values["minutes"] = sessions.default_minutes(
+                db, found, fallback=st.settings.value("minutes")
+            )
         s, made = sessions.record_session(db, found, values=values, promises=specs, now=st.now)
         items = [Item(p, found, s.uid) for p in made]
     if json:

@@ -51,13 +51,14 @@ def minutes_from_logistics(logistics: str | None) -> int | None:
     return n if 1 <= n <= MAX_MINUTES else None
 
 
-def default_minutes(db: Session, client: Client) -> int:
-    """The length agreed in the active agreement's logistics, else 60."""
+def default_minutes(db: Session, client: Client, *, fallback: int = DEFAULT_MINUTES) -> int:
+    """The length agreed in the active agreement's logistics, else `fallback` (the
+    `minutes` setting, 60 unless the coach set another)."""
     from coachlog.services.agreements import active
 
     agreement = active(db, client)
     found = minutes_from_logistics(agreement.logistics if agreement else None)
-    return found or DEFAULT_MINUTES
+    return found or fallback
 
 
 def clean_themes(themes: list[str] | None) -> list[str]:

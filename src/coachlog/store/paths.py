@@ -33,6 +33,10 @@ def default_path() -> Path:
 
 def resolve(db: str | None) -> Location:
     value = db or os.environ.get("COACHLOG_DB") or ""
+    if not value:  # then the settings file's `db` (SPEC §2a), if it names one
+        from coachlog.settings import read_file
+
+        value = read_file().get("db") or ""
     if not value:
         path = default_path()
         return Location(url=f"sqlite:///{path}", path=path)

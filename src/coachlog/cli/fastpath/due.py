@@ -26,7 +26,7 @@ class DueArgs:
     db: str | None = None
     tz: str | None = None
     client: str | None = None
-    within: str = "7d"  # cli/promises.py due(): the default window
+    within: str | None = None  # None: the `within` setting (7d unless the coach set another)
     mine: bool = False
     theirs: bool = False
     json: bool = False
@@ -147,7 +147,7 @@ def prepare(a: DueArgs) -> Answer:
     if a.mine and a.theirs:
         raise Decline("--mine with --theirs: a usage error")
     st = AppState(db=a.db, tz_option=a.tz)
-    window = parse_span(a.within)
+    window = parse_span(st.settings.value("within", a.within))
     owner = "coach" if a.mine else "client" if a.theirs else None
     reader = Reader(st.db)
     try:
