@@ -95,6 +95,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may touch the real user data dir, the real clock zone or a real editor, and
     none reads the real clock: coachlog's `now` is pinned to NOW (see `real_clock`)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # no settings file
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("COACHLOG_TZ", TZ)
     monkeypatch.setenv("COACHLOG_NOW", NOW_ISO)
@@ -103,6 +104,15 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for var in (
         "COACHLOG_DB",
         "COACHLOG_PASSPHRASE",
+        "COACHLOG_CONFIG",
+        "COACHLOG_WITHIN",
+        "COACHLOG_MINUTES",
+        "COACHLOG_EDITOR",
+        "COACHLOG_PAGER",
+        "COACHLOG_COACH_NAME",
+        "COACHLOG_TRAINING_STARTED_ON",
+        "COACHLOG_CREDENTIAL",
+        "COACHLOG_CREDENTIAL_EXPIRES_ON",
         "VISUAL",
         "EDITOR",
         "COACHLOG_COACH",
