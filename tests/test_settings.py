@@ -135,3 +135,20 @@ def test_the_store_named_in_the_file(cli, config, tmp_path, monkeypatch):
     config.write_text(f'db = "{store}"\n')
     assert cli("client", "add", "Ana Lima").code == 0
     assert store.exists()
+
+
+def test_db_and_tz_after_the_command(proc, tmp_path):
+    """SPEC §2a: `--db` and `--tz` before or after the command; a value of the command's
+    own options that reads "--db" stays that value. Real processes, so `promises due` takes
+    its fast path too. (COACHLOG_DB names the test's store; the flag wins over it.)"""
+    db = str(tmp_path / "after.db")
+    assert proc("client", "add", "Ana Lima", "--db", db).code == 0
+    r = proc("session", "new", "ana", "--notes", "--db", "--db", db, "--tz", "Asia/Tokyo",
+             "--at", "2026-11-21 09:00", "--json")  # fmt: skip
+    assert r.code == 0, r.err
+    assert (r.json["notes"], r.json["held_at"]) == ("--db", "2026-11-21T00:00:00+00:00")
+    proc("promises", "add", "ana", "Send the article @ +2d", f"--db={db}")
+    for args in (("--db", db, "promises", "due"), ("promises", "due", "--db", db)):
+        r = proc(*args)
+        assert r.code == 0 and "Send the article" in r.out, (args, r.err)
+    assert "Ana Lima" in proc("client", "list", "--db", db).out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -103,6 +103,51 @@ def modules_for(argv: list[str]) -> tuple[str, ...]:
     return OWNERS.get(first, MODULES)
 
 
+def hoist_globals(args: list[str], cli: typer.Typer) -> list[str]:
+    """`--db` and `--tz` may be written after the command too (SPEC §2a): move them before
+    it, where the root command reads them. The command's own options that take a value are
+    skipped with their value, so a note that reads "--db" is never mistaken for one."""
+    if not any(a.split("=", 1)[0] in GLOBAL_OPTIONS for a in args):
+        return args
+    front: list[str] = []
+    i = 0
+    while i < len(args) and args[i].split("=", 1)[0] in GLOBAL_OPTIONS:
+        step = 1 if "=" in args[i] else 2
+        front += args[i : i + step]
+        i += step
+    # Read as click objects by their attributes: Typer may bring a click of its own.
+    command: Any = typer.main.get_command(cli)
+    path: list[str] = []
+    while i < len(args) and args[i] in getattr(command, "commands", {}):
+        path.append(args[i])
+        command = command.commands[args[i]]
+        i += 1
+    takes_value = {
+        opt
+        for p in command.params
+        if p.param_type_name == "option" and not p.is_flag and not p.count
+        for opt in (*p.opts, *p.secondary_opts)
+    }
+    rest: list[str] = []
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            rest += args[i:]
+            break
+        name = word.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and name not in takes_value:
+            step = 1 if "=" in word else 2
+            front += args[i : i + step]
+            i += step
+        elif word in takes_value:
+            rest += args[i : i + 2]
+            i += 2
+        else:
+            rest.append(word)
+            i += 1
+    return [*front, *path, *rest]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"coachlog {__version__}")
@@ -156,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = sys.argv[1:] if argv is None else argv
         cli = help_app() if wants_root_help(args) else make_app(modules_for(args))
-        cli(args=args, prog_name="coachlog", standalone_mode=True)
+        cli(args=hoist_globals(args, cli), prog_name="coachlog", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

@@ -63,8 +63,8 @@ def settings_screen(values: list[Value], path: Path) -> None:
     for v in values:
         shown = _shown(v.value)
         cell = safe_line(shown) if shown else Text("–", style="muted")
-        row = [v.key, cell, _source(v, path)]
-        table.add_row(*row, *([SETTINGS[v.key].help] if explain else []))
+        help_cell = [SETTINGS[v.key].help] if explain else []
+        table.add_row(v.key, cell, _source(v, path), *help_cell)
     out.print(table)
 
 

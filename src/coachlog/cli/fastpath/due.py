@@ -63,6 +63,9 @@ def parse(argv: list[str]) -> DueArgs | None:
             i += 1
             continue
         name, value, i = _take(argv, i)
+        if name in GLOBAL_OPTIONS and value is not None:  # --db/--tz after the command too
+            setattr(out, name[2:], value)
+            continue
         if name not in VALUE_OPTIONS or value is None:
             return None
         setattr(out, VALUE_OPTIONS[name], value)
