@@ -37,6 +37,18 @@ class Result:
         return json.loads(self.out)
 
 
+# The quick tier (`pytest -m "not slow"`) leaves out the modules whose tests run many real
+# processes against real stores: kills, second terminals, full disks, encrypted stores,
+# round trips through hypothesis, a practice of thousands of records.
+SLOW_MODULES = ("test_safety_", "test_exchange_scale", "test_benchmark_smoke")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name.startswith(SLOW_MODULES):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def now() -> pendulum.DateTime:
     return NOW
