@@ -152,3 +152,14 @@ def test_db_and_tz_after_the_command(proc, tmp_path):
         r = proc(*args)
         assert r.code == 0 and "Send the article" in r.out, (args, r.err)
     assert "Ana Lima" in proc("client", "list", "--db", db).out
+
+
+def test_bare_coachlog_is_todays_view(cli, proc):
+    """SPEC §2a: what is due, then where help is; exit 0 (so `coachlog | less` shows it)."""
+    cli("client", "add", "Ana Lima")
+    cli("promises", "add", "ana", "Send the article @ +2d")
+    for r in (cli(), proc(), proc("--tz", "Asia/Tokyo")):
+        assert r.code == 0, r.err
+        assert "Send the article" in r.out
+        assert r.out.rstrip().endswith("after a call: coachlog session new")
+    assert "Usage: coachlog" in cli("--help").out

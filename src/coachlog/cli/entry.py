@@ -106,8 +106,13 @@ def run() -> None:
         from coachlog.cli.signals import exit_cleanly_on_signals
 
         exit_cleanly_on_signals()
-        code = fast_read(sys.argv[1:])
+        from coachlog.cli.today import footer, today_args
+
+        today = today_args(sys.argv[1:])
+        code = fast_read(today or sys.argv[1:])
         if code is not None:
+            if today is not None and code == 0:
+                footer()
             sys.exit(code)
     from coachlog.cli.main import run as main_run
 

@@ -200,6 +200,16 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # every file we create (store, WAL, backups, exports) is ours alone
     try:
         args = sys.argv[1:] if argv is None else argv
+        from coachlog.cli.today import today_args
+
+        today = today_args(args)
+        if today is not None:  # bare `coachlog`: today's view
+            status = main(today)
+            if status == 0:
+                from coachlog.cli.today import footer
+
+                footer()
+            return status
         cli = help_app() if wants_root_help(args) else make_app(modules_for(args))
         cli(args=hoist_globals(args, cli), prog_name="coachlog", standalone_mode=True)
     except SystemExit as exc:
