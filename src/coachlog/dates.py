@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pendulum
@@ -99,8 +100,10 @@ def coach_zone(tz: str | None = None) -> str:
                 raise DateError(f"{exc} (from {source})") from None
             return name.strip()
     try:
-        # mypy takes pendulum.local_timezone (a function) for the module of that name
-        name = pendulum.local_timezone().name  # type: ignore[operator]
+        # Read at call time (tests replace it); typed by hand: mypy takes
+        # pendulum.local_timezone, a function, for the module of that name.
+        system_zone = cast(Callable[[], Any], pendulum.local_timezone)
+        name = system_zone().name
         _zone(name)
         return name
     except Exception:  # no usable system zone (fixed offset, missing tzdata, ...)
