@@ -87,6 +87,7 @@ def new(
           --cadence-days 14 --conflicts-of-interest none
     """
     from coachlog.cli.context import interactive
+    from coachlog.editor import drafting, edit_until_valid
     from coachlog.errors import InvalidInput, UsageError
     from coachlog.render import print_json
     from coachlog.render.messages import say, success
@@ -120,39 +121,39 @@ def new(
     version = (last.version + 1) if last else 1
     values = {**base, **flags}
 
-    if from_file is not None:
-        try:
-            text = from_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"Cannot read {from_file}: {exc}") from exc
-        values = {**base, **agreement_template.parse(text, now=st.now, tz=st.tz), **flags}
-    elif edit:
-        from coachlog.editor import edit_until_valid
-
-        template = agreement_template.render(found.name, version, values)
-        parsed = edit_until_valid(
-            template,
-            lambda t: agreement_template.parse(t, now=st.now, tz=st.tz),
-            name="agreement.md",
-            retry_hint=f"Fix it, then: coachlog agreement new {found.id} --from THAT_FILE",
-        )
-        values = {**parsed, **flags}
-    elif not flags:
-        if not interactive():
-            raise UsageError(
-                "Nothing to record: give the agreement as flags (e.g. --goals), --edit, or "
-                "--from FILE.",
-                hint="Run it in a terminal to be asked for each element.",
+    retry = f"To record it: coachlog agreement new {found.id} --from {{path}}"
+    with drafting(retry_hint=retry) as written:
+        if from_file is not None:
+            try:
+                text = from_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InvalidInput(f"Cannot read {from_file}: {exc}") from exc
+            values = {**base, **agreement_template.parse(text, now=st.now, tz=st.tz), **flags}
+        elif edit:
+            template = agreement_template.render(found.name, version, values)
+            parsed = edit_until_valid(
+                template,
+                lambda t: agreement_template.parse(t, now=st.now, tz=st.tz),
+                draft=written,
+                name="agreement.md",
             )
-        values = _ask_elements(found.name, version, values, st)
-    if draft:
-        values["status"] = "draft"
-    with store.write() as db:
-        found = find_client(db, str(found.id))
-        agreement, superseded = agreements.new_agreement(
-            db, found, values=values, now=st.now, today=st.today
-        )
-        checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
+            values = {**parsed, **flags}
+        elif not flags:
+            if not interactive():
+                raise UsageError(
+                    "Nothing to record: give the agreement as flags (e.g. --goals), --edit, or "
+                    "--from FILE.",
+                    hint="Run it in a terminal to be asked for each element.",
+                )
+            values = _ask_elements(found.name, version, values, st)
+        if draft:
+            values["status"] = "draft"
+        with store.write() as db:
+            found = find_client(db, str(found.id))
+            agreement, superseded = agreements.new_agreement(
+                db, found, values=values, now=st.now, today=st.today
+            )
+            checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
     if json:
         print_json(public_agreement(agreement, found))
         return

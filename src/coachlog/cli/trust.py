@@ -212,28 +212,34 @@ def pitstop(
     store = st.store()
     with store.read() as db:
         found = find_client(db, client)
-    if edit:
-        from coachlog.editor import edit_until_valid
-        from coachlog.render.widgets import when as shown
+    from coachlog.editor import drafting
 
-        text = pitstops.template(found.name, shown(held_at, now=st.now, tz=st.tz), given)
-        answers = edit_until_valid(text, pitstops.parse_template, name="pitstop.md")
-    elif pitstops.has_answers(given):
-        answers = given  # flags given: no questions, so it runs the same from a script
-    elif interactive():
-        answers = _ask(found.name)
-    else:
-        raise UsageError(
-            "Nothing to record: give the answers as --working, --not-working, --more, "
-            "--less, --safety 1-5 and --agreement-change, or use --edit.",
-            hint="Run it in a terminal to be asked each question.",
-        )
-    with store.write() as db:
-        found = find_client(db, str(found.id))
-        record = pitstops.record_pitstop(
-            db, found, answers=answers, held_at=held_at, minutes=minutes, now=st.now
-        )
-        status = facts.status_for(db, found, now=st.now)
+    retry = "To record it, run the command again with --edit and paste the text in from {path}."
+    with drafting(retry_hint=retry) as draft:
+        if edit:
+            from coachlog.editor import edit_until_valid
+            from coachlog.render.widgets import when as shown
+
+            text = pitstops.template(found.name, shown(held_at, now=st.now, tz=st.tz), given)
+            answers = edit_until_valid(
+                text, pitstops.parse_template, draft=draft, name="pitstop.md"
+            )
+        elif pitstops.has_answers(given):
+            answers = given  # flags given: no questions, so it runs the same from a script
+        elif interactive():
+            answers = _ask(found.name)
+        else:
+            raise UsageError(
+                "Nothing to record: give the answers as --working, --not-working, --more, "
+                "--less, --safety 1-5 and --agreement-change, or use --edit.",
+                hint="Run it in a terminal to be asked each question.",
+            )
+        with store.write() as db:
+            found = find_client(db, str(found.id))
+            record = pitstops.record_pitstop(
+                db, found, answers=answers, held_at=held_at, minutes=minutes, now=st.now
+            )
+            status = facts.status_for(db, found, now=st.now)
     if json:
         print_json(public(session_record(record, found), id=record.id, client=found))
         return
