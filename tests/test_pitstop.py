@@ -98,7 +98,7 @@ def test_template_round_trip_and_notes():
 def test_template_errors_name_the_line():
     with pytest.raises(InvalidInput, match=r"Line 3: unknown section '## Snacks'"):
         pitstops.parse_template("## What is working in our coaching?\nx\n## Snacks\n")
-    with pytest.raises(InvalidInput, match=r"Line 1: Safety must be a whole number from 1 to 5"):
+    with pytest.raises(InvalidInput, match=r"Line 2: Safety must be a whole number from 1 to 5"):
         pitstops.parse_template("## How safe does it feel to be open here?\nvery\n")
     with pytest.raises(InvalidInput, match="Line 1: text before the first question"):
         pitstops.parse_template("hello\n## What is not working?\n")
