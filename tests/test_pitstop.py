@@ -225,7 +225,7 @@ def test_pitstop_on_a_terminal_asks_each_question_then_offers_the_agreement(
     revised = agreement_template.render("Ana Lima", 2, {**AGREEMENT, "cadence_days": 21})
     r = cli("pitstop", "ana", input=answers, env={"EDITOR": _editor(tmp_path, revised)})
     assert r.code == 0, r.err
-    assert "Safety must be a whole number from 1 to 5 (got '9')" in r.err
+    assert "Safety must be a whole number from 1 to 5 (got '9')" in r.out  # asked again
     assert "Agreement v2 for Ana Lima recorded (active); v1 superseded" in r.out
     shown = cli("agreement", "show", "ana", "--json").json
     assert (shown["version"], shown["cadence_days"]) == (2, 21)

@@ -175,9 +175,19 @@ def new(
 
 
 def _ask_elements(name: str, version: int, values: dict[str, Any], st: Any) -> dict[str, Any]:
-    from coachlog.cli.ask import ask_text
+    """Each element in turn, starting from the previous version. An unreadable review date
+    or cadence is asked again (the answers before it stay); Enter through every question
+    changes nothing, and then no new version is made."""
+    from coachlog.cli.ask import ask_text, ask_until_ok
+    from coachlog.errors import Cancelled
     from coachlog.render.messages import say
-    from coachlog.services.agreements import ELEMENT_HELP, ELEMENTS
+    from coachlog.services.agreements import (
+        CADENCE_ACCEPTED,
+        ELEMENT_HELP,
+        ELEMENTS,
+        nothing_new,
+        read_cadence,
+    )
 
     say(
         ("Agreement v" + str(version) + " with ", "head"),
@@ -187,16 +197,27 @@ def _ask_elements(name: str, version: int, values: dict[str, Any], st: Any) -> d
     out = dict(values)
     for key, label in ELEMENTS.items():
         out[key] = ask_text(label, default=values.get(key), help=ELEMENT_HELP[key])
-    review = ask_text(
+    out["review_on"] = ask_until_ok(
         "Review on",
+        lambda answer: read_date(st, answer, what="review on") if answer else None,
         default=values["review_on"].isoformat() if values.get("review_on") else "+90d",
-        help="date or +90d",
+        help="a date, e.g. +90d or 2027-03-01",
     )
-    out["review_on"] = read_date(st, review, what="review on") if review else None
-    cadence = ask_text(
-        "Cadence days", default=str(values.get("cadence_days") or ""), help="days between sessions"
+    if out["review_on"] is not None and out["review_on"] != values.get("review_on"):
+        say(("     review on " + out["review_on"].isoformat(), "muted"))
+    previous = values.get("cadence_days")
+    out["cadence_days"] = ask_until_ok(
+        "Cadence",
+        lambda answer: read_cadence(answer) if answer else None,
+        default=f"{previous} days" if previous else None,
+        help=CADENCE_ACCEPTED,
     )
-    out["cadence_days"] = int(cadence) if cadence and cadence.isdigit() else None
+    if nothing_new(values, out):
+        raise Cancelled(
+            "Nothing changed; no new version was made."
+            if values
+            else "Nothing was answered; no agreement was recorded."
+        )
     return out
 
 

@@ -151,14 +151,21 @@ def from_editor(
 
 
 def _input(prompt: str) -> str:
+    from coachlog.cli.ask import UNREADABLE, unreadable
     from coachlog.errors import Cancelled
     from coachlog.render import clean
 
-    try:
-        return input(clean(prompt))
-    except EOFError:
-        print()
-        raise Cancelled("Cancelled; nothing was saved.") from None
+    while True:
+        try:
+            answer = input(clean(prompt))
+        except EOFError:
+            print()
+            raise Cancelled("Cancelled; nothing was saved.") from None
+        except UnicodeDecodeError:
+            answer = "\udcff"
+        if not unreadable(answer):
+            return answer
+        _problem(UNREADABLE)  # bytes that are not UTF-8: asked again, the rest kept
 
 
 def _say(*parts: object) -> None:

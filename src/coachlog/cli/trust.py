@@ -264,24 +264,22 @@ def pitstop(
 
 def _ask(name: str) -> dict[str, Any]:
     """Each check-in question in turn; Enter skips one. All skipped: nothing is stored."""
-    from coachlog.cli.ask import ask_text
-    from coachlog.errors import Cancelled, InvalidInput
-    from coachlog.render.messages import say, warn
+    from coachlog.cli.ask import ask_text, ask_until_ok
+    from coachlog.errors import Cancelled
+    from coachlog.render.messages import say
     from coachlog.services import pitstops
 
     say(("Pit-stop with ", "head"), (name, "name"), ("  (Enter skips a question)", "muted"))
     answers: dict[str, Any] = {}
     for key, question, _ in pitstops.QUESTIONS:
-        while True:
-            answer: Any = ask_text(question, help=pitstops.SAFETY_HINT if key == "safety" else None)
-            if key != "safety" or not answer:
-                break
-            try:
-                answer = pitstops.read_safety(answer)
-                break
-            except InvalidInput as exc:
-                warn(exc.message)
-        answers[key] = answer
+        if key == "safety":  # a score that cannot be read is asked again
+            answers[key] = ask_until_ok(
+                question,
+                lambda a: pitstops.read_safety(a) if a else None,
+                help=pitstops.SAFETY_HINT,
+            )
+        else:
+            answers[key] = ask_text(question)
     if not pitstops.has_answers(answers):
         raise Cancelled("Nothing was answered; nothing was recorded.")
     return answers

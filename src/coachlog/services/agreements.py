@@ -90,6 +90,20 @@ def read_cadence(text: str) -> int:
     return days
 
 
+def nothing_new(base: dict[str, Any], values: dict[str, Any]) -> bool:
+    """True when `values` says nothing that `base` (the previous version's values, or {}
+    for a first agreement) did not already say: then no new version is worth making. For a
+    first agreement a review date alone (the suggested +90d) is not an agreement."""
+    keys = (*ELEMENTS, "cadence_days")
+    if base:
+        keys = (*keys, "review_on", "ends_on")
+
+    def said(value: Any) -> Any:
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    return all(said(values.get(k)) == said(base.get(k)) for k in keys)
+
+
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in values.items():
