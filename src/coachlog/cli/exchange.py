@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coachlog.cli.common import ClientOpt, JsonOpt, find_client, read_when, state
+from coachlog.choices import EXPORT_FORMATS
+from coachlog.cli.common import ClientOpt, JsonOpt, complete_choice, find_client, read_when, state
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
 
-FORMATS = ("md", "json", "ics")
+FORMATS = EXPORT_FORMATS
 EXTENSION = {"md": "md", "json": "json", "ics": "ics"}
 
 
@@ -79,6 +80,7 @@ def export(
             help="md: a summary to give the client; json: everything, for import; "
             "ics: open promises for your calendar.",
             metavar="md|json|ics",
+            autocompletion=complete_choice(EXPORT_FORMATS),
         ),
     ] = "md",
     since: Annotated[

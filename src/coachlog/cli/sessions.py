@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from coachlog.choices import SESSION_KINDS
 from coachlog.cli.common import (
     ClientOpt,
     JsonOpt,
+    complete_choice,
     complete_client,
+    complete_session,
     find_client,
     read_when,
     state,
@@ -48,7 +51,10 @@ Minutes = Annotated[
 Kind = Annotated[
     str | None,
     typer.Option(
-        "--kind", help="engagement, regular (default), pitstop or closing.", metavar="KIND"
+        "--kind",
+        help="engagement, regular (default), pitstop or closing.",
+        metavar="KIND",
+        autocompletion=complete_choice(SESSION_KINDS),
     ),
 ]
 Notes = Annotated[
@@ -91,7 +97,15 @@ Commitments = Annotated[
         metavar='"TEXT @ WHEN"',
     ),
 ]
-IdArg = Annotated[int, typer.Argument(help="The session's id.", metavar="ID", show_default=False)]
+IdArg = Annotated[
+    int,
+    typer.Argument(
+        help="The session's id.",
+        metavar="ID",
+        show_default=False,
+        autocompletion=complete_session,
+    ),
+]
 
 
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
