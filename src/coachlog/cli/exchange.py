@@ -257,7 +257,9 @@ def search(
     query: Annotated[
         list[str],
         typer.Argument(
-            help="Words to find; quotes for a phrase, word* for a prefix.", metavar="QUERY"
+            help="Words to find (each also finds longer words: delegat finds delegation); "
+            "quotes for a phrase.",
+            metavar="QUERY",
         ),
     ],
     client: ClientOpt = None,
@@ -267,13 +269,15 @@ def search(
     json: JsonOpt = False,
 ) -> None:
     """Search session notes, reflections, promises and agreements (private ones too: this
-    is your own search). Best matches first, each with the words around the match.
+    is your own search), and clients' names: a word of a client's name matches that
+    client's records. Best matches first, each with the words around the match.
 
     \b
     Examples:
-      coachlog search delegation
+      coachlog search delegat
       coachlog search '"active listening"' --client ana
-      coachlog search deleg* OR boundaries NOT email --json
+      coachlog search ana delegation
+      coachlog search deleg OR boundaries NOT email --json
     """
     from coachlog.render import print_json
     from coachlog.render.search import hit_json, search_results
