@@ -18,7 +18,7 @@ import pytest
 
 from coachlog.errors import TemplateProblems
 from coachlog.services import agreement_template, pitstops, session_template
-from test_safety_support import run_in_terminal
+from support.processes import run_in_terminal
 
 NOW = pendulum.datetime(2026, 11, 22, 10, 0, tz="UTC")
 TZ = "Europe/Lisbon"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_support import (
+from support.processes import (
     COACHLOG,
     env_for,
     ignore_sigxfsz_and_limit,

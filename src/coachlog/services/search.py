@@ -220,8 +220,8 @@ def _labelled(kind: str, record: Any, body: str, snippet: str) -> str:
     owner: list[int] = []  # body line -> field
     for field_index, column in enumerate(TEXT_COLUMNS[kind][1]):
         value = getattr(record, column, None)
-        lines = 1 if isinstance(value, list) or value is None else str(value).count("\n") + 1
-        owner += [field_index] * lines
+        count = 1 if isinstance(value, list) or value is None else str(value).count("\n") + 1
+        owner += [field_index] * count
     lines = snippet.split("\n")
     first = lines[0].replace(OPEN, "").replace(CLOSE, "").strip("…").strip()
     body_lines = body.split("\n")
