@@ -157,7 +157,16 @@ def test_agreement_from_file_and_versions(cli, tmp_path):
     f = tmp_path / "a.md"
     f.write_text(agreement_template.render("Ana Lima", 1, FULL))
     assert cli("agreement", "new", "ana", "--from", str(f)).code == 0
-    r = cli("agreement", "new", "ana", "--fees", "€170", "--review-on", "+90d")
+    r = cli(
+        "agreement",
+        "new",
+        "ana",
+        "--fees",
+        "€170",
+        "--review-on",
+        "+90d",
+        env={"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"},
+    )
     assert r.code == 0
     assert "v1 superseded" in r.out
     assert "review on 2027-02-20" in r.out  # +90d read as a date and shown

@@ -83,10 +83,11 @@ def test_fast_completion_answers_like_typer(cli, db_path):
         "COMP_WORDS": "coachlog client show An",
         "COMP_CWORD": "3",
     }
-    assert _complete(env, "entry").splitlines() == ["Ana Lima", "Anabel Ortiz"]
+    # quoted, since bash inserts them as they are (tests/test_completion_shells.py)
+    assert _complete(env, "entry").splitlines() == ["'Ana Lima'", "'Anabel Ortiz'"]
     # unlike Typer's own filter, names match whatever the case, as client references do
     env["COMP_WORDS"] = "coachlog client show anab"
-    assert _complete(env, "entry") == "Anabel Ortiz\n"
+    assert _complete(env, "entry") == "'Anabel Ortiz'\n"
     zsh = {
         "COACHLOG_DB": str(db_path),
         "_COACHLOG_COMPLETE": "complete_zsh",
@@ -115,5 +116,54 @@ def test_completion_loads_no_cli_framework(db_path, cli):
     import json
 
     loaded = set(json.loads(p.stderr))
-    assert p.stdout == "Ana Lima\n"
+    assert p.stdout == "'Ana Lima'\n"
     assert not {"typer", "sqlalchemy", "pendulum", "rich"} & loaded
+
+
+def test_ids_and_choices_answered_fast_like_typer(cli, db_path):
+    """Promise and session ids (with their text as help, for zsh and fish) and the choices
+    of --kind, --status and --format: the fast path and Typer give the same answer."""
+    cli("client", "add", "Ana Lima")
+    r = cli(
+        "session",
+        "new",
+        "ana",
+        "--notes",
+        "Delegation\x1b[31m",
+        "--promise",
+        "Send it @ +3d",
+        env={"COACHLOG_NOW": "2026-11-22T10:00:00+00:00"},
+    )
+    assert r.code == 0, r.err
+    cases = [
+        ("coachlog promises keep ", ["1"]),
+        ("coachlog session show ", ["1"]),
+        ("coachlog session list --kind p", ["pitstop"]),
+        ("coachlog promises list --status ", ["open", "kept", "broken", "released"]),
+        ("coachlog client add Bo --status p", ["prospect", "paused"]),
+        ("coachlog export ana --format j", ["json"]),
+    ]
+    for line, values in cases:
+        words = line.split(" ")
+        bash = {
+            "COACHLOG_DB": str(db_path),
+            "_COACHLOG_COMPLETE": "complete_bash",
+            "COMP_WORDS": line,
+            "COMP_CWORD": str(len(words) - 1),
+        }
+        fast = _complete(bash, "entry")
+        assert fast == _complete(bash, "main"), line
+        assert fast.splitlines() == values, (line, fast)
+        fish = {
+            "COACHLOG_DB": str(db_path),
+            "_COACHLOG_COMPLETE": "complete_fish",
+            "_TYPER_COMPLETE_FISH_ACTION": "get-args",
+            "_TYPER_COMPLETE_ARGS": line,
+        }
+        fast = _complete(fish, "entry")
+        assert fast.rstrip("\n") == _complete(fish, "main").rstrip("\n"), line
+    fish["_TYPER_COMPLETE_ARGS"] = "coachlog promises keep "
+    assert _complete(fish, "entry") == "1\tAna Lima, you: Send it (due 2026-11-25)\n"
+    fish["_TYPER_COMPLETE_ARGS"] = "coachlog session show "
+    # the notes' escape sequence is not passed to the terminal
+    assert _complete(fish, "entry") == "1\tAna Lima, 2026-11-22: Delegation [31m\n"

@@ -98,7 +98,7 @@ def test_template_round_trip_and_notes():
 def test_template_errors_name_the_line():
     with pytest.raises(InvalidInput, match=r"Line 3: unknown section '## Snacks'"):
         pitstops.parse_template("## What is working in our coaching?\nx\n## Snacks\n")
-    with pytest.raises(InvalidInput, match=r"Line 1: Safety must be a whole number from 1 to 5"):
+    with pytest.raises(InvalidInput, match=r"Line 2: Safety must be a whole number from 1 to 5"):
         pitstops.parse_template("## How safe does it feel to be open here?\nvery\n")
     with pytest.raises(InvalidInput, match="Line 1: text before the first question"):
         pitstops.parse_template("hello\n## What is not working?\n")
@@ -225,7 +225,7 @@ def test_pitstop_on_a_terminal_asks_each_question_then_offers_the_agreement(
     revised = agreement_template.render("Ana Lima", 2, {**AGREEMENT, "cadence_days": 21})
     r = cli("pitstop", "ana", input=answers, env={"EDITOR": _editor(tmp_path, revised)})
     assert r.code == 0, r.err
-    assert "Safety must be a whole number from 1 to 5 (got '9')" in r.err
+    assert "Safety must be a whole number from 1 to 5 (got '9')" in r.out  # asked again
     assert "Agreement v2 for Ana Lima recorded (active); v1 superseded" in r.out
     shown = cli("agreement", "show", "ana", "--json").json
     assert (shown["version"], shown["cadence_days"]) == (2, 21)

@@ -24,21 +24,22 @@ def T(*args: int) -> datetime:
 @pytest.mark.parametrize(
     ("typed", "fts"),
     [
-        ("delegation", '("delegation")'),
-        ("delegation trust", '("delegation") AND ("trust")'),
-        ('"active listening" trust', '("active listening") AND ("trust")'),
+        ("delegation", '("delegation"*)'),  # a bare word is a prefix: delegat finds it
+        ("delegat", '("delegat"*)'),
+        ("delegation trust", '("delegation"*) AND ("trust"*)'),
+        ('"active listening" trust', '("active listening") AND ("trust"*)'),  # phrase as is
         ("deleg*", '("deleg"*)'),
-        ("delegation OR boundaries trust", '("delegation" OR "boundaries") AND ("trust")'),
-        ("delegation NOT email", '(("delegation")) NOT "email"'),
-        ("delegation AND trust", '("delegation") AND ("trust")'),
-        ("and or not", '("and") AND ("or") AND ("not")'),  # lowercase: plain words
-        ('say "hi', '("say") AND ("hi")'),  # an unbalanced quote is dropped
-        ('O"Brien', '("O""Brien")'),  # a quote inside a word is doubled
-        ("(delegation)", '("delegation")'),
-        ("OR trust", '("trust")'),  # an operator with nothing before it is dropped
-        ("trust OR", '("trust")'),
-        ("NEAR(a b) col:x", '("NEAR(a") AND ("b") AND ("col:x")'),
-        ("reunião 日本語", '("reunião") AND ("日本語")'),
+        ("delegation OR boundaries trust", '("delegation"* OR "boundaries"*) AND ("trust"*)'),
+        ("delegation NOT email", '(("delegation"*)) NOT "email"*'),
+        ("delegation AND trust", '("delegation"*) AND ("trust"*)'),
+        ("and or not", '("and"*) AND ("or"*) AND ("not"*)'),  # lowercase: plain words
+        ('say "hi', '("say"*) AND ("hi"*)'),  # an unbalanced quote is dropped
+        ('O"Brien', '("O""Brien"*)'),  # a quote inside a word is doubled
+        ("(delegation)", '("delegation"*)'),
+        ("OR trust", '("trust"*)'),  # an operator with nothing before it is dropped
+        ("trust OR", '("trust"*)'),
+        ("NEAR(a b) col:x", '("NEAR(a"*) AND ("b"*) AND ("col:x"*)'),
+        ("reunião 日本語", '("reunião"*) AND ("日本語"*)'),
     ],
 )
 def test_typed_text_becomes_a_safe_query(typed, fts):
@@ -145,7 +146,7 @@ def test_accents_prefixes_phrases_and_private_sessions(journal, fts_only):
         assert search(db, '"lead team"').hits == []
         fear = search(db, "fear NOT delegation").hits  # reflections of private sessions too
         assert [(h.kind, h.private, h.snippet) for h in fear] == [
-            ("session", True, "Health worries. I noticed my own fear of silence.")
+            ("session", True, "Health worries. reflection: I noticed my own fear of silence.")
         ]
 
 
@@ -283,3 +284,47 @@ def test_non_ascii_theme_is_found(cli):
     assert r.code == 0, r.err
     hits = cli("search", "reunião", "--json").json
     assert [h["kind"] for h in hits] == ["session"], hits
+
+
+# --- issue 13: a bare word is a prefix, client names are searched, fields are labelled ------
+
+
+@pytest.fixture
+def repaired(journal):
+    with journal.write() as db:
+        p = db.exec(select(Promise)).one()
+        p.status = "broken"
+        p.repair = "Apologised and sent it the next morning"
+    return journal
+
+
+def test_a_bare_word_finds_longer_words(journal, backend):
+    with journal.read() as db:
+        found = search(db, "delegat")
+    assert sorted(kinds(found)) == [
+        ("agreement", "Ana Lima"),
+        ("promise", "Bea Kaur"),
+        ("session", "Ana Lima"),
+    ]
+    if backend == "sqlite":  # a phrase is matched as written (the fallback: a substring)
+        with journal.read() as db:
+            assert search(db, '"delegat"').hits == []
+
+
+def test_client_names_are_searched(journal, backend):
+    with journal.read() as db:
+        everything_of_bea = search(db, "bea")
+        bea_delegation = search(db, "kaur delegation")
+        any_case = search(db, "LIMA team")
+    assert sorted(kinds(everything_of_bea)) == [("promise", "Bea Kaur"), ("session", "Bea Kaur")]
+    assert kinds(bea_delegation) == [("promise", "Bea Kaur")]
+    assert kinds(any_case) == [("session", "Ana Lima")]
+
+
+def test_a_promise_repair_is_labelled_as_such(repaired, cli):
+    hits = cli("search", "apologised", "--json").json
+    assert [h["kind"] for h in hits] == ["promise"]
+    snippet = hits[0]["snippet"]
+    assert "repair: Apologised" in snippet and "themes" not in snippet
+    r = cli("search", "apologised", env={"COLUMNS": "100"})
+    assert "repair: Apologised and sent it the next morning" in r.out

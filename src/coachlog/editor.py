@@ -1,27 +1,53 @@
-"""Opening the coach's editor on a template, safely.
+"""Opening the coach's editor on a template, safely, and never losing what was written.
 
 The file holds confidential notes, so it lives in a private 0700 directory, is created
 0600, and is removed afterwards, also when the command fails. A template the coach leaves
-unchanged or empties cancels. When the text cannot be read back, the editor reopens with
-the problem at the top; without a terminal the text is kept in a file we name, so nothing
-the coach wrote is lost."""
+unchanged or empties cancels.
+
+When the text cannot be read back, the editor reopens with every problem listed on top, at
+the line numbers the editor shows; the next save drops that list whole, so a fixed text
+reads cleanly. Saving it unchanged stops the loop.
+
+From the moment the editor closes on a changed text until the store has it, the text is a
+`Draft`: a command does its saving inside `drafting()`, and whatever makes the save fail
+(bad text without a terminal, a full disk, a busy store, Ctrl-C, a bug), the text is kept
+in a private 0600 file whose path is printed (SPEC §3a)."""
 
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from coachlog.errors import Cancelled, CoachlogError, InvalidInput
+from coachlog.errors import (
+    Cancelled,
+    CoachlogError,
+    InvalidInput,
+    TemplateProblems,
+    describe_problems,
+    problem_line,
+)
 
 T = TypeVar("T")
 ERROR_MARK = "<!-- coachlog: "
+_LINE = re.compile(r"^Line (\d+): ", re.S)
+
+
+@dataclass
+class Draft:
+    """The text the coach wrote in the editor, until it is stored (None: nothing to keep)."""
+
+    text: str | None = None
+    kept: Path | None = None
 
 
 def editor_command() -> list[str]:
@@ -37,13 +63,28 @@ def editor_command() -> list[str]:
     )
 
 
-def run_editor(text: str, *, name: str = "coachlog.md") -> str:
-    """Write text to a private file, open the editor on it, return what was saved."""
+def _read_back(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def run_editor(text: str, *, name: str = "coachlog.md", draft: Draft | None = None) -> str:
+    """Write text to a private file, open the editor on it, return what was saved. If the
+    editor fails or coachlog is interrupted while it is open, a changed text is put in
+    `draft` before the file is removed, so that drafting() can keep it."""
     command = editor_command()
     folder = Path(tempfile.mkdtemp(prefix="coachlog-"))  # mkdtemp makes it 0700
+    path = folder / name
+
+    def rescue() -> None:
+        written = _read_back(path)
+        if draft is not None and written is not None and written.strip() and written != text:
+            draft.text = strip_problems(written)
+
     try:
         os.chmod(folder, 0o700)
-        path = folder / name
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -54,7 +95,11 @@ def run_editor(text: str, *, name: str = "coachlog.md") -> str:
                 f"Cannot start the editor '{command[0]}'.",
                 hint="Check $VISUAL / $EDITOR.",
             ) from exc
+        except BaseException:  # Ctrl-C, a closed terminal, `kill`: keep what was written
+            rescue()
+            raise
         if result.returncode != 0:
+            rescue()
             raise Cancelled(
                 f"The editor exited with status {result.returncode}; nothing was saved."
             )
@@ -63,11 +108,81 @@ def run_editor(text: str, *, name: str = "coachlog.md") -> str:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _strip_error(text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    while lines and lines[0].startswith(ERROR_MARK):
-        lines.pop(0)
-    return "".join(lines)
+def strip_problems(text: str) -> str:
+    """The text without the list of problems we put on top of a reopened file: the whole
+    comment, however many lines it has."""
+    if not text.startswith(ERROR_MARK):
+        return text
+    end = text.find("-->")
+    if end < 0:  # its end was deleted: leave the text as it is, the reader will say so
+        return text
+    rest = text[end + 3 :]
+    return rest[1:] if rest.startswith("\n") else rest
+
+
+def _problems_of(exc: InvalidInput) -> list[tuple[int | None, str]]:
+    if isinstance(exc, TemplateProblems):
+        return exc.problems
+    match = _LINE.match(exc.message)
+    if match:
+        return [(int(match.group(1)), exc.message[match.end() :])]
+    return [(None, exc.message)]
+
+
+def problems_block(problems: list[tuple[int | None, str]], hint: str | None = None) -> str:
+    """The comment listing the problems on top of the reopened file. Line numbers are those
+    of the file as the editor shows it, this comment included."""
+
+    def build(shift: int) -> str:
+        count = len(problems)
+        lines = [
+            f"{ERROR_MARK}{count} problem{'s' if count != 1 else ''} to fix below; then save "
+            "and close.",
+            "     Empty the file to cancel; save it unchanged to stop (your text is kept).",
+        ]
+        for number, message in problems:
+            shown = problem_line(None if number is None else number + shift, message)
+            lines += ["  - " + part if i == 0 else "    " + part for i, part in
+                      enumerate(shown.replace("-->", "- >").splitlines())]  # fmt: skip
+        if hint:
+            lines.append("     " + hint.replace("-->", "- >"))
+        return "\n".join(lines) + " -->\n"
+
+    return build(build(0).count("\n"))
+
+
+def edit_until_valid(
+    template: str,
+    parse: Callable[[str], T],
+    *,
+    draft: Draft,
+    name: str = "coachlog.md",
+) -> T:
+    """Open the editor until parse() accepts the text. Raises Cancelled for an unchanged or
+    emptied template. On a terminal a text with problems reopens with all of them listed;
+    otherwise (or when it is saved again unchanged) the problems are the error, and the
+    text, held in `draft`, is kept by drafting()."""
+    shown = template
+    original = strip_problems(template)
+    previous: str | None = None
+    while True:
+        body = strip_problems(run_editor(shown, name=name, draft=draft))
+        if not body.strip() or body == original:
+            draft.text = None  # emptied or left as it was: a cancel, nothing to keep
+            raise Cancelled("Nothing changed in the editor; nothing was saved.")
+        draft.text = body
+        try:
+            return parse(body)
+        except InvalidInput as exc:
+            problems = _problems_of(exc)
+            if sys.stdin.isatty() and body != previous:
+                previous = body
+                shown = problems_block(problems, exc.hint) + body
+                continue
+            raise InvalidInput(describe_problems(problems), hint=exc.hint) from exc
+
+
+# ---- keeping what was written when the save fails -------------------------------------------
 
 
 def recovery_path() -> Path:
@@ -78,44 +193,86 @@ def recovery_path() -> Path:
     return folder
 
 
-def keep_text(text: str) -> Path:
-    """Save text the coach wrote that could not be stored, 0600, and return its path."""
+def _write_private(folder: Path, text: str) -> Path:
     from datetime import datetime
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = recovery_path() / f"unsaved-{stamp}-{os.getpid()}.md"
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    return path
-
-
-def edit_until_valid(
-    template: str,
-    parse: Callable[[str], T],
-    *,
-    name: str = "coachlog.md",
-    retry_hint: str = "Fix it, then run the command again with --edit and paste it in.",
-) -> T:
-    """Open the editor until parse() accepts the text. Raises Cancelled for an unchanged or
-    emptied template."""
-    text = template
-    while True:
-        edited = _strip_error(run_editor(text, name=name))
-        if not edited.strip() or edited == _strip_error(template):
-            raise Cancelled("Nothing changed in the editor; nothing was saved.")
+    for n in range(100):
+        path = folder / f"unsaved-{stamp}-{os.getpid()}{f'-{n}' if n else ''}.md"
         try:
-            return parse(edited)
-        except InvalidInput as exc:
-            if sys.stdin.isatty():
-                problem = exc.message.replace("-->", "->")
-                text = (
-                    f"{ERROR_MARK}{problem} Fix it below, or empty the file to cancel. -->\n"
-                    + edited
-                )
-                continue
-            kept = keep_text(edited)
-            raise InvalidInput(
-                f"{exc.message} Your text was kept in {kept}.",
-                hint=retry_hint,
-            ) from exc
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            continue
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+    raise FileExistsError(folder)
+
+
+def keep_text(text: str) -> Path:
+    """Save text the coach wrote that could not be stored, 0600, and return its path: in the
+    user data folder's unsaved/ (0700), else (that disk is full too) in a new private folder
+    under $TMPDIR."""
+    try:
+        return _write_private(recovery_path(), text)
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="coachlog-unsaved-"))
+        try:
+            return _write_private(folder, text)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+
+
+def _say_on_stderr(message: str) -> None:
+    try:
+        from coachlog.render.messages import warn
+
+        warn(message)
+    except Exception:  # a closed terminal: nothing more can be said
+        pass
+
+
+@contextmanager
+def drafting(*, retry_hint: str) -> Iterator[Draft]:
+    """Run the editing and the saving inside this block. If the block fails for any reason
+    after the editor gave back a changed text, the text is kept and its path said: in the
+    error's message for coachlog's own errors, on stderr for anything else (Ctrl-C, a
+    closed terminal, a bug). `retry_hint` may name the file as {path}."""
+    draft = Draft()
+    try:
+        yield draft
+    except BaseException as exc:
+        if draft.text is not None and not (isinstance(exc, SystemExit) and not exc.code):
+            _keep(draft, exc, retry_hint)
+        raise
+
+
+def _keep(draft: Draft, exc: BaseException, retry_hint: str) -> None:
+    assert draft.text is not None
+    try:
+        draft.kept = keep_text(draft.text)
+    except OSError as failure:
+        note = f"Your text from the editor could not be kept either ({failure.strerror})."
+        if isinstance(exc, CoachlogError):
+            exc.message += " " + note
+        else:
+            _say_on_stderr(note)
+        if sys.stderr.isatty():  # the last place it can still be copied from
+            sys.stderr.write("---- your text ----\n" + draft.text + "\n---- end ----\n")
+        return
+    where = f"Your text from the editor was kept in {draft.kept}."
+    if isinstance(exc, CoachlogError):
+        exc.message += " " + where
+        hint = retry_hint.format(path=draft.kept)
+        exc.hint = f"{exc.hint}\n{hint}" if exc.hint else hint
+    elif isinstance(exc, KeyboardInterrupt):
+        _say_on_stderr("Interrupted; nothing was saved. " + where)
+    else:  # the error that follows says that nothing was saved
+        _say_on_stderr(where)

@@ -41,3 +41,42 @@ class Cancelled(CoachlogError):
     """The user cancelled (an unchanged editor template, 'no' at a confirmation)."""
 
     exit_code = 1
+
+
+class TemplateProblems(InvalidInput):
+    """Every problem found in a filled-in template, at once, each with the number of its line
+    in the text that was read (None: not about one line). The editor shows them all on top of
+    the reopened file, renumbered to the lines the editor shows."""
+
+    def __init__(self, problems: list[tuple[int | None, str]], *, hint: str | None = None) -> None:
+        self.problems = list(problems)
+        super().__init__(describe_problems(self.problems), hint=hint)
+
+
+def problem_line(line: int | None, message: str) -> str:
+    return f"Line {line}: {message}" if line is not None else message
+
+
+def describe_problems(problems: list[tuple[int | None, str]]) -> str:
+    if len(problems) == 1:
+        return problem_line(*problems[0])
+    listed = "\n".join("  " + problem_line(n, m).replace("\n", "\n    ") for n, m in problems)
+    return f"{len(problems)} problems in the text:\n{listed}"
+
+
+class Problems:
+    """Collects a template's problems while it is read, so that all are reported together."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int | None, str]] = []
+        self.hints: list[str] = []
+
+    def add(self, line: int | None, message: str, hint: str | None = None) -> None:
+        self.found.append((line, message))
+        if hint and hint not in self.hints:
+            self.hints.append(hint)
+
+    def check(self) -> None:
+        """Raise TemplateProblems when anything was found."""
+        if self.found:
+            raise TemplateProblems(self.found, hint=" ".join(self.hints) or None)

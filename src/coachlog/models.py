@@ -11,6 +11,15 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+# The vocabularies are written once, in choices.py (light enough for shell completion).
+from coachlog.choices import (  # noqa: F401  (re-exported)
+    AGREEMENT_STATUSES,
+    CLIENT_STATUSES,
+    PROMISE_OWNERS,
+    PROMISE_STATUSES,
+    SESSION_KINDS,
+)
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware datetimes in, aware UTC datetimes out; stored without zone so that SQLite and
@@ -39,12 +48,6 @@ def new_uid() -> str:
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
-
-CLIENT_STATUSES = ("prospect", "active", "paused", "closed")
-AGREEMENT_STATUSES = ("draft", "active", "superseded", "ended")
-SESSION_KINDS = ("engagement", "regular", "pitstop", "closing")
-PROMISE_OWNERS = ("coach", "client")
-PROMISE_STATUSES = ("open", "kept", "broken", "released")
 
 ClientStatus = Literal["prospect", "active", "paused", "closed"]
 Owner = Literal["coach", "client"]

@@ -87,6 +87,7 @@ def new(
           --cadence-days 14 --conflicts-of-interest none
     """
     from coachlog.cli.context import interactive
+    from coachlog.editor import drafting, edit_until_valid
     from coachlog.errors import InvalidInput, UsageError
     from coachlog.render import print_json
     from coachlog.render.messages import say, success
@@ -120,39 +121,39 @@ def new(
     version = (last.version + 1) if last else 1
     values = {**base, **flags}
 
-    if from_file is not None:
-        try:
-            text = from_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"Cannot read {from_file}: {exc}") from exc
-        values = {**base, **agreement_template.parse(text, now=st.now, tz=st.tz), **flags}
-    elif edit:
-        from coachlog.editor import edit_until_valid
-
-        template = agreement_template.render(found.name, version, values)
-        parsed = edit_until_valid(
-            template,
-            lambda t: agreement_template.parse(t, now=st.now, tz=st.tz),
-            name="agreement.md",
-            retry_hint=f"Fix it, then: coachlog agreement new {found.id} --from THAT_FILE",
-        )
-        values = {**parsed, **flags}
-    elif not flags:
-        if not interactive():
-            raise UsageError(
-                "Nothing to record: give the agreement as flags (e.g. --goals), --edit, or "
-                "--from FILE.",
-                hint="Run it in a terminal to be asked for each element.",
+    retry = f"To record it: coachlog agreement new {found.id} --from {{path}}"
+    with drafting(retry_hint=retry) as written:
+        if from_file is not None:
+            try:
+                text = from_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InvalidInput(f"Cannot read {from_file}: {exc}") from exc
+            values = {**base, **agreement_template.parse(text, now=st.now, tz=st.tz), **flags}
+        elif edit:
+            template = agreement_template.render(found.name, version, values)
+            parsed = edit_until_valid(
+                template,
+                lambda t: agreement_template.parse(t, now=st.now, tz=st.tz),
+                draft=written,
+                name="agreement.md",
             )
-        values = _ask_elements(found.name, version, values, st)
-    if draft:
-        values["status"] = "draft"
-    with store.write() as db:
-        found = find_client(db, str(found.id))
-        agreement, superseded = agreements.new_agreement(
-            db, found, values=values, now=st.now, today=st.today
-        )
-        checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
+            values = {**parsed, **flags}
+        elif not flags:
+            if not interactive():
+                raise UsageError(
+                    "Nothing to record: give the agreement as flags (e.g. --goals), --edit, or "
+                    "--from FILE.",
+                    hint="Run it in a terminal to be asked for each element.",
+                )
+            values = _ask_elements(found.name, version, values, st)
+        if draft:
+            values["status"] = "draft"
+        with store.write() as db:
+            found = find_client(db, str(found.id))
+            agreement, superseded = agreements.new_agreement(
+                db, found, values=values, now=st.now, today=st.today
+            )
+            checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
     if json:
         print_json(public_agreement(agreement, found))
         return
@@ -174,9 +175,19 @@ def new(
 
 
 def _ask_elements(name: str, version: int, values: dict[str, Any], st: Any) -> dict[str, Any]:
-    from coachlog.cli.ask import ask_text
+    """Each element in turn, starting from the previous version. An unreadable review date
+    or cadence is asked again (the answers before it stay); Enter through every question
+    changes nothing, and then no new version is made."""
+    from coachlog.cli.ask import ask_text, ask_until_ok
+    from coachlog.errors import Cancelled
     from coachlog.render.messages import say
-    from coachlog.services.agreements import ELEMENT_HELP, ELEMENTS
+    from coachlog.services.agreements import (
+        CADENCE_ACCEPTED,
+        ELEMENT_HELP,
+        ELEMENTS,
+        nothing_new,
+        read_cadence,
+    )
 
     say(
         ("Agreement v" + str(version) + " with ", "head"),
@@ -186,16 +197,27 @@ def _ask_elements(name: str, version: int, values: dict[str, Any], st: Any) -> d
     out = dict(values)
     for key, label in ELEMENTS.items():
         out[key] = ask_text(label, default=values.get(key), help=ELEMENT_HELP[key])
-    review = ask_text(
+    out["review_on"] = ask_until_ok(
         "Review on",
+        lambda answer: read_date(st, answer, what="review on") if answer else None,
         default=values["review_on"].isoformat() if values.get("review_on") else "+90d",
-        help="date or +90d",
+        help="a date, e.g. +90d or 2027-03-01",
     )
-    out["review_on"] = read_date(st, review, what="review on") if review else None
-    cadence = ask_text(
-        "Cadence days", default=str(values.get("cadence_days") or ""), help="days between sessions"
+    if out["review_on"] is not None and out["review_on"] != values.get("review_on"):
+        say(("     review on " + out["review_on"].isoformat(), "muted"))
+    previous = values.get("cadence_days")
+    out["cadence_days"] = ask_until_ok(
+        "Cadence",
+        lambda answer: read_cadence(answer) if answer else None,
+        default=f"{previous} days" if previous else None,
+        help=CADENCE_ACCEPTED,
     )
-    out["cadence_days"] = int(cadence) if cadence and cadence.isdigit() else None
+    if nothing_new(values, out):
+        raise Cancelled(
+            "Nothing changed; no new version was made."
+            if values
+            else "Nothing was answered; no agreement was recorded."
+        )
     return out
 
 

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 import typer
 
-from coachlog.cli.common import ClientArg, JsonOpt, find_client, read_date, state
+from coachlog.choices import CLIENT_STATUSES
+from coachlog.cli.common import ClientArg, JsonOpt, complete_choice, find_client, read_date, state
 
 client_app = typer.Typer(
     help="Your clients: add, list, show, edit, close, reopen, forget.",
@@ -38,7 +39,14 @@ Context = Annotated[
     ),
 ]
 Sponsor = Annotated[str | None, typer.Option("--sponsor", help="Organization paying, if any.")]
-Status = Annotated[str | None, typer.Option("--status", help="prospect, active, paused or closed.")]
+Status = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        help="prospect, active, paused or closed.",
+        autocompletion=complete_choice(CLIENT_STATUSES),
+    ),
+]
 Started = Annotated[
     str | None, typer.Option("--started-on", "--started", help="When the coaching began.")
 ]

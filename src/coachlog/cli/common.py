@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coachlog.cli.complete import client_names, store_path
+from coachlog.cli import complete
 from coachlog.cli.context import AppState
 
 if TYPE_CHECKING:
@@ -14,9 +14,36 @@ if TYPE_CHECKING:
     from coachlog.models import Client
 
 
-def complete_client(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Typer's completion callback (the bash/zsh fast path in cli/entry.py answers first)."""
-    return client_names(incomplete, store_path(ctx.find_root().params.get("db")))
+def _store(ctx: typer.Context) -> str | None:
+    return complete.store_path(ctx.find_root().params.get("db"))
+
+
+# Typer's completion callbacks; the fast path in cli/entry.py answers the same first.
+def complete_client(ctx: typer.Context, incomplete: str) -> list[complete.Item]:
+    return complete.typer_callback(
+        lambda typed: [(n, None) for n in complete.client_names(typed, _store(ctx))]
+    )(incomplete)
+
+
+def complete_open_promise(ctx: typer.Context, incomplete: str) -> list[complete.Item]:
+    return complete.typer_callback(lambda typed: complete.promise_ids(typed, _store(ctx)))(
+        incomplete
+    )
+
+
+def complete_session(ctx: typer.Context, incomplete: str) -> list[complete.Item]:
+    return complete.typer_callback(lambda typed: complete.session_ids(typed, _store(ctx)))(
+        incomplete
+    )
+
+
+def complete_choice(values: tuple[str, ...]) -> Any:
+    """A completion callback offering `values` (a --kind, --status or --format)."""
+
+    def callback(incomplete: str) -> list[complete.Item]:
+        return complete.choices(values, incomplete)
+
+    return callback
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only (for scripts).")]

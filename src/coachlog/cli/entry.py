@@ -24,67 +24,91 @@ GLOBAL_OPTIONS = {"--db", "--tz"}
 
 
 def _split(line: str) -> list[str]:
+    """The words of a command line being typed; an unclosed quote (a name being typed as
+    'Ana Li) closes at the end."""
     try:
         return shlex.split(line)
-    except ValueError:  # an unclosed quote while typing a name
-        return shlex.split(line + '"') if line.count('"') % 2 else line.split()
+    except ValueError:
+        for quote in ("'", '"'):
+            try:
+                return shlex.split(line + quote)
+            except ValueError:
+                continue
+        return line.split()
 
 
-def client_completion_request() -> tuple[str, str | None] | None:
-    """(incomplete, --db value) when the word being completed is a client, else None."""
-    mode = os.environ.get("_COACHLOG_COMPLETE")
+def _shell_words() -> tuple[str, list[str], str] | None:
+    """(shell, the words before the one being completed, that word) from Typer's variables."""
+    mode = os.environ.get("_COACHLOG_COMPLETE", "")
     if mode == "complete_bash":
         words = _split(os.environ.get("COMP_WORDS", ""))
         try:
             cword = int(os.environ.get("COMP_CWORD", ""))
         except ValueError:
             return None
-        args, incomplete = words[1:cword], words[cword] if cword < len(words) else ""
-    elif mode == "complete_zsh":
+        return "bash", words[1:cword], words[cword] if cword < len(words) else ""
+    if mode in ("complete_zsh", "complete_fish"):
         line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
         words = _split(line)
         if line.endswith(" ") or not words[1:]:
-            args, incomplete = words[1:], ""
-        else:
-            args, incomplete = words[1:-1], words[-1]
-    else:
+            return mode[9:], words[1:], ""
+        return mode[9:], words[1:-1], words[-1]
+    return None
+
+
+def completion_request() -> tuple[str, str, str, str | None, tuple[str, ...]] | None:
+    """(shell, what, incomplete, --db value, command) when the word being completed is one
+    the fast path answers: "client", "promise", "session" or "choice"; else None."""
+    found = _shell_words()
+    if found is None:
         return None
+    shell, args, incomplete = found
     db = None
     while len(args) >= 2 and args[0] in GLOBAL_OPTIONS:
         if args[0] == "--db":
             db = args[1]
         args = args[2:]
+    from coachlog.cli.complete import PROMISE_FIRST, SESSION_FIRST, option_choices
+
+    command = tuple(a for a in args[:2] if not a.startswith("-"))
     if args and args[-1] in CLIENT_OPTIONS:
-        return incomplete, db
-    if tuple(args) in CLIENT_FIRST and not incomplete.startswith("-"):
-        return incomplete, db
+        return shell, "client", incomplete, db, command
+    if args and args[-1].startswith("-") and option_choices(command, args[-1]) is not None:
+        return shell, "choice:" + args[-1], incomplete, db, command
+    if incomplete.startswith("-"):
+        return None
+    if tuple(args) in CLIENT_FIRST:
+        return shell, "client", incomplete, db, command
+    if tuple(args) in PROMISE_FIRST:
+        return shell, "promise", incomplete, db, command
+    if tuple(args) in SESSION_FIRST:
+        return shell, "session", incomplete, db, command
     return None
 
 
 def fast_complete() -> bool:
-    request = client_completion_request()
+    """Answer the completion here, without Typer, when it is about the store or a choice.
+    Fish asks twice per Tab with Typer's own script ("is-args", then "get-args"); both are
+    answered here, and coachlog's fish script asks once (cli/main.py)."""
+    request = completion_request()
     if request is None:
         return False
-    from coachlog.cli.complete import client_names, store_path
+    from coachlog.cli import complete
 
-    incomplete, db = request
-    names = client_names(incomplete, store_path(db))
-    if os.environ["_COACHLOG_COMPLETE"] == "complete_bash":
-        sys.stdout.write("".join(f"{name}\n" for name in names))
-    elif names:
-        quoted = "\n".join(
-            '"'
-            + n.replace('"', '""')
-            .replace("'", "''")
-            .replace("$", "\\$")
-            .replace("`", "\\`")
-            .replace(":", r"\\:")
-            + '"'
-            for n in names
-        )
-        sys.stdout.write(f"_arguments '*: :(({quoted}))'")
+    shell, what, incomplete, db, command = request
+    path = complete.store_path(db)
+    if what == "client":
+        items: list[complete.Item] = [(n, None) for n in complete.client_names(incomplete, path)]
+    elif what == "promise":
+        items = complete.promise_ids(incomplete, path, which=complete.PROMISE_FIRST[command])
+    elif what == "session":
+        items = complete.session_ids(incomplete, path)
     else:
-        sys.stdout.write("_files")
+        values = complete.option_choices(command, what.split(":", 1)[1]) or ()
+        items = complete.choices(values, incomplete)
+    if shell == "fish" and os.environ.get("_TYPER_COMPLETE_FISH_ACTION") == "is-args":
+        sys.exit(0 if items else 1)
+    sys.stdout.write(complete.for_shell(shell, items, files_when_none=what == "client"))
     return True
 
 

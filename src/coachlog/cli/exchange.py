@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coachlog.cli.common import ClientOpt, JsonOpt, find_client, read_when, state
+from coachlog.choices import EXPORT_FORMATS
+from coachlog.cli.common import ClientOpt, JsonOpt, complete_choice, find_client, read_when, state
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
 
-FORMATS = ("md", "json", "ics")
+FORMATS = EXPORT_FORMATS
 EXTENSION = {"md": "md", "json": "json", "ics": "ics"}
 
 
@@ -79,6 +80,7 @@ def export(
             help="md: a summary to give the client; json: everything, for import; "
             "ics: open promises for your calendar.",
             metavar="md|json|ics",
+            autocompletion=complete_choice(EXPORT_FORMATS),
         ),
     ] = "md",
     since: Annotated[
@@ -255,7 +257,9 @@ def search(
     query: Annotated[
         list[str],
         typer.Argument(
-            help="Words to find; quotes for a phrase, word* for a prefix.", metavar="QUERY"
+            help="Words to find (each also finds longer words: delegat finds delegation); "
+            "quotes for a phrase.",
+            metavar="QUERY",
         ),
     ],
     client: ClientOpt = None,
@@ -265,13 +269,15 @@ def search(
     json: JsonOpt = False,
 ) -> None:
     """Search session notes, reflections, promises and agreements (private ones too: this
-    is your own search). Best matches first, each with the words around the match.
+    is your own search), and clients' names: a word of a client's name matches that
+    client's records. Best matches first, each with the words around the match.
 
     \b
     Examples:
-      coachlog search delegation
+      coachlog search delegat
       coachlog search '"active listening"' --client ana
-      coachlog search deleg* OR boundaries NOT email --json
+      coachlog search ana delegation
+      coachlog search deleg OR boundaries NOT email --json
     """
     from coachlog.render import print_json
     from coachlog.render.search import hit_json, search_results

@@ -39,6 +39,39 @@ OWNERS: dict[str, tuple[str, ...]] = {
 }
 GLOBAL_OPTIONS = {"--db", "--tz"}
 
+# Typer's fish script runs the program twice per Tab (an "is-args" condition, then
+# "get-args"), a whole start-up each. This one asks once and offers files itself when
+# nothing else completes. (%% and %(…)s: filled in by Typer.)
+FISH_SCRIPT = """\
+function %(complete_func)s
+    set -l found (env %(autocomplete_var)s=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args \\
+        _TYPER_COMPLETE_ARGS=(commandline -cp) %(prog_name)s)
+    set found (string match -v -- '' $found)
+    if test (count $found) -gt 0
+        printf '%%s\\n' $found
+    else
+        __fish_complete_path (commandline -ct)
+    end
+end
+complete --command %(prog_name)s --no-files --arguments '(%(complete_func)s)'"""
+
+
+def _completion_fixes() -> None:
+    """Typer's completion, made to fit (SPEC §3a; tests/test_completion_shells.py): fish
+    gets FISH_SCRIPT, and bash gets values quoted as the command line needs them
+    ('Ana Lima'), since its script inserts them as they are."""
+    from typer import _completion_classes, _completion_shared
+
+    from coachlog.cli.complete import bash_quote
+
+    _completion_shared._completion_scripts["fish"] = FISH_SCRIPT
+    _completion_classes.FishComplete.source_template = FISH_SCRIPT
+
+    def quoted(self: object, item: Any) -> str:
+        return bash_quote(item.value)
+
+    _completion_classes.BashComplete.format_completion = quoted  # type: ignore[method-assign]
+
 
 def make_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
     import importlib
@@ -53,6 +86,7 @@ def make_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
     root.callback()(_root)
+    _completion_fixes()
     for name in modules:
         importlib.import_module(f"coachlog.cli.{name}").register(root)
     return root

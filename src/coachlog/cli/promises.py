@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coachlog.cli.common import ClientArg, ClientOpt, JsonOpt, find_client, read_when, state
+from coachlog.choices import PROMISE_STATUSES
+from coachlog.cli.common import (
+    ClientArg,
+    ClientOpt,
+    JsonOpt,
+    complete_choice,
+    complete_open_promise,
+    find_client,
+    read_when,
+    state,
+)
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
@@ -20,7 +30,15 @@ promises_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-IdArg = Annotated[int, typer.Argument(help="The promise's id.", metavar="ID", show_default=False)]
+IdArg = Annotated[
+    int,
+    typer.Argument(
+        help="The promise's id.",
+        metavar="ID",
+        show_default=False,
+        autocompletion=complete_open_promise,
+    ),
+]
 Note = Annotated[
     str | None, typer.Option("--note", help="A note on what happened.", metavar="TEXT")
 ]
@@ -157,7 +175,13 @@ def list_(
     client: ClientOpt = None,
     status: Annotated[
         str | None,
-        typer.Option("--status", "-s", help="open, kept, broken or released.", metavar="STATUS"),
+        typer.Option(
+            "--status",
+            "-s",
+            help="open, kept, broken or released.",
+            metavar="STATUS",
+            autocompletion=complete_choice(PROMISE_STATUSES),
+        ),
     ] = None,
     json: JsonOpt = False,
 ) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
+    from coachlog.editor import Draft
     from coachlog.models import Client, CoachingSession
     from coachlog.services.promises import Item, PromiseSpec
 
@@ -97,6 +98,11 @@ def warn_future(st: AppState, values: dict[str, Any]) -> None:
 
 # ---- the editor --------------------------------------------------------------------------
 
+SESSION_RETRY = (
+    "To record it, run the command again with --edit and paste the text in from {path}; "
+    "then delete that file."
+)
+
 
 def from_editor(
     st: AppState,
@@ -105,12 +111,14 @@ def from_editor(
     promises: list[str] | None,
     commitments: list[str] | None,
     *,
+    draft: Draft,
     session: CoachingSession | None = None,
     recorded: list[Item] | None = None,
 ) -> tuple[dict[str, Any], list[PromiseSpec]]:
     """Open the template filled with `shown` (and the promise flags as lines); return the
     values read back and the promises written in it. A blank When or Kind keeps what was
-    shown; a When left as shown keeps the exact instant (seconds and all)."""
+    shown; a When left as shown keeps the exact instant (seconds and all). What the coach
+    wrote is held in `draft` until the caller has stored it (editor.drafting)."""
     from coachlog.editor import edit_until_valid
     from coachlog.services import session_template
 
@@ -127,6 +135,7 @@ def from_editor(
     parsed = edit_until_valid(
         template.text,
         lambda text: session_template.parse(text, now=st.now, tz=st.tz, comments=template.comments),
+        draft=draft,
         name="session.md",
     )
     values = dict(parsed.values)
@@ -142,14 +151,21 @@ def from_editor(
 
 
 def _input(prompt: str) -> str:
+    from coachlog.cli.ask import UNREADABLE, unreadable
     from coachlog.errors import Cancelled
     from coachlog.render import clean
 
-    try:
-        return input(clean(prompt))
-    except EOFError:
-        print()
-        raise Cancelled("Cancelled; nothing was saved.") from None
+    while True:
+        try:
+            answer = input(clean(prompt))
+        except EOFError:
+            print()
+            raise Cancelled("Cancelled; nothing was saved.") from None
+        except UnicodeDecodeError:
+            answer = "\udcff"
+        if not unreadable(answer):
+            return answer
+        _problem(UNREADABLE)  # bytes that are not UTF-8: asked again, the rest kept
 
 
 def _say(*parts: object) -> None:

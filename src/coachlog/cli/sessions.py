@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from coachlog.choices import SESSION_KINDS
 from coachlog.cli.common import (
     ClientOpt,
     JsonOpt,
+    complete_choice,
     complete_client,
+    complete_session,
     find_client,
     read_when,
     state,
@@ -48,7 +51,10 @@ Minutes = Annotated[
 Kind = Annotated[
     str | None,
     typer.Option(
-        "--kind", help="engagement, regular (default), pitstop or closing.", metavar="KIND"
+        "--kind",
+        help="engagement, regular (default), pitstop or closing.",
+        metavar="KIND",
+        autocompletion=complete_choice(SESSION_KINDS),
     ),
 ]
 Notes = Annotated[
@@ -91,7 +97,15 @@ Commitments = Annotated[
         metavar='"TEXT @ WHEN"',
     ),
 ]
-IdArg = Annotated[int, typer.Argument(help="The session's id.", metavar="ID", show_default=False)]
+IdArg = Annotated[
+    int,
+    typer.Argument(
+        help="The session's id.",
+        metavar="ID",
+        show_default=False,
+        autocompletion=complete_session,
+    ),
+]
 
 
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
@@ -149,6 +163,7 @@ def new(
     """
     from coachlog.cli import session_prompts as ways
     from coachlog.cli.context import interactive
+    from coachlog.editor import drafting
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import saved
@@ -186,31 +201,34 @@ def new(
     with store.read() as db:
         default_minutes = sessions.default_minutes(db, found, fallback=st.settings.value("minutes"))
 
-    if edit:
-        shown = {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values}
-        values, specs = ways.from_editor(st, found, shown, promise, commitment)
-        typed = None
-    elif tty and "notes" not in values:
-        values, asked_mine, asked_theirs = ways.ask_session(
-            st,
-            values,
-            default_minutes=default_minutes,
-            ask_promises=not mine,
-            ask_commitments=not theirs,
-        )
-        specs = [*mine, *asked_mine, *theirs, *asked_theirs]
-    else:
-        specs = [*mine, *theirs]
-    ways.warn_future(st, values)
-
-    with store.write() as db:
-        found = find_client(db, str(found.id))
-        if values.get("minutes") is None:
-            values["minutes"] = sessions.default_minutes(
-                db, found, fallback=st.settings.value("minutes")
+    # From the editor's closing to the store's commit, what the coach wrote is kept if
+    # anything fails (a full disk, a busy store, Ctrl-C): drafting() says where.
+    with drafting(retry_hint=ways.SESSION_RETRY) as draft:
+        if edit:
+            shown = {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values}
+            values, specs = ways.from_editor(st, found, shown, promise, commitment, draft=draft)
+            typed = None
+        elif tty and "notes" not in values:
+            values, asked_mine, asked_theirs = ways.ask_session(
+                st,
+                values,
+                default_minutes=default_minutes,
+                ask_promises=not mine,
+                ask_commitments=not theirs,
             )
-        s, made = sessions.record_session(db, found, values=values, promises=specs, now=st.now)
-        items = [Item(p, found, s.uid) for p in made]
+            specs = [*mine, *asked_mine, *theirs, *asked_theirs]
+        else:
+            specs = [*mine, *theirs]
+        ways.warn_future(st, values)
+
+        with store.write() as db:
+            found = find_client(db, str(found.id))
+            if values.get("minutes") is None:
+                values["minutes"] = sessions.default_minutes(
+                    db, found, fallback=st.settings.value("minutes")
+                )
+            s, made = sessions.record_session(db, found, values=values, promises=specs, now=st.now)
+            items = [Item(p, found, s.uid) for p in made]
     if json:
         print_json(session_json(s, found, items))
         return
@@ -324,7 +342,14 @@ def edit_(
       coachlog session edit 7 --trust 3 --reflection "I rushed the silence"
       coachlog session edit 7 --edit
     """
-    from coachlog.cli.session_prompts import flag_values, from_editor, read_specs, warn_future
+    from coachlog.cli.session_prompts import (
+        SESSION_RETRY,
+        flag_values,
+        from_editor,
+        read_specs,
+        warn_future,
+    )
+    from coachlog.editor import drafting
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import saved
@@ -356,18 +381,26 @@ def edit_(
     with store.read() as db:
         s, found = sessions.get(db, session_id)
         recorded = sessions.promises_of(db, s, found)
-    if edit:
-        current = {key: getattr(s, key) for key in sessions.SESSION_FIELDS}
-        values, specs = from_editor(
-            st, found, {**current, **values}, promise, commitment, session=s, recorded=recorded
-        )
-        typed = None
-    warn_future(st, values)
-    with store.write() as db:
-        s, found = sessions.get(db, session_id)
-        made = sessions.update_session(db, s, found, values=values, promises=specs, now=st.now)
-        items = [Item(p, found, s.uid) for p in made]
-        everything = sessions.promises_of(db, s, found) if json else []
+    with drafting(retry_hint=SESSION_RETRY) as draft:
+        if edit:
+            current = {key: getattr(s, key) for key in sessions.SESSION_FIELDS}
+            values, specs = from_editor(
+                st,
+                found,
+                {**current, **values},
+                promise,
+                commitment,
+                draft=draft,
+                session=s,
+                recorded=recorded,
+            )
+            typed = None
+        warn_future(st, values)
+        with store.write() as db:
+            s, found = sessions.get(db, session_id)
+            made = sessions.update_session(db, s, found, values=values, promises=specs, now=st.now)
+            items = [Item(p, found, s.uid) for p in made]
+            everything = sessions.promises_of(db, s, found) if json else []
     if json:
         print_json(session_json(s, found, everything))
         return

@@ -212,28 +212,34 @@ def pitstop(
     store = st.store()
     with store.read() as db:
         found = find_client(db, client)
-    if edit:
-        from coachlog.editor import edit_until_valid
-        from coachlog.render.widgets import when as shown
+    from coachlog.editor import drafting
 
-        text = pitstops.template(found.name, shown(held_at, now=st.now, tz=st.tz), given)
-        answers = edit_until_valid(text, pitstops.parse_template, name="pitstop.md")
-    elif pitstops.has_answers(given):
-        answers = given  # flags given: no questions, so it runs the same from a script
-    elif interactive():
-        answers = _ask(found.name)
-    else:
-        raise UsageError(
-            "Nothing to record: give the answers as --working, --not-working, --more, "
-            "--less, --safety 1-5 and --agreement-change, or use --edit.",
-            hint="Run it in a terminal to be asked each question.",
-        )
-    with store.write() as db:
-        found = find_client(db, str(found.id))
-        record = pitstops.record_pitstop(
-            db, found, answers=answers, held_at=held_at, minutes=minutes, now=st.now
-        )
-        status = facts.status_for(db, found, now=st.now)
+    retry = "To record it, run the command again with --edit and paste the text in from {path}."
+    with drafting(retry_hint=retry) as draft:
+        if edit:
+            from coachlog.editor import edit_until_valid
+            from coachlog.render.widgets import when as shown
+
+            text = pitstops.template(found.name, shown(held_at, now=st.now, tz=st.tz), given)
+            answers = edit_until_valid(
+                text, pitstops.parse_template, draft=draft, name="pitstop.md"
+            )
+        elif pitstops.has_answers(given):
+            answers = given  # flags given: no questions, so it runs the same from a script
+        elif interactive():
+            answers = _ask(found.name)
+        else:
+            raise UsageError(
+                "Nothing to record: give the answers as --working, --not-working, --more, "
+                "--less, --safety 1-5 and --agreement-change, or use --edit.",
+                hint="Run it in a terminal to be asked each question.",
+            )
+        with store.write() as db:
+            found = find_client(db, str(found.id))
+            record = pitstops.record_pitstop(
+                db, found, answers=answers, held_at=held_at, minutes=minutes, now=st.now
+            )
+            status = facts.status_for(db, found, now=st.now)
     if json:
         print_json(public(session_record(record, found), id=record.id, client=found))
         return
@@ -258,24 +264,22 @@ def pitstop(
 
 def _ask(name: str) -> dict[str, Any]:
     """Each check-in question in turn; Enter skips one. All skipped: nothing is stored."""
-    from coachlog.cli.ask import ask_text
-    from coachlog.errors import Cancelled, InvalidInput
-    from coachlog.render.messages import say, warn
+    from coachlog.cli.ask import ask_text, ask_until_ok
+    from coachlog.errors import Cancelled
+    from coachlog.render.messages import say
     from coachlog.services import pitstops
 
     say(("Pit-stop with ", "head"), (name, "name"), ("  (Enter skips a question)", "muted"))
     answers: dict[str, Any] = {}
     for key, question, _ in pitstops.QUESTIONS:
-        while True:
-            answer: Any = ask_text(question, help=pitstops.SAFETY_HINT if key == "safety" else None)
-            if key != "safety" or not answer:
-                break
-            try:
-                answer = pitstops.read_safety(answer)
-                break
-            except InvalidInput as exc:
-                warn(exc.message)
-        answers[key] = answer
+        if key == "safety":  # a score that cannot be read is asked again
+            answers[key] = ask_until_ok(
+                question,
+                lambda a: pitstops.read_safety(a) if a else None,
+                help=pitstops.SAFETY_HINT,
+            )
+        else:
+            answers[key] = ask_text(question)
     if not pitstops.has_answers(answers):
         raise Cancelled("Nothing was answered; nothing was recorded.")
     return answers

@@ -9,8 +9,8 @@ from typing import Any
 
 from pendulum import DateTime
 
-from coachlog.errors import InvalidInput
-from coachlog.services.agreements import ELEMENT_HELP, ELEMENTS
+from coachlog.errors import InvalidInput, Problems
+from coachlog.services.agreements import ELEMENT_HELP, ELEMENTS, read_cadence
 
 DETAILS = {
     "starts on": "starts_on",
@@ -46,19 +46,24 @@ def render(client_name: str, version: int, values: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
-    """Read a filled template back. Unknown headings and unreadable details are errors that
-    name the line, so the coach can fix them."""
-    from coachlog.dates import DateError, parse_date
+def _blank_comments(text: str) -> str:
+    """The text without comments, each replaced by the line breaks it held, so that line
+    numbers in messages are those of the file the coach edited."""
+    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
 
+
+def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
+    """Read a filled template back. Unknown headings and unreadable details are reported all
+    at once (TemplateProblems), each naming its line, so the coach can fix them in one go."""
     by_heading = {h.lower(): k for k, h in ELEMENTS.items()}
-    body = _COMMENT.sub("", text)
+    body = _blank_comments(text)
     values: dict[str, Any] = {}
+    problems = Problems()
     current: str | None = None
     buffer: list[str] = []
 
     def flush() -> None:
-        if current and current != "details":
+        if current and current not in ("details", "?"):
             values[current] = "\n".join(buffer).strip() or None
 
     for number, line in enumerate(body.splitlines(), start=1):
@@ -71,8 +76,10 @@ def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
             elif title in by_heading:
                 current = by_heading[title]
             else:
-                raise InvalidInput(
-                    f"Line {number}: unknown section '## {match.group(1)}'.",
+                current = "?"  # its text is not read; the heading is the problem
+                problems.add(
+                    number,
+                    f"unknown section '## {match.group(1)}'.",
                     hint="Sections: " + ", ".join(ELEMENTS.values()) + ", Details.",
                 )
             buffer = []
@@ -80,36 +87,45 @@ def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
         if line.startswith("# ") and current is None:
             continue
         if current == "details":
-            if not line.strip():
-                continue
-            label, sep, value = line.partition(":")
-            key = DETAILS.get(label.strip().lower())
-            if not sep or key is None:
-                raise InvalidInput(
-                    f"Line {number}: '{line.strip()}' is not a detail line.",
-                    hint="Details are 'Starts on:', 'Review on:', 'Ends on:', "
-                    "'Cadence days:' and 'Status:'.",
-                )
-            value = value.strip()
-            if not value:
-                values[key] = None
-            elif key == "cadence_days":
-                if not value.isdigit():
-                    raise InvalidInput(f"Line {number}: cadence days must be a whole number.")
-                values[key] = int(value)
-            elif key == "status":
-                values[key] = value.lower()
-            else:
-                try:
-                    values[key] = parse_date(value, now=now, tz=tz)
-                except DateError as exc:
-                    raise InvalidInput(f"Line {number}: {exc}") from exc
+            try:
+                _detail(line, values, now=now, tz=tz)
+            except InvalidInput as exc:
+                problems.add(number, exc.message, exc.hint)
         elif current is not None:
             buffer.append(line)
         elif line.strip():
-            raise InvalidInput(
-                f"Line {number}: text before the first section.",
+            problems.add(
+                number,
+                "text before the first section.",
                 hint="Write under one of the '## ' headings.",
             )
     flush()
+    problems.check()
     return values
+
+
+def _detail(line: str, values: dict[str, Any], *, now: DateTime, tz: str) -> None:
+    from coachlog.dates import DateError, parse_date
+
+    if not line.strip():
+        return
+    label, sep, value = line.partition(":")
+    key = DETAILS.get(label.strip().lower())
+    if not sep or key is None:
+        raise InvalidInput(
+            f"'{line.strip()}' is not a detail line.",
+            hint="Details are 'Starts on:', 'Review on:', 'Ends on:', "
+            "'Cadence days:' and 'Status:'.",
+        )
+    value = value.strip()
+    if not value:
+        values[key] = None
+    elif key == "cadence_days":
+        values[key] = read_cadence(value)
+    elif key == "status":
+        values[key] = value.lower()
+    else:
+        try:
+            values[key] = parse_date(value, now=now, tz=tz)
+        except DateError as exc:
+            raise InvalidInput(f"{label.strip()}: {exc}") from exc

@@ -3,6 +3,7 @@ per client. A new active version supersedes the previous one; old versions stay.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -51,6 +52,56 @@ REQUIRED = (
     "conflicts_of_interest",
 )
 ALL_FIELDS = (*ELEMENTS, *DATE_FIELDS, "cadence_days", "status")
+
+
+CADENCE_WORDS = {
+    "daily": 1,
+    "every day": 1,
+    "weekly": 7,
+    "every week": 7,
+    "fortnightly": 14,
+    "every fortnight": 14,
+    "every other week": 14,
+}
+CADENCE_ACCEPTED = "a number of days (14), weekly, fortnightly, every 3 weeks, every 10 days"
+_CADENCE = re.compile(r"^(?:every\s+)?(\d+)\s*(d|days?|w|wks?|weeks?)?$")
+
+
+def read_cadence(text: str) -> int:
+    """The agreed days between sessions, as a coach says it: 14, 14 days, weekly,
+    fortnightly, every 3 weeks, every 10 days, 2w. Months are refused (they differ in
+    length): say it in weeks."""
+    said = " ".join(str(text).lower().split())
+    days = CADENCE_WORDS.get(said)
+    if days is None:
+        match = _CADENCE.match(said)
+        if match is None:
+            hint = (
+                "Months differ in length: say it in weeks, e.g. every 4 weeks."
+                if "month" in said
+                else None
+            )
+            raise InvalidInput(
+                f"cadence: could not read '{text}'. Accepted: {CADENCE_ACCEPTED}.", hint=hint
+            )
+        days = int(match.group(1)) * (7 if (match.group(2) or "d").startswith("w") else 1)
+    if not 1 <= days <= 365:
+        raise InvalidInput(f"cadence: {days} days is not between 1 and 365.")
+    return days
+
+
+def nothing_new(base: dict[str, Any], values: dict[str, Any]) -> bool:
+    """True when `values` says nothing that `base` (the previous version's values, or {}
+    for a first agreement) did not already say: then no new version is worth making. For a
+    first agreement a review date alone (the suggested +90d) is not an agreement."""
+    keys = (*ELEMENTS, "cadence_days")
+    if base:
+        keys = (*keys, "review_on", "ends_on")
+
+    def said(value: Any) -> Any:
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    return all(said(values.get(k)) == said(base.get(k)) for k in keys)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:

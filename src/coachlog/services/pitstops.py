@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from coachlog.errors import InvalidInput
+from coachlog.errors import InvalidInput, Problems
 
 DEFAULT_EVERY_SESSIONS = 6
 DEFAULT_EVERY_WEEKS = 8
@@ -180,22 +180,24 @@ def _key_for(title: str) -> str | None:
 
 
 def parse_template(text: str) -> dict[str, Any]:
-    """Read a filled template back; unknown headings and a bad safety score name the line."""
-    body = _COMMENT.sub("", text)
+    """Read a filled template back; unknown headings and a bad safety score are reported
+    all at once (TemplateProblems), each naming its line in `text`."""
+    body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)  # keep line numbers
     values: dict[str, Any] = {}
+    problems = Problems()
     current: str | None = None
-    start = 0
-    buffer: list[str] = []
+    buffer: list[tuple[int, str]] = []
 
     def flush() -> None:
-        if current is None:
+        if current is None or current == "?":
             return
-        value = "\n".join(buffer).strip()
+        value = "\n".join(line for _, line in buffer).strip()
         if current == "safety" and value:
+            first = next(n for n, line in buffer if line.strip())
             try:
                 values[current] = read_safety(value.split()[0])
             except InvalidInput as exc:
-                raise InvalidInput(f"Line {start}: {exc.message}", hint=exc.hint) from exc
+                problems.add(first, exc.message, exc.hint)
         else:
             values[current] = value or None
 
@@ -203,23 +205,27 @@ def parse_template(text: str) -> dict[str, Any]:
         match = _HEADING.match(line)
         if match:
             flush()
-            current = _key_for(match.group(1))
-            if current is None:
-                raise InvalidInput(
-                    f"Line {number}: unknown section '## {match.group(1)}'.",
+            current = _key_for(match.group(1)) or "?"
+            if current == "?":
+                problems.add(
+                    number,
+                    f"unknown section '## {match.group(1)}'.",
                     hint="Sections: " + " / ".join(q for _, q, _ in QUESTIONS),
                 )
-            start, buffer = number, []
+            buffer = []
             continue
         if current is None:
             if line.startswith("# ") or not line.strip():
                 continue
-            raise InvalidInput(
-                f"Line {number}: text before the first question.",
+            problems.add(
+                number,
+                "text before the first question.",
                 hint="Write under one of the '## ' headings.",
             )
-        buffer.append(line)
+            continue
+        buffer.append((number, line))
     flush()
+    problems.check()
     return clean_answers(values)
 
 

@@ -6,9 +6,16 @@ step by triggers); any other database falls back to case-insensitive LIKE on the
 
 Whatever the coach types becomes a safe query: every word is quoted for FTS5, so quotes,
 parentheses, `*`, `-`, `:` and non-ASCII text are searched for, never parsed as syntax.
-Words are all required; "two words" in quotes is a phrase; a word ending in * matches
-words that start with it; OR between two words means either; NOT before a word excludes
-it; AND is allowed and changes nothing. Only uppercase OR / NOT / AND are operators."""
+Words are all required; a word also matches longer words that start with it (`delegat`
+finds "delegation"; a trailing * says the same); "two words" in quotes is a phrase, matched
+as written; OR between two words means either; NOT before a word excludes it; AND is allowed
+and changes nothing. Only uppercase OR / NOT / AND are operators.
+
+A client's name is searched too: a word that starts a word of a client's name matches every
+record of that client, so `search ana delegation` finds Ana's records about delegation.
+
+Snippets label the fields after the first ("themes: …", "repair: …"), the same way on
+every database."""
 
 from __future__ import annotations
 
@@ -43,6 +50,25 @@ TEXT_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "conflicts_of_interest",
             "sponsor_reporting",
         ),
+    ),
+}
+
+
+# How each kind's fields are labelled in a snippet, in the order the index holds them
+# (migration 0002); None: the record's main text, shown as it is.
+LABELS: dict[str, tuple[str | None, ...]] = {
+    "session": (None, "reflection", "themes"),
+    "promise": (None, "note", "repair"),
+    "agreement": (
+        "goals",
+        "confidentiality",
+        "communication",
+        "logistics",
+        "coach responsibilities",
+        "client responsibilities",
+        "fees",
+        "conflicts of interest",
+        "sponsor reporting",
     ),
 }
 
@@ -98,10 +124,9 @@ def parse_query(text: str) -> Query:
             pending_or = word == "OR" and bool(groups) and not pending_not
             pending_not = pending_not or word == "NOT"
             continue
-        if m.group(3) is not None:
+        if m.group(3) is not None:  # a bare word also finds longer words: delegat, delegation
             raw = m.group(3)
-            prefix = raw.rstrip('"()').endswith("*")
-            term = _term(raw.strip("\"()*'"), prefix)
+            term = _term(raw.strip("\"()*'"), True)
         else:
             term = _term(m.group(1), m.group(2) == "*")
         if term is None:
@@ -176,46 +201,129 @@ def _marked(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return "".join(out).strip(), tuple(spans)
 
 
-def _themes(snippet: str) -> str:
-    """A session's themes are indexed as the last line of its text, a JSON list; when the
-    snippet reaches that line, show them as words: 'themes: delegation, fear'."""
-    if snippet.endswith("…"):
-        return snippet
-    head, sep, last = snippet.rpartition("\n")
-    last = (
-        last.replace('", "', ", ")
+def _themes_words(line: str) -> str:
+    """A session's themes are indexed as a JSON list: show them as words."""
+    return (
+        line.replace('", "', ", ")
         .replace('["', "")
         .replace('…"', "…")
         .replace('"]', "")
         .replace("[]", "")
     )
-    return head + (sep + "themes: " + last if last.strip() else "")
+
+
+def _labelled(kind: str, record: Any, body: str, snippet: str) -> str:
+    """The snippet with the first line it shows of each field after the main text labelled
+    ("repair: …"). Fields may hold several lines, so the record says which body line is
+    whose; the snippet's first line says where in the body it starts."""
+    labels = LABELS[kind]
+    owner: list[int] = []  # body line -> field
+    for field_index, column in enumerate(TEXT_COLUMNS[kind][1]):
+        value = getattr(record, column, None)
+        count = 1 if isinstance(value, list) or value is None else str(value).count("\n") + 1
+        owner += [field_index] * count
+    lines = snippet.split("\n")
+    first = lines[0].replace(OPEN, "").replace(CLOSE, "").strip("…").strip()
+    body_lines = body.split("\n")
+    start = next((i for i, line in enumerate(body_lines) if first and first in line), 0)
+    out = []
+    previous = -1
+    for offset, line in enumerate(lines):
+        index = start + offset
+        field_index = owner[index] if index < len(owner) else len(labels) - 1
+        label = labels[field_index] if field_index < len(labels) else None
+        if label == "themes":
+            line = _themes_words(line)
+        visible = line.replace(OPEN, "").replace(CLOSE, "").strip("… ")
+        if label and visible and field_index != previous:
+            line = f"{label}: {line}"
+        if visible:
+            previous = field_index
+        out.append(line)
+    return "\n".join(out)
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, as the index compares words ('José' -> 'jose')."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _names_matching(session: Session, query: Query, client: Client | None) -> list[set[int]]:
+    """For each group of the query, the clients whose name it matches: a term that starts a
+    word of the name (a phrase: starts at a word of it)."""
+    stmt = scope(select(Client.id, Client.name), session)
+    if client is not None:
+        stmt = stmt.where(Client.id == client.id)
+    names = [
+        (cid, " " + " ".join(re.findall(r"\w+", _fold(name)))) for cid, name in session.exec(stmt)
+    ]
+    out = []
+    for group in query.groups:
+        wanted = [" " + " ".join(re.findall(r"\w+", _fold(t.text))) for t in group]
+        out.append({cid for cid, name in names for w in wanted if w.strip() and w in name})
+    return out
 
 
 def _fts(session: Session, query: Query, client: Client | None, limit: int) -> Results:
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
 
-    where = "search_index MATCH :q" + (" AND client_id = :cid" if client else "")
-    params: dict[str, Any] = {"q": query.fts, "cid": client.id if client else None}
+    by_name = _names_matching(session, query, client)
+    params: dict[str, Any] = {"cid": client.id if client else None, "open": OPEN, "close": CLOSE}
+    # Groups no client name answers go to the outer MATCH (ranked, with snippets); a group
+    # some name answers is: its words in the text, or a record of one of those clients.
+    plain = Query(
+        tuple(g for g, ids in zip(query.groups, by_name, strict=True) if not ids), query.exclude
+    )
+    where: list[str] = []
+    if plain.groups:
+        where.append("search_index MATCH :q")
+        params["q"] = plain.fts
+    for n, (group, ids) in enumerate(zip(query.groups, by_name, strict=True)):
+        if ids:
+            params[f"g{n}"] = Query((group,)).fts
+            where.append(
+                f"(rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH :g{n}) "
+                f"OR client_id IN ({', '.join(str(int(i)) for i in sorted(ids))}))"
+            )
+    if not plain.groups and query.exclude:
+        params["x"] = " OR ".join(t.fts for t in query.exclude)
+        where.append("rowid NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH :x)")
+    if client:
+        where.append("client_id = :cid")
+    condition = " AND ".join(where)
+    if plain.groups:
+        shown = "snippet(search_index, 0, :open, :close, '…', 24)"
+        order = "bm25(search_index)"
+    else:  # only names asked for: newest first, and the start of each record as its snippet
+        shown = "NULL"
+        order = "rowid DESC"
     try:
-        total = session.execute(text(f"SELECT count(*) FROM search_index WHERE {where}"), params)
+        total = session.execute(
+            text(f"SELECT count(*) FROM search_index WHERE {condition}"), params
+        )
         rows = session.execute(
             text(
-                "SELECT kind, ref_id, snippet(search_index, 0, :open, :close, '…', 24) "
-                f"FROM search_index WHERE {where} ORDER BY bm25(search_index) LIMIT :limit"
+                f"SELECT kind, ref_id, {shown}, body FROM search_index WHERE {condition} "
+                f"ORDER BY {order} LIMIT :limit"
             ),
-            {**params, "open": OPEN, "close": CLOSE, "limit": limit},
+            {**params, "limit": limit},
         ).all()
         count = int(total.scalar_one())
     except OperationalError as exc:  # the query is built to be valid; this is a safety net
         raise InvalidInput(f"Cannot search for that: {getattr(exc, 'orig', exc)}.") from None
-    found = [(kind, int(ref), *_marked(_themes(snip or ""))) for kind, ref, snip in rows]
-    return Results(_hits(session, found), count)
+    found = [(kind, int(ref), snip, body or "") for kind, ref, snip, body in rows]
+    return Results(_hits(session, found, raw=True), count)
 
 
-def _hits(session: Session, found: list[tuple[str, int, str, Any]]) -> list[Hit]:
-    """Details for each (kind, id, snippet, spans), keeping the order given."""
+def _hits(
+    session: Session, found: list[tuple[str, int, Any, Any]], *, raw: bool = False
+) -> list[Hit]:
+    """Details for each (kind, id, snippet, spans), keeping the order given. With `raw`,
+    each is (kind, id, FTS snippet or None, indexed body): labelled and marked here."""
     by_kind: dict[str, dict[int, Any]] = {}
     for kind, (model, _) in TEXT_COLUMNS.items():
         ids = [ref for k, ref, *_ in found if k == kind]
@@ -230,6 +338,12 @@ def _hits(session: Session, found: list[tuple[str, int, str, Any]]) -> list[Hit]
         r = by_kind[kind].get(ref)
         if r is None:
             continue
+        if raw:  # (snippet, spans) are (FTS snippet or None, body)
+            body = spans
+            if snippet is None:  # matched by the client's name: the record's start
+                snippet, spans = excerpt(_labelled(kind, r, body, body), [])
+            else:
+                snippet, spans = _marked(_labelled(kind, r, body, snippet))
         if kind == "session":
             at, detail, private = r.held_at, r.kind, r.private
         elif kind == "promise":
@@ -262,10 +376,11 @@ def _like(term: str) -> str:
 
 def fallback(session: Session, query: Query, *, client: Client | None, limit: int) -> Results:
     """Case-insensitive substring search on the tables themselves: every group must match
-    some column, no excluded term any. Newest first (no relevance score without an index).
-    A prefix term is a substring here anyway."""
+    some column (or the client's name, as on SQLite), no excluded term any. Newest first
+    (no relevance score without an index). A prefix term is a substring here anyway."""
     from sqlalchemy import String, and_, cast, func, not_, or_
 
+    by_name = _names_matching(session, query, client)
     found: list[tuple[datetime, str, Any]] = []
     total = 0
     for kind, (model, columns) in TEXT_COLUMNS.items():
@@ -274,8 +389,12 @@ def fallback(session: Session, query: Query, *, client: Client | None, limit: in
         def anywhere(term: Term, cols: list[Any] = cols) -> Any:
             return or_(*(c.ilike(_like(term.text), escape="\\") for c in cols))
 
+        def group_matches(group: tuple[Term, ...], ids: set[int], model: Any = model) -> Any:
+            words = or_(*(anywhere(t) for t in group))
+            return or_(words, col(model.client_id).in_(sorted(ids))) if ids else words
+
         cond = and_(
-            *(or_(*(anywhere(t) for t in g)) for g in query.groups),
+            *(group_matches(g, ids) for g, ids in zip(query.groups, by_name, strict=True)),
             *(not_(anywhere(t)) for t in query.exclude),
         )
         stmt = scope(select(model).where(cond), session, model.client_id)
@@ -288,12 +407,14 @@ def fallback(session: Session, query: Query, *, client: Client | None, limit: in
     found.sort(key=lambda f: f[0], reverse=True)
     marked = []
     for _, kind, r in found[:limit]:
-        body = "\n".join(
-            ("themes: " + ", ".join(v) if isinstance(v, list) else str(v))
-            for c in TEXT_COLUMNS[kind][1]
-            if (v := getattr(r, c))
-        )
-        marked.append((kind, r.id, *excerpt(body, [t.text for t in query.terms])))
+        parts = []
+        for c, label in zip(TEXT_COLUMNS[kind][1], LABELS[kind], strict=True):
+            value = getattr(r, c)
+            if not value:
+                continue
+            shown = ", ".join(value) if isinstance(value, list) else str(value)
+            parts.append(f"{label}: {shown}" if label else shown)
+        marked.append((kind, r.id, *excerpt("\n".join(parts), [t.text for t in query.terms])))
     return Results(_hits(session, marked), total)
 
 

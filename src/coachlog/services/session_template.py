@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from coachlog.errors import InvalidInput
+from coachlog.errors import InvalidInput, Problems
 from coachlog.models import SESSION_KINDS
 from coachlog.services.promises import EXAMPLE, Item, PromiseSpec, parse_spec
 
@@ -213,10 +213,12 @@ def _detail(key: str, value: str, number: int, now: datetime, tz: str) -> Any:
 
 
 def parse(text: str, *, now: datetime, tz: str, comments: tuple[str, ...] | None = None) -> Parsed:
-    """Read a filled template back. A line that cannot be read is an error naming it."""
+    """Read a filled template back. Every line that cannot be read is reported at once
+    (TemplateProblems), each by its line number in `text`."""
     by_heading = {h.lower(): k for k, h in SECTIONS.items()}
     body = _blank_comments(text, comments)
     out = Parsed()
+    problems = Problems()
     blocks: dict[str, list[str]] = {}
     current: str | None = None
     for number, line in enumerate(body.splitlines(), start=1):
@@ -228,43 +230,19 @@ def parse(text: str, *, now: datetime, tz: str, comments: tuple[str, ...] | None
         if current is None:
             if not line.strip() or line.startswith("# "):
                 continue
-            raise InvalidInput(
-                f"Line {number}: text before the first section.",
+            problems.add(
+                number,
+                "text before the first section.",
                 hint="Write under one of the headings: "
                 + ", ".join(f"## {h}" for h in SECTIONS.values())
                 + ".",
             )
-        if current in ("coach", "client"):
-            if not line.strip():
-                continue
-            bullet = _BULLET.match(line)
-            if bullet is None:
-                raise InvalidInput(
-                    f"Line {number}: under '{SECTIONS[current]}', write each promise on its "
-                    f"own line as - TEXT @ WHEN (got '{line.strip()}').",
-                    hint=f"e.g. - {EXAMPLE}",
-                )
-            try:
-                spec = parse_spec(line[bullet.end() :], owner=current, now=now, tz=tz)
-            except InvalidInput as exc:
-                raise InvalidInput(f"Line {number}: {exc.message}", hint=exc.hint) from exc
-            out.promises.append(spec)
-        elif current == "details":
-            if not line.strip():
-                continue
-            label, sep, value = line.partition(":")
-            key = DETAILS.get(label.strip().lower())
-            if not sep or key is None:
-                raise InvalidInput(
-                    f"Line {number}: '{line.strip()}' is not a detail line.",
-                    hint="Details are 'When:', 'Minutes:', 'Kind:', 'Trust pulse:' and 'Private:'.",
-                )
-            value = value.strip()
-            if key == "held_at":
-                out.when_text = value
-            out.values[key] = _detail(key, value, number, now, tz)
-        else:
-            blocks[current].append(line)
+            continue
+        try:
+            _read_line(current, line, number, out, blocks, now=now, tz=tz)
+        except InvalidInput as exc:
+            problems.add(number, _without_line(exc.message), exc.hint)
+    problems.check()
     for key in ("notes", "reflection"):
         if key in blocks:
             out.values[key] = "\n".join(blocks[key]).strip() or None
@@ -276,3 +254,48 @@ def parse(text: str, *, now: datetime, tz: str, comments: tuple[str, ...] | None
 
         out.values["themes"] = clean_themes(tags)
     return out
+
+
+def _without_line(message: str) -> str:
+    """A message without its "Line N: " start (the problem list adds its own)."""
+    return re.sub(r"^Line \d+: ", "", message)
+
+
+def _read_line(
+    current: str,
+    line: str,
+    number: int,
+    out: Parsed,
+    blocks: dict[str, list[str]],
+    *,
+    now: datetime,
+    tz: str,
+) -> None:
+    """One line of a section: a promise, a detail, or text of a free section."""
+    if current in ("coach", "client"):
+        if not line.strip():
+            return
+        bullet = _BULLET.match(line)
+        if bullet is None:
+            raise InvalidInput(
+                f"under '{SECTIONS[current]}', write each promise on its "
+                f"own line as - TEXT @ WHEN (got '{line.strip()}').",
+                hint=f"e.g. - {EXAMPLE}",
+            )
+        out.promises.append(parse_spec(line[bullet.end() :], owner=current, now=now, tz=tz))
+    elif current == "details":
+        if not line.strip():
+            return
+        label, sep, value = line.partition(":")
+        key = DETAILS.get(label.strip().lower())
+        if not sep or key is None:
+            raise InvalidInput(
+                f"'{line.strip()}' is not a detail line.",
+                hint="Details are 'When:', 'Minutes:', 'Kind:', 'Trust pulse:' and 'Private:'.",
+            )
+        value = value.strip()
+        if key == "held_at":
+            out.when_text = value
+        out.values[key] = _detail(key, value, number, now, tz)
+    else:
+        blocks[current].append(line)

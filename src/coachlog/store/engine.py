@@ -19,7 +19,28 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 30_000
+BUSY_TIMEOUT_MS = 30_000  # how long a second writer waits for the first (SPEC §2, §7)
+
+
+def busy_timeout_ms() -> int:
+    """The busy timeout: 30 s, or COACHLOG_BUSY_TIMEOUT seconds (0.1 to 3600), so a script
+    or a test need not wait half a minute to learn that the store is busy. A value that is
+    not such a number is ignored."""
+    raw = os.environ.get("COACHLOG_BUSY_TIMEOUT", "").strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+    if not 0.1 <= seconds <= 3600:
+        return BUSY_TIMEOUT_MS
+    return int(seconds * 1000)
+
+
+def busy_wait_words() -> str:
+    """How long a writer waited, in words, for the message that the store is busy."""
+    seconds = busy_timeout_ms() / 1000
+    shown = f"{seconds:g}"
+    return f"{shown} second" + ("" if shown == "1" else "s")
 
 
 def is_encrypted_file(path: Path) -> bool:
@@ -67,7 +88,7 @@ def _sqlite_pragmas(dbapi_conn: Any, *, encrypted: bool = False) -> None:
         # SQLCipher logs decryption failures to stderr by itself; a wrong passphrase is
         # reported once, in words, by translate() instead.
         cur.execute("PRAGMA cipher_log_level = NONE")
-    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA secure_delete = ON")
     cur.execute("PRAGMA synchronous = FULL")
@@ -91,7 +112,7 @@ def connect_raw(path: Path, *, passphrase: str | None = None, readonly: bool = F
     if passphrase is not None:
         import sqlcipher3
 
-        conn = sqlcipher3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlcipher3.connect(str(path), timeout=busy_timeout_ms() / 1000)
         conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(_key_statement(passphrase))
         if readonly:
@@ -100,8 +121,8 @@ def connect_raw(path: Path, *, passphrase: str | None = None, readonly: bool = F
     import sqlite3
 
     if readonly:
-        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    return sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=busy_timeout_ms() / 1000)
+    return sqlite3.connect(str(path), timeout=busy_timeout_ms() / 1000)
 
 
 def _json_text(value: Any) -> str:
@@ -121,7 +142,7 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
         return create_engine(location.url, pool_pre_ping=False, json_serializer=_json_text)
 
     path = str(location.path)
-    connect_args = {"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    connect_args = {"timeout": busy_timeout_ms() / 1000, "check_same_thread": False}
     if passphrase is not None:
         # SQLAlchemy's SQLCipher dialect (driver sqlcipher3): it keys every new connection
         # before anything reads the file, and its driver errors are wrapped like sqlite3's,
@@ -224,7 +245,7 @@ def translate(exc: BaseException, location: Location, *, encrypted: bool = False
         )
     if "locked" in text or "busy" in text:
         return StoreError(
-            "The store is busy: another coachlog has held it for 30 seconds.",
+            f"The store is busy: another coachlog has held it for {busy_wait_words()}.",
             hint="Wait for the other command to finish and try again.",
         )
     if "malformed" in text or "corrupt" in text:

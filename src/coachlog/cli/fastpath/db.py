@@ -186,7 +186,7 @@ def _sqlite(path: Path) -> Any:
     normal path asks on the terminal or says how to give it."""
     import os
 
-    from coachlog.store.engine import BUSY_TIMEOUT_MS, connect_raw, is_encrypted_file
+    from coachlog.store.engine import busy_timeout_ms, connect_raw, is_encrypted_file
 
     if not path.is_file() or path.stat().st_size == 0:
         raise Decline("no store yet: the normal path creates it")
@@ -199,7 +199,7 @@ def _sqlite(path: Path) -> Any:
     # a wrong one fails at the first read below, silently, and is declined).
     conn = connect_raw(path, passphrase=passphrase)
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         conn.execute("PRAGMA query_only = ON")
         # The normal path switches any other journal mode to WAL, a write: leave it that.
         if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
