@@ -150,3 +150,36 @@ class Promise(Record, table=True):
 
 
 TABLES = ("clients", "agreements", "sessions", "promises")
+
+
+class UndoStep(SQLModel, table=True):
+    """One command's change, kept so `coachlog undo` can put the rows back (SPEC §3b).
+
+    `changes` lists, in the order they happened, each row the command touched: the ids of
+    rows it inserted, and the before-image of rows it updated or deleted, as JSON with the
+    column names (instants ISO 8601 with offset, to the microsecond; dates YYYY-MM-DD).
+    A step that cannot be undone (import, demo, client forget) has `undoable` false and no
+    changes: undo stops there. AUTOINCREMENT: a step's number is never given to another."""
+
+    __tablename__ = "undo_steps"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    coach: str = Field(default="", max_length=120, index=True)
+    at: datetime = _instant()
+    command: str = Field(max_length=60)
+    summary: str = Field(sa_type=sa.Text)
+    undoable: bool = True
+    changes: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON)
+
+
+class UndoStepClient(SQLModel, table=True):
+    """Which clients a step touched, so `client forget` erases their steps whole."""
+
+    __tablename__ = "undo_step_clients"
+
+    step_id: int = Field(foreign_key="undo_steps.id", ondelete="CASCADE", primary_key=True)
+    client_id: int = Field(primary_key=True, index=True)
+
+
+UNDO_TABLES = ("undo_steps", "undo_step_clients")

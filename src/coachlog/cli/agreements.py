@@ -91,7 +91,7 @@ def new(
     from coachlog.errors import InvalidInput, UsageError
     from coachlog.render import print_json
     from coachlog.render.messages import say, success
-    from coachlog.services import agreement_template, agreements
+    from coachlog.services import agreement_template, agreements, undo
     from coachlog.services.records import public_agreement
 
     st = state(ctx)
@@ -148,12 +148,16 @@ def new(
             values = _ask_elements(found.name, version, values, st)
         if draft:
             values["status"] = "draft"
-        with store.write() as db:
+        with store.write() as db, undo.step(db, "agreement new", now=st.now) as step:
             found = find_client(db, str(found.id))
+            was_prospect = found.status == "prospect"
             agreement, superseded = agreements.new_agreement(
                 db, found, values=values, now=st.now, today=st.today
             )
             checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
+            step.summary = f"agreement v{agreement.version} for {found.name} ({agreement.status})"
+            if superseded:
+                step.summary += f"; v{superseded.version} superseded"
     if json:
         print_json(public_agreement(agreement, found))
         return
@@ -163,6 +167,10 @@ def new(
         f" recorded ({agreement.status})",
         f"; v{superseded.version} superseded" if superseded else "",
     )
+    if was_prospect and found.status == "active":
+        from coachlog.render.clients import became_active
+
+        became_active(found)
     if review_on is not None and agreement.review_on:
         say(("  review on ", "muted"), agreement.review_on.isoformat())
     gaps = [c for c in checks if c.status != "ok"]

@@ -116,6 +116,7 @@ def add(
     """
     from coachlog.render import print_json
     from coachlog.render.messages import success
+    from coachlog.services import undo
     from coachlog.services.clients import add_client
     from coachlog.services.records import public_client
 
@@ -136,8 +137,9 @@ def add(
         pitstop_every_sessions=pitstop_every_sessions,
         pitstop_every_weeks=pitstop_every_weeks,
     )
-    with st.store().write() as db:
+    with st.store().write() as db, undo.step(db, "client add", now=st.now) as step:
         client = add_client(db, values=values, now=st.now)
+        step.summary = f"added client {client.name}"
     if json:
         print_json(public_client(client))
         return
@@ -152,7 +154,8 @@ def list_(
     ] = False,
     json: JsonOpt = False,
 ) -> None:
-    """List clients (active and paused; --all for everyone).
+    """List clients (active and paused; --all for everyone). Below the list it says how
+    many prospects and closed clients it left out.
 
     \b
     Example:
@@ -160,16 +163,17 @@ def list_(
     """
     from coachlog.render import print_json
     from coachlog.render.clients import client_list
-    from coachlog.services.clients import list_clients
+    from coachlog.services.clients import left_out, list_clients
     from coachlog.services.records import public_client
 
     st = state(ctx)
     with st.store().read() as db:
         clients = list_clients(db, include_all=all_)
+        hidden = {} if all_ or json else left_out(db)
     if json:
         print_json([public_client(c) for c in clients])
     else:
-        client_list(clients, include_all=all_)
+        client_list(clients, include_all=all_, left_out=hidden)
 
 
 @client_app.command("show")
@@ -238,6 +242,7 @@ def edit(
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.messages import success
+    from coachlog.services import undo
     from coachlog.services.clients import edit_client
     from coachlog.services.records import public_client
 
@@ -263,42 +268,92 @@ def edit(
         raise UsageError(
             "Nothing to change.", hint="Give at least one field, e.g. --email ana@example.com."
         )
-    with st.store().write() as db:
+    changed = ", ".join(k.replace("_", " ") for k in values)
+    with st.store().write() as db, undo.step(db, "client edit", now=st.now) as step:
         found = find_client(db, client)
+        before = found.name
         edit_client(db, found, values=values, now=st.now)
+        step.summary = f"edited client {before}: {changed}"
     if json:
         print_json(public_client(found))
         return
-    changed = ", ".join(k.replace("_", " ") for k in values)
     success("Updated ", (found.name, "name"), f": {changed}")
 
 
-def _set_status(ctx: typer.Context, client: str, status: str, json: bool) -> None:
-    from coachlog.render import print_json
-    from coachlog.render.messages import success
-    from coachlog.services.clients import set_status
-    from coachlog.services.records import public_client
+RELEASE_NOTE = "Released when the coaching closed."
 
-    st = state(ctx)
-    with st.store().write() as db:
+
+def _should_release(st: Any, client: str, release: bool | None, json: bool) -> bool:
+    """Whether to release the client's open promises: the flag says, else a terminal asks
+    (never with --json, never without a terminal: then they stay open, and the
+    confirmation says how to release them)."""
+    from coachlog.cli.context import interactive
+    from coachlog.services.clients import open_promises
+
+    with st.store().read() as db:
         found = find_client(db, client)
-        set_status(db, found, status, today=st.today, now=st.now)
-    if json:
-        print_json(public_client(found))
-        return
-    verb = "Closed" if status == "closed" else "Reopened"
-    success(f"{verb} ", (found.name, "name"), f" (status {status})")
+        counts = open_promises(db, found)
+    if release is not None or not sum(counts.values()):
+        return bool(release)
+    if json or not interactive():
+        return False
+    from coachlog.cli.ask import confirm
+    from coachlog.render.clients import open_promises_words
+
+    return confirm(
+        f"{found.name} has {open_promises_words(counts)}. Release them (ended by agreement)?"
+    )
 
 
 @client_app.command("close")
-def close(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
-    """Close a client when the coaching ends. Their records stay.
+def close(
+    ctx: typer.Context,
+    client: ClientArg,
+    release: Annotated[
+        bool | None,
+        typer.Option(
+            "--release-promises/--keep-promises",
+            help="Release the client's open promises, both ways, or keep them open. Without "
+            "either, you are asked on a terminal; elsewhere they stay open.",
+            show_default=False,
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Close a client when the coaching ends. Their records stay. Their open promises can
+    be released at the same time (ended by agreement, neither kept nor broken).
 
     \b
-    Example:
+    Examples:
       coachlog client close ana
+      coachlog client close ana --release-promises
     """
-    _set_status(ctx, client, "closed", json)
+    from coachlog.render import print_json
+    from coachlog.render.clients import closed
+    from coachlog.services import undo
+    from coachlog.services.clients import open_promises, release_open_promises, set_status
+    from coachlog.services.records import public_client
+
+    st = state(ctx)
+    releasing = _should_release(st, client, release, json)
+    with st.store().write() as db, undo.step(db, "client close", now=st.now) as step:
+        found = find_client(db, client)
+        set_status(db, found, "closed", today=st.today, now=st.now)
+        released = (
+            release_open_promises(db, found, now=st.now, note=RELEASE_NOTE) if releasing else []
+        )
+        left = {} if releasing else open_promises(db, found)
+        step.summary = f"closed client {found.name}" + (
+            f", released {len(released)} open promise{'s' if len(released) != 1 else ''}"
+            if released
+            else ""
+        )
+    if json:
+        out = public_client(found)
+        out["released_promises"] = [p.id for p in released]
+        print_json(out)
+        return
+    closed(found, released=len(released), still_open=left)
 
 
 @client_app.command("reopen")
@@ -309,7 +364,21 @@ def reopen(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None
     Example:
       coachlog client reopen ana
     """
-    _set_status(ctx, client, "active", json)
+    from coachlog.render import print_json
+    from coachlog.render.messages import success
+    from coachlog.services import undo
+    from coachlog.services.clients import set_status
+    from coachlog.services.records import public_client
+
+    st = state(ctx)
+    with st.store().write() as db, undo.step(db, "client reopen", now=st.now) as step:
+        found = find_client(db, client)
+        set_status(db, found, "active", today=st.today, now=st.now)
+        step.summary = f"reopened client {found.name}"
+    if json:
+        print_json(public_client(found))
+        return
+    success("Reopened ", (found.name, "name"), " (status active)")
 
 
 def register(app: typer.Typer) -> None:

@@ -217,7 +217,7 @@ def import_(
 ) -> None:
     """Import a coachlog JSON export. The whole file is checked first; nothing is written
     unless all of it is valid. Records are matched by uid, so importing the same file again
-    changes nothing.
+    changes nothing. An import cannot be undone: 'coachlog undo' stops at it.
 
     \b
     Example:
@@ -244,6 +244,16 @@ def import_(
         store = st.store()
         with store.read() if dry_run else store.write() as db:
             outcome = import_document(db, summary, dry_run=dry_run)
+            if not dry_run and (outcome.total("added") or outcome.total("updated")):
+                from coachlog.services import undo
+
+                added, updated = outcome.total("added"), outcome.total("updated")
+                undo.barrier(
+                    db,
+                    "import",
+                    f"{added} records added and {updated} updated from {source.name}",
+                    now=st.now,
+                )
     finally:
         source.close()
     if json:

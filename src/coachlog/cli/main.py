@@ -22,6 +22,7 @@ MODULES = (
     "exchange",
     "store_cmds",
     "config_cmds",
+    "undo",
 )
 # Which modules a first word needs. A run builds only those: Typer turns every registered
 # command into a click command at start-up (about 1 ms each), so `coachlog dashboard` need
@@ -36,6 +37,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("export", "import", "search"), ("exchange",)),
     **dict.fromkeys(("init", "backup", "doctor"), ("store_cmds",)),
     "config": ("config_cmds",),
+    "undo": ("undo",),
 }
 GLOBAL_OPTIONS = {"--db", "--tz"}
 

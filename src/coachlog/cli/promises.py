@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from coachlog.services.promises import Item
 
 promises_app = typer.Typer(
-    help="Promises, yours and your clients': what is due, and keep, break, release, move.",
+    help="Promises, yours and your clients': what is due, and keep, break, release, move, "
+    "edit, reopen.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -42,6 +43,13 @@ IdArg = Annotated[
 Note = Annotated[
     str | None, typer.Option("--note", help="A note on what happened.", metavar="TEXT")
 ]
+
+
+def _summary(verb: str, item: Item) -> str:
+    """How the undo log words a change to one promise."""
+    from coachlog.services.undo import short
+
+    return f"{verb} promise #{item.promise.id} ({item.client.name}): {short(item.promise.text)}"
 
 
 def _print_item(st: AppState, item: Item, json: bool, typed: str | None = None) -> None:
@@ -158,14 +166,16 @@ def add(
       coachlog promises add ana "Send the article on delegation @ fri 18:00"
       coachlog promises add ana "Draft the talk with Rui @ +7d" --theirs
     """
+    from coachlog.services import undo
     from coachlog.services.promises import Item, add_promise, parse_spec
 
     st = state(ctx)
     spec = parse_spec(promise, owner="client" if theirs else "coach", now=st.now, tz=st.tz)
-    with st.store().write() as db:
+    with st.store().write() as db, undo.step(db, "promises add", now=st.now) as step:
         found = find_client(db, client)
         made = add_promise(db, found, spec, now=st.now)
         item = Item(made, found, None)
+        step.summary = _summary("added", item)
     _print_item(st, item, json, spec.when_text if spec.in_words else None)
 
 
@@ -224,13 +234,14 @@ def keep(
     Example:
       coachlog promises keep 12 --note "Sent with two extra readings"
     """
-    from coachlog.services import promises
+    from coachlog.services import promises, undo
 
     st = state(ctx)
     read = read_when(st, at, mode="start", what="--at") if at else None
-    with st.store().write() as db:
+    with st.store().write() as db, undo.step(db, "promises keep", now=st.now) as step:
         item = promises.get(db, promise_id)
         promises.keep(db, item.promise, now=st.now, at=read.instant if read else None, note=note)
+        step.summary = _summary("kept", item)
     typed = (
         at.strip()
         if at is not None and read is not None and read.in_words and read.instant != st.now
@@ -244,30 +255,41 @@ def break_(
     ctx: typer.Context,
     promise_id: IdArg,
     repair: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--repair",
-            help="What you did or will do to make it right (required).",
+            help="What you did or will do to make it right (needed for your own promise).",
             metavar="TEXT",
             show_default=False,
         ),
-    ],
+    ] = None,
     note: Note = None,
     json: JsonOpt = False,
 ) -> None:
-    """Mark a promise broken, with the repair. A broken promise of yours is worth naming
-    with the client at the next session.
+    """Mark a promise broken. Your own promise needs the repair: what you did or will do to
+    make it right; it is worth naming with the client at the next session. A client's
+    commitment breaks without one.
 
     \b
-    Example:
+    Examples:
       coachlog promises break 12 --repair "Apologised; sending it Monday 9:00"
+      coachlog promises break 14 --note "Ana decided not to have the talk"
     """
-    from coachlog.services import promises
+    from coachlog.errors import UsageError
+    from coachlog.services import promises, undo
 
     st = state(ctx)
-    with st.store().write() as db:
+    with st.store().write() as db, undo.step(db, "promises break", now=st.now) as step:
         item = promises.get(db, promise_id)
+        if repair is None and promises.needs_repair(item.promise.owner):
+            raise UsageError(
+                f"Promise #{promise_id} is yours: breaking it needs --repair, what you did or "
+                "will do to make it right. Nothing was changed.",
+                hint=f'coachlog promises break {promise_id} --repair "Apologised; sending it '
+                'Monday 9:00"',
+            )
         promises.break_(db, item.promise, repair=repair, now=st.now, note=note)
+        step.summary = _summary("broke", item)
     _print_item(st, item, json)
 
 
@@ -281,12 +303,13 @@ def release(
     Example:
       coachlog promises release 13 --note "Ana chose another route"
     """
-    from coachlog.services import promises
+    from coachlog.services import promises, undo
 
     st = state(ctx)
-    with st.store().write() as db:
+    with st.store().write() as db, undo.step(db, "promises release", now=st.now) as step:
         item = promises.get(db, promise_id)
         promises.release(db, item.promise, now=st.now, note=note)
+        step.summary = _summary("released", item)
     _print_item(st, item, json)
 
 
@@ -312,14 +335,93 @@ def move(
     Example:
       coachlog promises move 12 --due "next week" --note "Ana asked for more time"
     """
-    from coachlog.services import promises
+    from coachlog.services import promises, undo
 
     st = state(ctx)
     read = read_when(st, due, mode="end", what="--due")
-    with st.store().write() as db:
+    with st.store().write() as db, undo.step(db, "promises move", now=st.now) as step:
         item = promises.get(db, promise_id)
         promises.move(db, item.promise, due_at=read.instant, now=st.now, note=note)
+        step.summary = _summary("moved", item)
     _print_item(st, item, json, due.strip() if read.in_words else None)
+
+
+@promises_app.command("edit")
+def edit(
+    ctx: typer.Context,
+    promise_id: IdArg,
+    text: Annotated[
+        str | None, typer.Option("--text", help="The promise's new words.", metavar="TEXT")
+    ] = None,
+    mine: Annotated[bool, typer.Option("--mine", help="It is your promise.")] = False,
+    theirs: Annotated[
+        bool, typer.Option("--theirs", help="It is the client's commitment.")
+    ] = False,
+    due: Annotated[
+        str | None,
+        typer.Option(
+            "--due",
+            help="A new due date (the earlier one is kept in its history).",
+            metavar="WHEN",
+        ),
+    ] = None,
+    json: JsonOpt = False,
+) -> None:
+    """Correct a promise, open or closed: its words, whose it is, or its due date. A new
+    due date is kept in the promise's history, as with move. 'coachlog undo' takes the
+    change back.
+
+    \b
+    Examples:
+      coachlog promises edit 12 --text "Send the article on delegation"
+      coachlog promises edit 12 --theirs
+      coachlog promises edit 12 --due "fri 18:00"
+    """
+    from coachlog.errors import UsageError
+    from coachlog.services import promises, undo
+
+    st = state(ctx)
+    if mine and theirs:
+        raise UsageError("Use either --mine or --theirs, not both.")
+    if text is None and not mine and not theirs and due is None:
+        raise UsageError(
+            "Nothing to change.", hint="Give --text TEXT, --mine or --theirs, or --due WHEN."
+        )
+    read = read_when(st, due, mode="end", what="--due") if due is not None else None
+    owner = "coach" if mine else "client" if theirs else None
+    with st.store().write() as db, undo.step(db, "promises edit", now=st.now) as step:
+        item = promises.get(db, promise_id)
+        changed = promises.edit(
+            db,
+            item.promise,
+            now=st.now,
+            text=text,
+            owner=owner,
+            due_at=read.instant if read else None,
+        )
+        step.summary = _summary(f"edited ({', '.join(changed)})", item)
+    typed = due.strip() if due is not None and read is not None and read.in_words else None
+    _print_item(st, item, json, typed)
+
+
+@promises_app.command("reopen")
+def reopen(ctx: typer.Context, promise_id: IdArg, note: Note = None, json: JsonOpt = False) -> None:
+    """Make a kept, broken or released promise open again (a mistaken keep, say). Its
+    closing time is cleared; its note keeps a line saying how it had ended and when (and
+    the repair, for a broken one).
+
+    \b
+    Example:
+      coachlog promises reopen 12 --note "Marked kept by mistake"
+    """
+    from coachlog.services import promises, undo
+
+    st = state(ctx)
+    with st.store().write() as db, undo.step(db, "promises reopen", now=st.now) as step:
+        item = promises.get(db, promise_id)
+        promises.reopen(db, item.promise, now=st.now, tz=st.tz, note=note)
+        step.summary = _summary("reopened", item)
+    _print_item(st, item, json)
 
 
 def register(app: typer.Typer) -> None:

@@ -167,7 +167,7 @@ def new(
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import saved
-    from coachlog.services import sessions
+    from coachlog.services import sessions, undo
     from coachlog.services.promises import Item
 
     st = state(ctx)
@@ -221,18 +221,28 @@ def new(
             specs = [*mine, *theirs]
         ways.warn_future(st, values)
 
-        with store.write() as db:
+        with store.write() as db, undo.step(db, "session new", now=st.now) as step:
             found = find_client(db, str(found.id))
+            was_prospect = found.status == "prospect"
             if values.get("minutes") is None:
                 values["minutes"] = sessions.default_minutes(
                     db, found, fallback=st.settings.value("minutes")
                 )
             s, made = sessions.record_session(db, found, values=values, promises=specs, now=st.now)
             items = [Item(p, found, s.uid) for p in made]
+            step.summary = f"session #{s.id} with {found.name}" + _promises_words(len(made))
     if json:
         print_json(session_json(s, found, items))
         return
     saved("recorded", s, found, items, specs, now=st.now, tz=st.tz, at_typed=typed)
+    if was_prospect:
+        from coachlog.render.clients import became_active
+
+        became_active(found)
+
+
+def _promises_words(n: int) -> str:
+    return f", {n} promise{'s' if n != 1 else ''}" if n else ""
 
 
 @session_app.command("list")
@@ -307,6 +317,16 @@ def show(ctx: typer.Context, session_id: IdArg, json: JsonOpt = False) -> None:
 def edit_(
     ctx: typer.Context,
     session_id: IdArg,
+    to_client: Annotated[
+        str | None,
+        typer.Option(
+            "--client",
+            "-c",
+            help="Move it, with the promises made in it, to another client.",
+            autocompletion=complete_client,
+            metavar="CLIENT",
+        ),
+    ] = None,
     at: At = None,
     minutes: Minutes = None,
     kind: Kind = None,
@@ -335,12 +355,14 @@ def edit_(
     """Change a session: only what you give changes; --promise and --commitment add new
     promises. --edit opens the template filled with the session as it is (the promises
     already recorded are shown, read-only; change those with 'coachlog promises').
-    An empty value ("") clears the notes or the reflection.
+    An empty value ("") clears the notes or the reflection. --client files a session
+    recorded under the wrong client under the right one, with the promises made in it.
 
     \b
     Examples:
       coachlog session edit 7 --trust 3 --reflection "I rushed the silence"
       coachlog session edit 7 --edit
+      coachlog session edit 7 --client "Bruno Costa"
     """
     from coachlog.cli.session_prompts import (
         SESSION_RETRY,
@@ -352,8 +374,8 @@ def edit_(
     from coachlog.editor import drafting
     from coachlog.errors import UsageError
     from coachlog.render import print_json
-    from coachlog.render.sessions import saved
-    from coachlog.services import sessions
+    from coachlog.render.sessions import moved, saved
+    from coachlog.services import sessions, undo
     from coachlog.services.promises import Item
 
     st = state(ctx)
@@ -371,16 +393,18 @@ def edit_(
         values["private"] = private
     mine, theirs = read_specs(st, promise, commitment)
     specs = [*mine, *theirs]
-    if not values and not specs and not edit:
+    if not values and not specs and not edit and to_client is None:
         raise UsageError(
             "Nothing to change.",
-            hint='Give what changes (e.g. --trust 4, --notes -, --promise "TEXT @ WHEN"), '
-            "or --edit.",
+            hint='Give what changes (e.g. --trust 4, --notes -, --promise "TEXT @ WHEN", '
+            "--client CLIENT), or --edit.",
         )
     store = st.store()
     with store.read() as db:
         s, found = sessions.get(db, session_id)
         recorded = sessions.promises_of(db, s, found)
+        if to_client is not None:  # a wrong name fails now, before any editor opens
+            find_client(db, to_client)
     with drafting(retry_hint=SESSION_RETRY) as draft:
         if edit:
             current = {key: getattr(s, key) for key in sessions.SESSION_FIELDS}
@@ -396,15 +420,41 @@ def edit_(
             )
             typed = None
         warn_future(st, values)
-        with store.write() as db:
+        with store.write() as db, undo.step(db, "session edit", now=st.now) as step:
             s, found = sessions.get(db, session_id)
+            source, was_prospect, carried = found, False, []
+            if to_client is not None:
+                target = find_client(db, to_client)
+                was_prospect = target.status == "prospect"
+                carried = sessions.move_session(db, s, target, now=st.now)
+                found = target
             made = sessions.update_session(db, s, found, values=values, promises=specs, now=st.now)
             items = [Item(p, found, s.uid) for p in made]
             everything = sessions.promises_of(db, s, found) if json else []
+            step.summary = _edit_summary(s.id, source.name, found.name, values, len(made))
     if json:
         print_json(session_json(s, found, everything))
         return
-    saved("updated", s, found, items, specs, now=st.now, tz=st.tz, at_typed=typed)
+    if source is not found:
+        moved(s, source, found, len(carried))
+        if was_prospect:
+            from coachlog.render.clients import became_active
+
+            became_active(found)
+    if values or specs or edit:
+        saved("updated", s, found, items, specs, now=st.now, tz=st.tz, at_typed=typed)
+
+
+def _edit_summary(
+    session_id: int | None, source: str, target: str, values: dict[str, Any], added: int
+) -> str:
+    """How the undo log words a session edit."""
+    if source != target:
+        head = f"moved session #{session_id} from {source} to {target}"
+    else:
+        head = f"edited session #{session_id} with {source}"
+    fields = ", ".join(k.replace("_", " ") for k in values)
+    return head + (f": {fields}" if fields else "") + _promises_words(added)
 
 
 @session_app.command("delete")
@@ -425,7 +475,7 @@ def delete(
     from coachlog.render import print_json
     from coachlog.render.messages import success
     from coachlog.render.promises import when
-    from coachlog.services import sessions
+    from coachlog.services import sessions, undo
 
     st = state(ctx)
     store = st.store()
@@ -449,9 +499,12 @@ def delete(
         if not confirm(question):
             raise Cancelled("Kept it; nothing was deleted.")
     snapshot = session_json(s, found, items)
-    with store.write() as db:
+    with store.write() as db, undo.step(db, "session delete", now=st.now) as step:
         s, found = sessions.get(db, session_id)
         removed = sessions.delete_session(db, s)
+        step.summary = f"deleted session #{session_id} with {found.name}" + _promises_words(
+            len(removed)
+        )
     if json:
         print_json(snapshot)
         return

@@ -122,7 +122,8 @@ def demo(
     to show: clients from many places, agreements with and without gaps, sessions with
     notes and reflections, pit-stops, and promises kept, late, broken, released and moved.
     The same seed on the same day gives the same practice. It refuses a store that already
-    has clients: use a separate one (--db demo.db).
+    has clients: use a separate one (--db demo.db). It cannot be undone: 'coachlog undo'
+    stops at it.
 
     \b
     Example:
@@ -130,11 +131,13 @@ def demo(
     """
     from coachlog.render import print_json
     from coachlog.render.dashboard import demo_summary
+    from coachlog.services import undo
     from coachlog.services.demo import build
 
     st = state(ctx)
     with st.store().write() as db:
         summary = build(db, clients=clients, years=years, seed=seed, now=st.now, tz=st.tz)
+        undo.barrier(db, "demo", f"a sample practice of {summary.clients} clients", now=st.now)
     if json:
         print_json(
             {
@@ -195,7 +198,7 @@ def pitstop(
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.prep import pitstop_recorded
-    from coachlog.services import facts, pitstops
+    from coachlog.services import facts, pitstops, undo
     from coachlog.services.records import public, session_record
 
     st = state(ctx)
@@ -234,16 +237,22 @@ def pitstop(
                 "--less, --safety 1-5 and --agreement-change, or use --edit.",
                 hint="Run it in a terminal to be asked each question.",
             )
-        with store.write() as db:
+        with store.write() as db, undo.step(db, "pitstop", now=st.now) as step:
             found = find_client(db, str(found.id))
+            was_prospect = found.status == "prospect"
             record = pitstops.record_pitstop(
                 db, found, answers=answers, held_at=held_at, minutes=minutes, now=st.now
             )
             status = facts.status_for(db, found, now=st.now)
+            step.summary = f"pit-stop #{record.id} with {found.name}"
     if json:
         print_json(public(session_record(record, found), id=record.id, client=found))
         return
     pitstop_recorded(found, record, status, now=st.now, tz=st.tz)
+    if was_prospect:
+        from coachlog.render.clients import became_active
+
+        became_active(found)
     if not (record.notes and pitstops.answers_from_notes(record.notes).get("agreement_change")):
         return
     if interactive():

@@ -106,3 +106,31 @@ def by_client(items: list[Item]) -> list[tuple[Client, list[Item]]]:
         else:
             out.append((item.client, [item]))
     return out
+
+
+# ---- forgiveness (SPEC §3b) -----------------------------------------------------------
+
+
+def needs_repair(owner: str) -> bool:
+    """Breaking the coach's own promise needs a repair (seed 002, strategy 7: honour your
+    word, and repair when you cannot); a client's commitment is theirs, and breaks without."""
+    return owner == "coach"
+
+
+def with_note(existing: str | None, added: str | None) -> str | None:
+    """A note grows: what was written before stays, the new words follow on a new line."""
+    if not added:
+        return existing
+    if not existing:
+        return added
+    return f"{existing}\n{added}"
+
+
+def reopen_line(status: str, closed_on: str, repair: str | None, *, on: str) -> str:
+    """What a reopened promise keeps of how it had ended, as a line of its note: the
+    outcome, the day it was closed and, for a broken one, the repair (which no longer
+    stands on an open promise)."""
+    line = f"Reopened on {on}; it had been {status} on {closed_on}."
+    if status == "broken" and repair:
+        line += f" The repair was: {repair}"
+    return line

@@ -29,12 +29,42 @@ LABELS = {
 }
 
 
-def client_list(clients: list[Client], *, include_all: bool) -> None:
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def open_promises_words(counts: dict[str, int]) -> str:
+    """'3 open promises (2 yours, 1 theirs)'."""
+    mine, theirs = counts.get("coach", 0), counts.get("client", 0)
+    total = _count(mine + theirs, "open promise", "open promises")
+    return f"{total} ({mine} yours, {theirs} theirs)"
+
+
+def left_out_words(counts: dict[str, int]) -> str | None:
+    """'Not shown: 2 prospects and 1 closed client (coachlog client list --all).'"""
+    parts = []
+    if counts.get("prospect"):
+        parts.append(_count(counts["prospect"], "prospect", "prospects"))
+    if counts.get("closed"):
+        parts.append(_count(counts["closed"], "closed client", "closed clients"))
+    if not parts:
+        return None
+    return f"Not shown: {' and '.join(parts)} (coachlog client list --all)."
+
+
+def client_list(
+    clients: list[Client], *, include_all: bool, left_out: dict[str, int] | None = None
+) -> None:
     from rich import box
     from rich.table import Table
 
     out = console()
+    hidden = left_out_words(left_out or {})
     if not clients:
+        if hidden:
+            out.print(safe("No active or paused clients.", "muted"))
+            out.print(safe(hidden, "muted"))
+            return
         hint = "" if include_all else " (active and paused; --all for every client)"
         out.print(safe(f'No clients yet{hint}. Add one: coachlog client add "Ana Lima"', "muted"))
         return
@@ -55,6 +85,23 @@ def client_list(clients: list[Client], *, include_all: bool) -> None:
             safe_line(c.preferred_channel or ""),
         )
     out.print(table)
+    if hidden:
+        out.print(safe(hidden, "muted"))
+
+
+def closed(client: Client, *, released: int, still_open: dict[str, int]) -> None:
+    """✓ Closed Ana Lima (status closed), and what became of the open promises."""
+    from coachlog.render.messages import say, success
+
+    success("Closed ", (client.name, "name"), " (status closed)")
+    if released:
+        say(("  Released ", "muted"), _count(released, "open promise", "open promises"), ".")
+    elif sum(still_open.values()):
+        say(
+            ("  Still open: ", "warn"),
+            open_promises_words(still_open),
+            (f"; release them with: coachlog client close {client.id} --release-promises", "muted"),
+        )
 
 
 def details_table(client: Client) -> Any:
@@ -157,3 +204,11 @@ def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
         out.print(promise_table(o.open_promises, now=now, tz=tz), width=w)
     else:
         out.print(Text("  none either way", style="muted"), width=w)
+
+
+def became_active(client: Client) -> None:
+    """Said after a session or an agreement is recorded for a prospect (SPEC §3b)."""
+    from coachlog.render.messages import say
+
+    since = f" since {client.started_on.isoformat()}" if client.started_on else ""
+    say("  ", (client.name, "name"), f" was a prospect and is now an active client{since}.")

@@ -56,6 +56,25 @@ def saved(
         recorded(items, specs, now=now, tz=tz)
 
 
+def moved(s: CoachingSession, source: Client, target: Client, promises: int) -> None:
+    """'✓ Session #7 moved from Ana Lima to Bruno Costa, with the 2 promises made in it'."""
+    from coachlog.render.messages import success
+
+    carried = (
+        f", with the {promises} promise{'s' if promises != 1 else ''} made in it"
+        if promises
+        else ""
+    )
+    success(
+        (f"Session #{s.id}", "id"),
+        " moved from ",
+        (source.name, "name"),
+        " to ",
+        (target.name, "name"),
+        carried,
+    )
+
+
 def _first_line(text: str | None, width: int = 60) -> str:
     for raw in (text or "").splitlines():
         stripped = raw.strip().lstrip("#").strip()

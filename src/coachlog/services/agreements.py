@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from coachlog.errors import InvalidInput, NotFound
 from coachlog.models import Agreement, Client
+from coachlog.services.clients import activate_prospect
 from coachlog.services.common import blank_to_none, choice
 
 # The designed-alliance elements, in the order a coach discusses them, with their headings.
@@ -206,6 +207,8 @@ def new_agreement(
             superseded.updated_at = now
             session.add(superseded)
     session.add(agreement)
+    if status == "active":  # a draft is still a proposal: the prospect stays one
+        activate_prospect(session, client, on=agreement.starts_on or today, now=now)
     session.flush()
     return agreement, superseded
 

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from coachlog.errors import Ambiguous, InvalidInput, NotFound
-from coachlog.models import CLIENT_STATUSES, Client
+from coachlog.models import CLIENT_STATUSES, Client, Promise
 from coachlog.services.common import blank_to_none, choice, clients_query, scope
 
 # Fields a coach may set with `client add` / `client edit`, in display order.
@@ -134,6 +134,60 @@ def set_status(
     session.add(client)
     session.flush()
     return client
+
+
+def activate_prospect(session: Session, client: Client, *, on: date, now: datetime) -> bool:
+    """A prospect becomes active when their first session or agreement is recorded (SPEC
+    §3b); the coaching started that day unless a start was already recorded. Returns
+    whether the client changed."""
+    if client.status != "prospect":
+        return False
+    client.status = "active"
+    client.started_on = client.started_on or on
+    client.updated_at = now
+    session.add(client)
+    return True
+
+
+def release_open_promises(
+    session: Session, client: Client, *, now: datetime, note: str
+) -> list[Promise]:
+    """Release every open promise of the client (when the coaching closes): ended by
+    agreement, neither kept nor broken. Returns them."""
+    from coachlog.services.promises import release
+
+    stmt = (
+        select(Promise)
+        .where(Promise.client_id == client.id, Promise.status == "open")
+        .order_by(col(Promise.due_at), col(Promise.id))
+    )
+    found = list(session.exec(stmt).all())
+    for promise in found:
+        release(session, promise, now=now, note=note)
+    return found
+
+
+def open_promises(session: Session, client: Client) -> dict[str, int]:
+    """How many open promises the client has, by owner ('coach', 'client')."""
+    rows = session.exec(
+        select(Promise.owner, func.count())
+        .where(Promise.client_id == client.id, Promise.status == "open")
+        .group_by(col(Promise.owner))
+    ).all()
+    return {owner: int(n) for owner, n in rows}
+
+
+def left_out(session: Session) -> dict[str, int]:
+    """What `client list` leaves out without --all: how many prospects and closed."""
+    stmt = scope(
+        select(Client.status, func.count())
+        .where(col(Client.status).in_(("prospect", "closed")))
+        .group_by(col(Client.status)),
+        session,
+    )
+    counts = {"prospect": 0, "closed": 0}
+    counts.update({status: int(n) for status, n in session.exec(stmt).all()})
+    return counts
 
 
 def list_clients(session: Session, *, include_all: bool = False) -> list[Client]:

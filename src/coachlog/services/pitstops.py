@@ -244,6 +244,7 @@ def record_pitstop(
 ) -> Any:
     """Store the pit-stop as a session of kind `pitstop`. Returns the session."""
     from coachlog.models import CoachingSession
+    from coachlog.services.clients import activate_prospect
 
     answers = clean_answers(answers)
     if not has_answers(answers):
@@ -266,6 +267,7 @@ def record_pitstop(
         updated_at=now,
     )
     session.add(record)
+    activate_prospect(session, client, on=held_at.date(), now=now)
     session.flush()
     return record
 

@@ -24,8 +24,11 @@ from coachlog.domain.promises import (  # noqa: F401
     is_overdue,
     kept_on_time,
     lateness,
+    needs_repair,
     order,
+    reopen_line,
     urgency,
+    with_note,
 )
 from coachlog.errors import InvalidInput, NotFound
 from coachlog.models import PROMISE_OWNERS, PROMISE_STATUSES, Client, CoachingSession, Promise
@@ -193,7 +196,8 @@ def _close(promise: Promise, status: str, *, at: datetime, note: str | None, now
     promise.status = status
     promise.closed_at = at
     if note is not None:
-        promise.note = blank_to_none(note)
+        # After a reopen the note holds how the promise had ended: keep it (SPEC §3b).
+        promise.note = with_note(promise.note, blank_to_none(note))
     promise.updated_at = now
 
 
@@ -219,14 +223,19 @@ def keep(
 
 
 def break_(
-    db: Session, promise: Promise, *, repair: str, now: datetime, note: str | None = None
+    db: Session,
+    promise: Promise,
+    *,
+    repair: str | None,
+    now: datetime,
+    note: str | None = None,
 ) -> Promise:
     """Mark broken now, with the repair: what the coach did or will do to make it right
     (seed 002, strategy 7). closed_at is when it was broken, so a later session counts as
-    having raised it with the client."""
+    having raised it with the client. A client's own commitment breaks without a repair."""
     _must_be_open(promise, "broken")
     repair_text = blank_to_none(repair)
-    if repair_text is None:
+    if repair_text is None and (repair is not None or needs_repair(promise.owner)):
         raise InvalidInput(
             "A broken promise needs a repair: what you did or will do to make it right.",
             hint='e.g. --repair "Apologised; sending it Monday 9:00"',
@@ -260,7 +269,85 @@ def move(
     promise.due_history = [*promise.due_history, iso(promise.due_at)]
     promise.due_at = due_at
     if note is not None:
-        promise.note = blank_to_none(note)
+        promise.note = with_note(promise.note, blank_to_none(note))
+    promise.updated_at = now
+    db.add(promise)
+    db.flush()
+    return promise
+
+
+# ---- correcting (SPEC §3b) ---------------------------------------------------------------
+
+
+def edit(
+    db: Session,
+    promise: Promise,
+    *,
+    now: datetime,
+    text: str | None = None,
+    owner: str | None = None,
+    due_at: datetime | None = None,
+) -> list[str]:
+    """Correct a promise, whatever its status: its text, whose it is, its due date (the
+    earlier one is kept in due_history, as `move` does). Returns what changed."""
+    from coachlog.dates import iso
+
+    changed: list[str] = []
+    if text is not None:
+        cleaned = text.strip()
+        if not cleaned:
+            raise InvalidInput("--text cannot be empty: a promise needs its words.")
+        if cleaned != promise.text:
+            promise.text = cleaned
+            changed.append("text")
+    if owner is not None and owner != promise.owner:
+        if owner not in PROMISE_OWNERS:
+            raise InvalidInput(f"owner must be one of: {', '.join(PROMISE_OWNERS)}.")
+        if promise.status == "broken" and needs_repair(owner) and not promise.repair:
+            raise InvalidInput(
+                f"Promise #{promise.id} is broken and has no repair, which a broken promise "
+                "of yours needs.",
+                hint=f"Reopen it (coachlog promises reopen {promise.id}), make it yours, then "
+                "break it again with --repair.",
+            )
+        promise.owner = owner
+        changed.append("owner")
+    if due_at is not None and due_at != promise.due_at:
+        promise.due_history = [*promise.due_history, iso(promise.due_at)]
+        promise.due_at = due_at
+        changed.append("due")
+    if not changed:
+        raise InvalidInput(f"Promise #{promise.id} already reads so; nothing was changed.")
+    promise.updated_at = now
+    db.add(promise)
+    db.flush()
+    return changed
+
+
+def reopen(
+    db: Session, promise: Promise, *, now: datetime, tz: str, note: str | None = None
+) -> Promise:
+    """Make a kept, broken or released promise open again. closed_at is cleared; the note
+    keeps a line saying how it had ended and when (and the repair, for a broken one), so
+    the record of what happened survives the reopening."""
+    from coachlog.dates import local
+
+    if promise.status == "open":
+        raise InvalidInput(
+            f"Promise #{promise.id} is open already; only a kept, broken or released promise "
+            "can be reopened."
+        )
+    assert promise.closed_at is not None
+    line = reopen_line(
+        promise.status,
+        local(promise.closed_at, tz).date().isoformat(),
+        promise.repair,
+        on=local(now, tz).date().isoformat(),
+    )
+    promise.note = with_note(with_note(promise.note, line), blank_to_none(note))
+    promise.status = "open"
+    promise.closed_at = None
+    promise.repair = None
     promise.updated_at = now
     db.add(promise)
     db.flush()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # --json of the fast path uses these records without loading the ORM
     from coachlog.domain.promises import Item
-    from coachlog.models import Agreement, Client, CoachingSession, Promise
+    from coachlog.models import Agreement, Client, CoachingSession, Promise, UndoStep
 
 CLIENT_KEYS = (
     "uid",
@@ -143,3 +143,30 @@ def public_promise(item: Item, *, overdue: bool | None = None) -> dict[str, Any]
     if overdue is not None:
         out["overdue"] = overdue
     return out
+
+
+def public_step(step: UndoStep) -> dict[str, Any]:
+    """A step of the undo log (`undo --list --json`): id, when, command, summary, whether
+    it can be undone, and the rows it changed as {table, id, action}."""
+    return {
+        "id": step.id,
+        "at": value(step.at),
+        "command": step.command,
+        "summary": step.summary,
+        "undoable": step.undoable,
+        "changes": [
+            {"table": c["table"], "id": c["id"], "action": c["action"]} for c in step.changes
+        ],
+    }
+
+
+def public_undone(
+    step: UndoStep, restored: list[Any], next_step: UndoStep | None
+) -> dict[str, Any]:
+    """What `undo --json` prints: the step undone, what became of each row ('removed',
+    'restored', 'recreated'), and the step a further undo would take (or null)."""
+    return {
+        "undone": public_step(step),
+        "rows": [{"table": r.table, "id": r.id, "result": r.what} for r in restored],
+        "next": public_step(next_step) if next_step is not None else None,
+    }

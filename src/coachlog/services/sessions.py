@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from coachlog.errors import InvalidInput, NotFound
 from coachlog.models import SESSION_KINDS, Client, CoachingSession, Promise
+from coachlog.services.clients import activate_prospect
 from coachlog.services.common import blank_to_none, scope
 from coachlog.services.promises import Item, PromiseSpec, new_promise, of_session
 
@@ -137,6 +138,7 @@ def record_session(
     db.add(session)
     db.flush()  # the session's id, for its promises
     made = _add_promises(db, client, session, promises, now)
+    activate_prospect(db, client, on=session.held_at.date(), now=now)
     db.flush()
     return session, made
 
@@ -217,9 +219,32 @@ def list_sessions(
 def delete_session(db: Session, session: CoachingSession) -> list[int]:
     """Delete a session and the promises made in it; returns those promises' ids. The
     promises are deleted explicitly rather than left to the foreign key's cascade, so the
-    result does not depend on the connection's foreign-key setting."""
-    ids = list(db.exec(select(Promise.id).where(Promise.session_id == session.id)).all())
-    db.exec(delete(Promise).where(col(Promise.session_id) == session.id))
+    result does not depend on the connection's foreign-key setting, and one by one through
+    the ORM, so the undo log keeps each of them (services/undo.py)."""
+    made = list(db.exec(select(Promise).where(Promise.session_id == session.id)).all())
+    for promise in made:
+        db.delete(promise)
+    db.flush()
     db.delete(session)
     db.flush()
-    return [i for i in ids if i is not None]
+    return [p.id for p in made if p.id is not None]
+
+
+def move_session(
+    db: Session, session: CoachingSession, to: Client, *, now: datetime
+) -> list[Promise]:
+    """File a session under another client, with the promises made in it (SPEC §3b).
+    Returns those promises."""
+    if session.client_id == to.id:
+        raise InvalidInput(f"Session #{session.id} is already with {to.name}.")
+    activate_prospect(db, to, on=session.held_at.date(), now=now)
+    session.client_id = to.id  # type: ignore[assignment]
+    session.updated_at = now
+    db.add(session)
+    made = list(db.exec(select(Promise).where(Promise.session_id == session.id)).all())
+    for promise in made:
+        promise.client_id = to.id  # type: ignore[assignment]
+        promise.updated_at = now
+        db.add(promise)
+    db.flush()
+    return made
