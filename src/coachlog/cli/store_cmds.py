@@ -236,6 +236,9 @@ def forget(
         # Found again inside the transaction: the client may have changed meanwhile.
         found = find_client(db, str(planned.client_id))
         erased = forget_client(db, found)
+        from coachlog.services import undo
+
+        undo.barrier(db, "client forget", "erased a client and their records", now=st.now)
     scrubbed = scrub(store)
     copies = older_copies(store.location.path)
     if json:

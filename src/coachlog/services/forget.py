@@ -102,6 +102,10 @@ def forget_client(session: Session, client: Client) -> Erasure:
     """Delete the client and every linked row, children first, inside the caller's write
     transaction (the search index loses their rows through its triggers)."""
     erasure = preview(session, client)
+    # The undo log holds earlier versions of the client's rows: those steps go too, whole.
+    from coachlog.services.undo import forget_steps
+
+    forget_steps(session, client.id or 0)
     session.exec(delete(Promise).where(_promises_of(client)))
     session.exec(delete(CoachingSession).where(col(CoachingSession.client_id) == client.id))
     session.exec(delete(Agreement).where(col(Agreement.client_id) == client.id))
