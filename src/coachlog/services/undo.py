@@ -26,9 +26,10 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Table, delete, event, func, insert, select, update
+from sqlalchemy import Table, delete, event, func, insert, update
+from sqlalchemy import select as core_select
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from coachlog.errors import CoachlogError
 from coachlog.models import SQLModel, UndoStep, UndoStepClient, UTCDateTime
@@ -110,7 +111,7 @@ def decode_row(table: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def _read_row(session: OrmSession, table: str, row_id: int) -> dict[str, Any] | None:
     t = _table(table)
-    found = session.connection().execute(select(t).where(t.c.id == row_id)).mappings().first()
+    found = session.connection().execute(core_select(t).where(t.c.id == row_id)).mappings().first()
     return dict(found) if found is not None else None
 
 
@@ -387,7 +388,7 @@ def forget_steps(db: Session, client_id: int) -> int:
 
 
 def count(db: Session) -> int:
-    return int(db.exec(_scoped(select(func.count()).select_from(UndoStep), db)).one())
+    return int(db.exec(_scoped(core_select(func.count()).select_from(UndoStep), db)).scalar_one())
 
 
 def rows_of(db: Session, restored: list[Restored]) -> dict[tuple[str, int], Any]:
