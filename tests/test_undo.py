@@ -282,3 +282,37 @@ def test_the_undo_log_is_encrypted_with_the_store(db_path: Path):
     assert r.code == 0, r.shown
     notes = query(db_path, "SELECT notes FROM sessions", passphrase=key["COACHLOG_PASSPHRASE"])
     assert notes == [(f"{mark} notes",)]
+
+
+def test_every_write_in_the_cli_is_an_undo_step_or_a_barrier():
+    """A command that writes outside an undo step would change rows the log does not know
+    of, and a later undo could put older values over them. Every `.write()` block of the
+    command modules records a step (undo.step) or a barrier (undo.barrier); `undo` itself
+    is the one exception."""
+    import ast
+
+    import coachlog.cli as cli_package
+
+    folder = Path(cli_package.__file__).parent
+    unwrapped: list[str] = []
+    for path in sorted(folder.rglob("*.py")):
+        if path.name == "undo.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.With):
+                continue
+            calls = [
+                n
+                for item in node.items
+                for n in ast.walk(item.context_expr)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+            ]
+            if not any(c.func.attr == "write" for c in calls):  # type: ignore[attr-defined]
+                continue
+            inside = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+            names = {
+                n.func.attr for n in inside if isinstance(n.func, ast.Attribute)
+            } | {n.func.id for n in inside if isinstance(n.func, ast.Name)}
+            if not names & {"step", "barrier"}:
+                unwrapped.append(f"{path.name}:{node.lineno}")
+    assert unwrapped == []

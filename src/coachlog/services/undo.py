@@ -81,7 +81,7 @@ class Recorder:
 
 
 def _table(name: str) -> Table:
-    return SQLModel.metadata.tables[name]  # type: ignore[return-value]
+    return SQLModel.metadata.tables[name]
 
 
 def encode_row(table: str, row: Any) -> dict[str, Any]:
@@ -168,7 +168,7 @@ def _on_after_flush(session: OrmSession, _context: Any) -> None:
             rec.touched(table, {"id": obj.id, "client_id": getattr(obj, "client_id", None)})
     for obj in list(session.dirty):
         # A row moved to another client (session edit --client) touches both clients.
-        table = getattr(obj, "__tablename__", None)
+        table = str(getattr(obj, "__tablename__", ""))
         if (table, obj.id) in rec.changes and table != "clients":
             rec.touched(table, {"client_id": getattr(obj, "client_id", None)})
 
