@@ -138,7 +138,7 @@ def test_undo_says_what_it_restored(practice):
     r = practice("undo")
     assert r.code == 0, r.err
     assert "Undid step" in r.out and "promises keep" in r.out
-    assert "promise #1 back as it was" in r.out and "open: Send the article" in r.out
+    assert "promise #1 back as it was" in r.out and "Ana Lima, open: Send the article" in r.out
     assert "Undo again to take back step" in r.out and "promises break" in r.out
     j = practice("promises", "keep", "1", env=LATER) and practice("undo", "--json").json
     assert j["undone"]["command"] == "promises keep"
@@ -310,9 +310,9 @@ def test_every_write_in_the_cli_is_an_undo_step_or_a_barrier():
             if not any(c.func.attr == "write" for c in calls):  # type: ignore[attr-defined]
                 continue
             inside = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
-            names = {
-                n.func.attr for n in inside if isinstance(n.func, ast.Attribute)
-            } | {n.func.id for n in inside if isinstance(n.func, ast.Name)}
+            names = {n.func.attr for n in inside if isinstance(n.func, ast.Attribute)} | {
+                n.func.id for n in inside if isinstance(n.func, ast.Name)
+            }
             if not names & {"step", "barrier"}:
                 unwrapped.append(f"{path.name}:{node.lineno}")
     assert unwrapped == []

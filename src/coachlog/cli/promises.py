@@ -45,11 +45,12 @@ Note = Annotated[
 ]
 
 
-def _summary(verb: str, item: Item) -> str:
+def _summary(verb: str, item: Item, what: str = "") -> str:
     """How the undo log words a change to one promise."""
     from coachlog.services.undo import short
 
-    return f"{verb} promise #{item.promise.id} ({item.client.name}): {short(item.promise.text)}"
+    head = f"{verb} promise #{item.promise.id} ({item.client.name}{what})"
+    return f"{head}: {short(item.promise.text)}"
 
 
 def _print_item(st: AppState, item: Item, json: bool, typed: str | None = None) -> None:
@@ -399,7 +400,7 @@ def edit(
             owner=owner,
             due_at=read.instant if read else None,
         )
-        step.summary = _summary(f"edited ({', '.join(changed)})", item)
+        step.summary = _summary("edited", item, f"; {', '.join(changed)}")
     typed = due.strip() if due is not None and read is not None and read.in_words else None
     _print_item(st, item, json, typed)
 

@@ -26,21 +26,24 @@ RESULT = {
 }
 
 
-def _label(table: str, row: Any, *, now: datetime, tz: str) -> str:
-    """A few words that say which record it is: a name, a text, a date."""
-    if row is None:
+def _label(table: str, found: tuple[Any, str] | None, *, now: datetime, tz: str) -> str:
+    """A few words that say which record it is, and whose: a name, a text, a date."""
+    if found is None:
         return ""
+    row, client = found
     if table == "clients":
         return f"{row.name} ({row.status})"
     if table == "agreements":
-        return f"v{row.version} ({row.status})"
+        return f"{client}, v{row.version} ({row.status})"
     if table == "sessions":
-        return f"{when(row.held_at, now=now, tz=tz)} ({row.kind})"
+        return f"{client}, {when(row.held_at, now=now, tz=tz)} ({row.kind})"
     text = row.text if len(row.text) <= 48 else row.text[:47] + "…"
-    return f"{row.status}: {text}"
+    return f"{client}, {row.status}: {text}"
 
 
-def undone(result: Undone, rows: dict[tuple[str, int], Any], *, now: datetime, tz: str) -> None:
+def undone(
+    result: Undone, rows: dict[tuple[str, int], tuple[Any, str]], *, now: datetime, tz: str
+) -> None:
     """✓ Undid step N (command, when): summary — then a line per row put back."""
     step = result.step
     success(

@@ -391,8 +391,9 @@ def count(db: Session) -> int:
     return int(db.exec(_scoped(core_select(func.count()).select_from(UndoStep), db)).scalar_one())
 
 
-def rows_of(db: Session, restored: list[Restored]) -> dict[tuple[str, int], Any]:
-    """The records undo put back, as they are now (for the confirmation)."""
+def rows_of(db: Session, restored: list[Restored]) -> dict[tuple[str, int], tuple[Any, str]]:
+    """The records undo put back, as they are now, each with its client's name (for the
+    confirmation)."""
     from coachlog.models import Agreement, Client, CoachingSession, Promise
 
     models: dict[str, Any] = {
@@ -401,8 +402,13 @@ def rows_of(db: Session, restored: list[Restored]) -> dict[tuple[str, int], Any]
         "sessions": CoachingSession,
         "promises": Promise,
     }
-    out: dict[tuple[str, int], Any] = {}
+    out: dict[tuple[str, int], tuple[Any, str]] = {}
     for r in restored:
-        if r.what != "removed":
-            out[(r.table, r.id)] = db.get(models[r.table], r.id)
+        if r.what == "removed":
+            continue
+        row = db.get(models[r.table], r.id)
+        if row is None:
+            continue
+        client = row if r.table == "clients" else db.get(Client, row.client_id)
+        out[(r.table, r.id)] = (row, client.name if client is not None else "")
     return out
