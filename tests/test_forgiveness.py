@@ -384,3 +384,23 @@ def test_a_store_from_the_previous_version_gets_the_undo_log(db_path: Path, cli)
     assert old.execute("SELECT version_num FROM alembic_version").fetchone() == (previous,)
     assert old.execute("SELECT name FROM clients").fetchall() == [("Zoë",)]
     old.close()
+
+
+def test_only_the_last_steps_are_kept(store, now, monkeypatch):
+    from sqlalchemy import text
+
+    from coachlog.services import undo
+    from coachlog.services.clients import add_client
+
+    monkeypatch.setattr(undo, "KEEP_STEPS", 3)
+    for i in range(5):
+        with store.write() as db, undo.step(db, "client add", now=now):
+            add_client(db, values={"name": f"Client {i}"}, now=now)
+    with store.read() as db:
+        assert [s.summary for s in undo.steps(db)] == [
+            "added client #5",
+            "added client #4",
+            "added client #3",
+        ]
+        linked = db.exec(text("SELECT step_id FROM undo_step_clients ORDER BY step_id")).all()
+        assert [r[0] for r in linked] == [3, 4, 5]
