@@ -290,11 +290,13 @@ def _should_release(st: Any, client: str, release: bool | None, json: bool) -> b
     from coachlog.cli.context import interactive
     from coachlog.services.clients import open_promises
 
+    if release is not None:
+        return release
     with st.store().read() as db:
         found = find_client(db, client)
         counts = open_promises(db, found)
-    if release is not None or not sum(counts.values()):
-        return bool(release)
+    if not sum(counts.values()):
+        return False
     if json or not interactive():
         return False
     from coachlog.cli.ask import confirm
@@ -332,7 +334,7 @@ def close(
     from coachlog.render.clients import closed
     from coachlog.services import undo
     from coachlog.services.clients import open_promises, release_open_promises, set_status
-    from coachlog.services.records import public_client
+    from coachlog.services.records import public_closed_client
 
     st = state(ctx)
     releasing = _should_release(st, client, release, json)
@@ -349,9 +351,7 @@ def close(
             else ""
         )
     if json:
-        out = public_client(found)
-        out["released_promises"] = [p.id for p in released]
-        print_json(out)
+        print_json(public_closed_client(found, released))
         return
     closed(found, released=len(released), still_open=left)
 

@@ -129,6 +129,13 @@ def public_client(c: Client) -> dict[str, Any]:
     return public(client_record(c), id=c.id)
 
 
+def public_closed_client(c: Client, released: list[Promise]) -> dict[str, Any]:
+    """`client close --json`: the client, and the ids of the promises released with it."""
+    out = public_client(c)
+    out["released_promises"] = [p.id for p in released]
+    return out
+
+
 def public_agreement(a: Agreement, client: Client) -> dict[str, Any]:
     return public(agreement_record(a, client), id=a.id, client=client)
 
