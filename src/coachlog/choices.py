@@ -10,3 +10,9 @@ SESSION_KINDS = ("engagement", "regular", "pitstop", "closing")
 PROMISE_OWNERS = ("coach", "client")
 PROMISE_STATUSES = ("open", "kept", "broken", "released")
 EXPORT_FORMATS = ("md", "json", "ics")
+# The ICF coaching log and the learning log (SPEC §9).
+PAYMENTS = ("paid", "pro_bono")
+CONSENTS = ("yes", "no")  # null: not asked yet
+# A session's status (SPEC §4a): only held sessions exist until planned sessions are built.
+SESSION_STATUSES = ("held",)
+LEARNING_CATEGORIES = ("core", "resource", "mentor", "supervision")

@@ -15,9 +15,13 @@ from sqlmodel import Field, SQLModel
 from coachlog.choices import (  # noqa: F401  (re-exported)
     AGREEMENT_STATUSES,
     CLIENT_STATUSES,
+    CONSENTS,
+    LEARNING_CATEGORIES,
+    PAYMENTS,
     PROMISE_OWNERS,
     PROMISE_STATUSES,
     SESSION_KINDS,
+    SESSION_STATUSES,
 )
 
 
@@ -85,6 +89,11 @@ class Client(Record, table=True):
     # Pit-stop rhythm for this client (SPEC §4): None means the default (6 sessions / 8 weeks).
     pitstop_every_sessions: int | None = None
     pitstop_every_weeks: int | None = None
+    # The ICF client coaching log (SPEC §9): which hours column the client's hours go in,
+    # and whether the client agreed to be listed on it (None: not asked), and how.
+    payment: str = Field(default="paid", max_length=16)
+    icf_consent: str | None = Field(default=None, max_length=8)
+    icf_consent_note: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class Agreement(Record, table=True):
@@ -124,6 +133,11 @@ class CoachingSession(Record, table=True):
     trust_pulse: int | None = None
     reflection: str | None = Field(default=None, sa_type=sa.Text)
     private: bool = False
+    status: str = Field(default="held", max_length=16)
+    # The ICF log (SPEC §9): 1 for one-to-one, else the number of people in the group; and
+    # whether the session counts as client coaching (not, e.g., mentor coaching given).
+    group_size: int = 1
+    counts_for_icf: bool = True
 
 
 class Promise(Record, table=True):
@@ -147,6 +161,25 @@ class Promise(Record, table=True):
     repair: str | None = Field(default=None, sa_type=sa.Text)
     # Earlier due instants as ISO 8601 UTC strings, oldest first.
     due_history: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+
+
+class Learning(Record, table=True):
+    """One entry of the continuing-education log (SPEC §9): what the coach learned, for
+    how long, and which kind of ICF Continuing Coach Education it is. Not tied to a client;
+    on a shared server it belongs to its coach, as clients do."""
+
+    __tablename__ = "learning"
+    __table_args__ = {"sqlite_autoincrement": True}  # an id is never given twice
+
+    coach: str = Field(default="", max_length=120, index=True)
+    title: str = Field(sa_type=sa.Text)
+    # Hours in hundredths (1.5 h is 150): exact sums, where floats would drift.
+    centihours: int
+    category: str = Field(max_length=16)
+    ethics: bool = False
+    completed_on: date = Field(index=True)
+    provider: str | None = None
+    proof: str | None = Field(default=None, sa_type=sa.Text)  # a path; the file is not copied
 
 
 TABLES = ("clients", "agreements", "sessions", "promises")

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from coachlog.store.engine import Store
 
 # Every revision this program knows, oldest first. A test checks this against Alembic.
-REVISIONS = ("0001", "0002", "0004")
+REVISIONS = ("0001", "0002", "0004", "0005")
 HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
