@@ -194,10 +194,11 @@ def test_json_keys_are_exactly_the_interchange_format(practice, now):
         "agreements",
         "sessions",
         "promises",
+        "learning",
     ]
     assert (doc["format"], doc["version"], doc["exported_at"]) == (
         "coachlog",
-        1,
+        2,
         "2026-11-22T10:00:00+00:00",
     )
     keys = {table: " ".join(doc[table][0]) for table in ("clients", "sessions", "promises")}
@@ -249,6 +250,7 @@ def test_round_trip_through_an_empty_store_is_exact(practice, cli, other_db, tmp
         "agreements": {"added": 0, "updated": 0, "unchanged": 3, "kept": 0},
         "sessions": {"added": 0, "updated": 0, "unchanged": 3, "kept": 0},
         "promises": {"added": 0, "updated": 0, "unchanged": 4, "kept": 0},
+        "learning": {"added": 0, "updated": 0, "unchanged": 0, "kept": 0},
     }
 
 
@@ -470,8 +472,8 @@ def test_a_broken_file_is_rejected_whole(practice, cli, now, tmp_path, how):
         (b"[]", 'is not a coachlog export (no "format": "coachlog")'),
         (b'{"format": "jrnl"}', "is not a coachlog export"),
         (
-            b'{"format": "coachlog", "version": 2}',
-            "is in format version 2; this coachlog reads version 1",
+            b'{"format": "coachlog", "version": 3}',
+            "is in format version 3; this coachlog reads versions 1 and 2",
         ),
         (b'{"format": "coachlog", "version": "1"}', 'is in format version "1"'),
         (b'{"format": "coachlog", "version": 1, "version": 1}', 'the key "version" appears twice'),
@@ -705,7 +707,13 @@ def test_the_streamed_text_is_exactly_render_dumps_of_the_whole_document(practic
         text = "".join(json_text(doc.head, doc.tables()))
     assert "\\u202e" in text and "\u202e" not in text and "\\u0085" in text
     assert json.loads(text)["sessions"][0]["notes"] == every + "\U0001f600"
-    assert doc.counts == {"clients": 2, "agreements": 3, "sessions": 3, "promises": 4}
+    assert doc.counts == {
+        "clients": 2,
+        "agreements": 3,
+        "sessions": 3,
+        "promises": 4,
+        "learning": 0,
+    }
 
 
 @pytest.mark.parametrize("n", [0, 1, 199, 200, 201, 450])
@@ -839,6 +847,7 @@ def test_lists_in_any_order_import_the_same(practice, now, store, other_db):
             "agreements": {"added": 3},
             "sessions": {"added": 3},
             "promises": {"added": 4},
+            "learning": {},
         }
         assert without_stamp(_doc(other, now)) == without_stamp(doc)
     finally:

@@ -50,15 +50,22 @@ def import_report(outcome: Outcome, name: str) -> None:
         console().print(safe_line("  Nothing was written (--dry-run).", "muted"))
 
 
+# How a table's records are counted in words: (one, many).
+NOUNS = {"learning": ("learning entry", "learning entries")}
+
+
+def _noun(n: int, table: str) -> str:
+    one, many = NOUNS.get(table, (table[:-1], table))
+    return f"{n} {one if n == 1 else many}"
+
+
 def _count(n: int, table: str) -> str:
     """'1 agreement', '4 sessions'; '' for none."""
-    if not n:
-        return ""
-    return f"{n} {table if n != 1 else table[:-1]}"
+    return _noun(n, table) if n else ""
 
 
 def counts_line(counts: dict[str, int]) -> str:
-    return ", ".join(f"{n} {t if n != 1 else t[:-1]}" for t, n in counts.items())
+    return ", ".join(_noun(n, t) for t, n in counts.items())
 
 
 def wrote(what: str, path: Any) -> None:

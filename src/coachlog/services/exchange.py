@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
-from coachlog.models import Agreement, Client, CoachingSession, Promise
+from coachlog.models import Agreement, Client, CoachingSession, Learning, Promise
 from coachlog.services import records as rec
 from coachlog.services.common import clients_query, coach_of, scope
 from coachlog.services.tables import CHUNK, MODELS, chunks, columns  # noqa: F401
@@ -100,6 +100,7 @@ class Document:
         yield "agreements", self._counted("agreements", self._agreements())
         yield "sessions", self._counted("sessions", self._sessions())
         yield "promises", self._counted("promises", self._promises())
+        yield "learning", self._counted("learning", self._learning())
 
     def _counted(self, table: str, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for record in records:
@@ -143,6 +144,21 @@ class Document:
         stmt = stmt.order_by(col(S.held_at), _bytewise(col(S.uid), self.session))
         for s in self._stream(stmt):
             yield rec.session_record(s, self._client[s.client_id])
+
+    def _learning(self) -> Iterator[dict[str, Any]]:
+        """The coach's continuing-education log: with the whole practice only (it belongs to
+        no client), every entry whatever the period."""
+        if not self.whole:
+            return
+        stmt = select(Learning)
+        coach = coach_of(self.session)
+        if coach is not None:
+            stmt = stmt.where(Learning.coach == coach)
+        stmt = stmt.order_by(
+            col(Learning.completed_on), _bytewise(col(Learning.uid), self.session)
+        )
+        for entry in self.session.exec(stmt):
+            yield rec.learning_record(entry)
 
     def _promises(self) -> Iterator[dict[str, Any]]:
         S, P = CoachingSession, Promise

@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from coachlog.models import Agreement, Client, CoachingSession, Promise
 from coachlog.services import interchange
 from coachlog.services import records as rec
-from coachlog.services.common import clients_query
+from coachlog.services.common import clients_query, coach_of
 from coachlog.services.records import TABLES
 from coachlog.services.tables import CHUNK, MODELS, chunks, columns
 
@@ -46,7 +46,8 @@ class Action:
     existing: Any = None  # the stored row, for an update
 
 
-SMALL, LARGE = TABLES[:2], TABLES[2:]
+# Planned whole (few records) / read again from the file a chunk at a time (many).
+SMALL, LARGE = ("clients", "agreements", "learning"), ("sessions", "promises")
 
 
 def _existing(session: Session, model: Any, uids: Iterable[str]) -> dict[str, Any]:
@@ -91,7 +92,11 @@ class _Import:
         self._check_final_state()
         self.problems.raise_if_any(self.summary.name)
 
-    def _owner(self, table: str, obj: Any) -> Client | None:
+    def _owner(self, table: str, obj: Any) -> Any:
+        """Who the stored record belongs to, if to this coach (None: another coach's)."""
+        if table == "learning":
+            coach = coach_of(self.session)
+            return obj if coach is None or obj.coach == coach else None
         return self.mine.get(obj.uid) if table == "clients" else self.by_cid.get(obj.client_id)
 
     def _plan_small(self, table: str) -> dict[str, Action]:
@@ -106,11 +111,12 @@ class _Import:
                 if owner is None:
                     self.problems.add(where, "uid", "is a record of another coach on this server")
                     continue
-                theirs = (
-                    rec.client_record(obj)
-                    if table == "clients"
-                    else rec.agreement_record(obj, owner)
-                )
+                if table == "clients":
+                    theirs = rec.client_record(obj)
+                elif table == "learning":
+                    theirs = rec.learning_record(obj)
+                else:
+                    theirs = rec.agreement_record(obj, owner)
                 action = Action(_verb(values, theirs, obj.updated_at), where, values, obj)
             steps[values["uid"]] = action
         return steps
@@ -251,13 +257,25 @@ class _Import:
 
         def client_row(v: dict[str, Any], old: Any) -> dict[str, Any]:
             row = dict(v)
-            for key in interchange.OPTIONAL_KEYS:  # absent from an older file: keep the store's
-                row.setdefault(key, getattr(old, key) if old is not None else None)
+            # absent from an older file: keep the store's, or the default for a new client
+            for key, default in interchange.DEFAULTS["clients"].items():
+                row.setdefault(key, getattr(old, key) if old is not None else default)
             if old is None:
                 row["coach"] = coach
             return row
 
-        for table, convert in (("clients", client_row), ("agreements", self._child_row)):
+        def learning_row(v: dict[str, Any], old: Any) -> dict[str, Any]:
+            row = {k: x for k, x in v.items() if k != "hours"}
+            row["centihours"] = round(v["hours"] * 100)  # hundredths, checked on reading
+            if old is None:
+                row["coach"] = coach
+            return row
+
+        for table, convert in (
+            ("clients", client_row),
+            ("agreements", self._child_row),
+            ("learning", learning_row),
+        ):
             adds, changes = [], []
             for a in _written(self.steps[table]):
                 if a.verb == "added":
@@ -305,6 +323,8 @@ class _Import:
             if self.dry_run or verb not in ("added", "updated"):
                 continue
             out = self._child_row(values)
+            for key, default in interchange.DEFAULTS.get(table, {}).items():
+                out.setdefault(key, getattr(row, key) if row is not None else default)
             if table == "promises":
                 ref = values["session_uid"]
                 out["session_id"] = session_id[ref] if ref else None

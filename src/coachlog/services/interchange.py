@@ -22,6 +22,7 @@ from coachlog.errors import InvalidInput
 from coachlog.jsonstream import Items
 from coachlog.services.interchange_fields import (
     DATE,
+    DEFAULTS,
     KINDS,
     OPTIONAL_KEYS,
     STAMP,
@@ -31,11 +32,12 @@ from coachlog.services.interchange_fields import (
     Kind,
     read_value,
 )
-from coachlog.services.records import FORMAT, TABLES, VERSION
+from coachlog.services.records import FORMAT, TABLES, VERSIONS
 
 # What a record's keys hold is in interchange_fields; its names are reachable from here too.
 __all__ = [
     "DATE",
+    "DEFAULTS",
     "KINDS",
     "OPTIONAL_KEYS",
     "STAMP",
@@ -201,8 +203,8 @@ def _lists(key: str) -> bool:
 
 @dataclass
 class Table:
-    """What the first reading keeps of one table. Clients and agreements: every record
-    (`full`, as (label, values)). Sessions and promises: each record's uid (with its place
+    """What the first reading keeps of one table. Clients, agreements and learning: every
+    record (`full`, as (label, values)). Sessions and promises: each record's uid (with its place
     in the file) and the uids it refers to, in file order."""
 
     full: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
@@ -241,9 +243,10 @@ def check_record(
     for key in raw:
         if key not in kinds:
             problems.add(where, key, "unknown key")
+    optional = DEFAULTS.get(table, {})
     for key, kind in kinds.items():
         if key not in raw:
-            if key not in OPTIONAL_KEYS:
+            if key not in optional:
                 problems.add(where, key, "missing (write null if unknown)")
             continue
         try:
@@ -286,10 +289,11 @@ def check(source: Source) -> Summary:
             f'{name} is not a coachlog export (no "format": "coachlog"); nothing was imported.',
             hint=_NOT_OURS,
         )
-    if head.get("version") != VERSION:
+    version = head.get("version")
+    if type(version) is not int or version not in VERSIONS:
         raise InvalidInput(
-            f"{name} is in format version {json.dumps(head.get('version'))}; this coachlog "
-            f"reads version {VERSION}. Nothing was imported.",
+            f"{name} is in format version {json.dumps(version)}; this coachlog "
+            f"reads versions {' and '.join(map(str, VERSIONS))}. Nothing was imported.",
             hint="A newer file needs a newer coachlog: upgrade it, then import again.",
         )
     if "exported_at" in head:
@@ -314,7 +318,7 @@ def _check_table(
         where, values = check_record(table, i, raw, problems)
         if values is None:
             continue
-        if table in ("clients", "agreements"):
+        if table in ("clients", "agreements", "learning"):
             kept.full.append((where, values))
         uid = values.get("uid")
         if uid is None:

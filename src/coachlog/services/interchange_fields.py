@@ -13,9 +13,11 @@ from typing import Any
 from coachlog.services.records import (
     AGREEMENT_KEYS,
     CLIENT_KEYS,
+    LEARNING_KEYS,
     PROMISE_KEYS,
     SESSION_KEYS,
     STAMPS,
+    hours_value,
     value,
 )
 
@@ -24,16 +26,29 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "agreements": (*AGREEMENT_KEYS, *STAMPS),
     "sessions": (*SESSION_KEYS, *STAMPS),
     "promises": (*PROMISE_KEYS, *STAMPS),
+    "learning": (*LEARNING_KEYS, *STAMPS),
 }
-# Keys a version-1 file may leave out (coachlog's later additions); every other key of a
-# record must be present, null where the value is unknown.
-OPTIONAL_KEYS = frozenset({"pitstop_every_sessions", "pitstop_every_weeks"})
+# Keys a file may leave out, and the value a new record then takes (a record already in the
+# store keeps its own): coachlog's additions to version 1 (the pit-stop rhythm) and the keys
+# version 2 added, so that a version-1 file imports as held, one-to-one, counting, paid and
+# not asked (SPEC §9). Every other key of a record must be present, null where unknown.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "clients": {
+        "pitstop_every_sessions": None,
+        "pitstop_every_weeks": None,
+        "payment": "paid",
+        "icf_consent": None,
+        "icf_consent_note": None,
+    },
+    "sessions": {"status": "held", "group_size": 1, "counts_for_icf": True},
+}
+OPTIONAL_KEYS = frozenset(DEFAULTS["clients"])
 
 
 @dataclass(frozen=True)
 class Kind:
     """What one key holds: `type` is one of uid, text, name, zone, date, instant, int,
-    bool, enum, tags, instants; `null` whether null is allowed."""
+    bool, enum, tags, instants, hours; `null` whether null is allowed."""
 
     type: str
     null: bool = True
@@ -49,12 +64,17 @@ STAMP = Kind("instant", null=False)
 
 
 def _kinds() -> dict[str, dict[str, Kind]]:
+    from coachlog.domain.credentials import GROUP_SIZES
     from coachlog.models import (
         AGREEMENT_STATUSES,
         CLIENT_STATUSES,
+        CONSENTS,
+        LEARNING_CATEGORIES,
+        PAYMENTS,
         PROMISE_OWNERS,
         PROMISE_STATUSES,
         SESSION_KINDS,
+        SESSION_STATUSES,
     )
 
     stamps = {"created_at": STAMP, "updated_at": STAMP}
@@ -70,6 +90,9 @@ def _kinds() -> dict[str, dict[str, Kind]]:
             **{k: TEXT for k in ("communication_style", "context", "sponsor")},
             "pitstop_every_sessions": Kind("int", low=1, high=1000),
             "pitstop_every_weeks": Kind("int", low=1, high=1000),
+            "payment": Kind("enum", null=False, choices=PAYMENTS),
+            "icf_consent": Kind("enum", choices=CONSENTS),
+            "icf_consent_note": TEXT,
             **stamps,
         },
         "agreements": {
@@ -95,6 +118,9 @@ def _kinds() -> dict[str, dict[str, Kind]]:
             "trust_pulse": Kind("int", low=1, high=5),
             "reflection": TEXT,
             "private": Kind("bool", null=False),
+            "status": Kind("enum", null=False, choices=SESSION_STATUSES),
+            "group_size": Kind("int", null=False, low=GROUP_SIZES[0], high=GROUP_SIZES[1]),
+            "counts_for_icf": Kind("bool", null=False),
             **stamps,
         },
         "promises": {
@@ -110,6 +136,17 @@ def _kinds() -> dict[str, dict[str, Kind]]:
             "note": TEXT,
             "repair": TEXT,
             "due_history": Kind("instants", null=False),
+            **stamps,
+        },
+        "learning": {
+            "uid": UID,
+            "title": Kind("name", null=False, high=500),
+            "hours": Kind("hours", null=False),
+            "category": Kind("enum", null=False, choices=LEARNING_CATEGORIES),
+            "ethics": Kind("bool", null=False),
+            "completed_on": Kind("date", null=False),
+            "provider": TEXT,
+            "proof": TEXT,
             **stamps,
         },
     }
@@ -150,6 +187,25 @@ def _instant(v: Any) -> datetime:
         return datetime.fromisoformat(text).astimezone(UTC)
     except (ValueError, OverflowError):
         raise BadValue(f"is not a real date and time (got {_shown(v)})") from None
+
+
+def _hours(v: Any) -> int | float:
+    """Learning hours: a number of hours in hundredths (1.5, 0.25), as export writes it."""
+    from decimal import Decimal
+
+    from coachlog.domain.credentials import LEARNING_CENTIHOURS, units_text
+
+    low, high = LEARNING_CENTIHOURS
+    if type(v) not in (int, float):
+        raise BadValue(f"must be a number of hours, e.g. 1.5 (got {_shown(v)})")
+    scaled = Decimal(repr(v)) * 100 if isinstance(v, float) else Decimal(v) * 100
+    if not scaled.is_finite() or scaled != scaled.to_integral_value():
+        raise BadValue(f"must be hours in hundredths at most, e.g. 1.25 (got {_shown(v)})")
+    if not low <= int(scaled) <= high:
+        raise BadValue(
+            f"must be between {units_text(low)} and {units_text(high)} hours (got {_shown(v)})"
+        )
+    return hours_value(int(scaled))
 
 
 def read_value(kind: Kind, v: Any) -> Any:
@@ -200,6 +256,8 @@ def read_value(kind: Kind, v: Any) -> Any:
             raise BadValue(f"must be a whole number (got {_shown(v)})")
         if (kind.low is not None and v < kind.low) or (kind.high is not None and v > kind.high):
             raise BadValue(f"must be between {kind.low} and {kind.high} (got {v})")
+    if t == "hours":
+        return _hours(v)
     if t == "bool" and type(v) is not bool:
         raise BadValue(f"must be true or false (got {_shown(v)})")
     if t == "tags":

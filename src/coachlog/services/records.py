@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # --json of the fast path uses these records without loading the ORM
     from coachlog.domain.promises import Item
-    from coachlog.models import Agreement, Client, CoachingSession, Promise, UndoStep
+    from coachlog.models import (
+        Agreement,
+        Client,
+        CoachingSession,
+        Learning,
+        Promise,
+        UndoStep,
+    )
 
 CLIENT_KEYS = (
     "uid",
@@ -28,6 +35,10 @@ CLIENT_KEYS = (
     # coachlog's own addition to format version 1: the client's pit-stop rhythm (SPEC §4).
     "pitstop_every_sessions",
     "pitstop_every_weeks",
+    # version 2: the ICF coaching log (SPEC §9)
+    "payment",
+    "icf_consent",
+    "icf_consent_note",
 )
 AGREEMENT_KEYS = (
     "uid",
@@ -59,6 +70,10 @@ SESSION_KEYS = (
     "trust_pulse",
     "reflection",
     "private",
+    # version 2 (SPEC §4a, §9)
+    "status",
+    "group_size",
+    "counts_for_icf",
 )
 PROMISE_KEYS = (
     "uid",
@@ -74,10 +89,23 @@ PROMISE_KEYS = (
     "repair",
     "due_history",
 )
+# The continuing-education log (version 2, SPEC §9): not tied to a client.
+LEARNING_KEYS = (
+    "uid",
+    "title",
+    "hours",
+    "category",
+    "ethics",
+    "completed_on",
+    "provider",
+    "proof",
+)
 STAMPS = ("created_at", "updated_at")
 FORMAT = "coachlog"
-VERSION = 1
-TABLES = ("clients", "agreements", "sessions", "promises")  # the file's lists, parents first
+VERSION = 2
+VERSIONS = (1, 2)  # the versions import reads
+# The file's lists, parents first.
+TABLES = ("clients", "agreements", "sessions", "promises", "learning")
 
 
 def value(v: Any) -> Any:
@@ -114,6 +142,16 @@ def promise_record(p: Promise, client: Client, session_uid: str | None) -> dict[
     return _pick(p, PROMISE_KEYS, {"client_uid": client.uid, "session_uid": session_uid})
 
 
+def hours_value(centihours: int) -> int | float:
+    """Hundredths of an hour as the JSON number a person writes: 2, 1.5, 0.75."""
+    whole, rest = divmod(centihours, 100)
+    return whole if not rest else float(f"{whole}.{rest:02d}")
+
+
+def learning_record(entry: Learning) -> dict[str, Any]:
+    return _pick(entry, LEARNING_KEYS, {"hours": hours_value(entry.centihours)})
+
+
 def public(
     record: dict[str, Any], *, id: int | None, client: Client | None = None
 ) -> dict[str, Any]:
@@ -134,6 +172,10 @@ def public_closed_client(c: Client, released: list[Promise]) -> dict[str, Any]:
     out = public_client(c)
     out["released_promises"] = [p.id for p in released]
     return out
+
+
+def public_learning(entry: Learning) -> dict[str, Any]:
+    return public(learning_record(entry), id=entry.id)
 
 
 def public_agreement(a: Agreement, client: Client) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The four tables of a coachlog store as the exchange (export and import) sees them: the
+"""The tables of a coachlog store as the exchange (export and import) sees them: the
 model of each, its columns named as the interchange keys, and uids taken a chunk at a time."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from coachlog.models import Agreement, Client, CoachingSession, Promise
+from coachlog.models import Agreement, Client, CoachingSession, Learning, Promise
 from coachlog.services import records as rec
 
 MODELS: dict[str, Any] = {
@@ -14,6 +14,7 @@ MODELS: dict[str, Any] = {
     "agreements": Agreement,
     "sessions": CoachingSession,
     "promises": Promise,
+    "learning": Learning,
 }
 CHUNK = 500  # uids per IN (...) list: well under every database's parameter limit
 
