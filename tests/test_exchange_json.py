@@ -205,9 +205,9 @@ def test_json_keys_are_exactly_the_interchange_format(practice, now):
     assert keys == {
         "clients": "uid name email phone pronouns timezone status started_on ended_on "
         "preferred_channel communication_style context sponsor pitstop_every_sessions "
-        "pitstop_every_weeks created_at updated_at",
+        "pitstop_every_weeks payment icf_consent icf_consent_note created_at updated_at",
         "sessions": "uid client_uid held_at minutes kind notes themes trust_pulse reflection "
-        "private created_at updated_at",
+        "private status group_size counts_for_icf created_at updated_at",
         "promises": "uid client_uid session_uid owner text made_at due_at status closed_at "
         "note repair due_history created_at updated_at",
     }
