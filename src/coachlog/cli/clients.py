@@ -59,6 +59,31 @@ EverySessions = Annotated[
         min=1,
     ),
 ]
+Payment = Annotated[
+    str | None,
+    typer.Option(
+        "--payment",
+        help="paid (the default) or pro-bono: the hours column of the ICF log.",
+        metavar="paid|pro-bono",
+    ),
+]
+Consent = Annotated[
+    str | None,
+    typer.Option(
+        "--icf-consent",
+        help="yes or no: whether they agreed to be listed on your ICF coaching log "
+        '("" when not asked yet).',
+        metavar="yes|no",
+    ),
+]
+ConsentNote = Annotated[
+    str | None,
+    typer.Option(
+        "--icf-consent-note",
+        help="How and when consent was given, e.g. 'verbal, first session'.",
+        metavar="TEXT",
+    ),
+]
 EveryWeeks = Annotated[
     int | None,
     typer.Option(
@@ -105,6 +130,9 @@ def add(
     started: Started = None,
     pitstop_every_sessions: EverySessions = None,
     pitstop_every_weeks: EveryWeeks = None,
+    payment: Payment = None,
+    icf_consent: Consent = None,
+    icf_consent_note: ConsentNote = None,
     json: JsonOpt = False,
 ) -> None:
     """Add a client.
@@ -113,6 +141,8 @@ def add(
     Example:
       coachlog client add "Ana Lima" --pronouns she/her --timezone Europe/Lisbon \\
           --style "thinks aloud; prefers written follow-ups" --sponsor "Acme Ltd"
+      coachlog client add "Rui Costa" --payment pro-bono --icf-consent yes \\
+          --icf-consent-note "verbal, first session"
     """
     from coachlog.render import print_json
     from coachlog.render.messages import success
@@ -136,6 +166,9 @@ def add(
         started=started,
         pitstop_every_sessions=pitstop_every_sessions,
         pitstop_every_weeks=pitstop_every_weeks,
+        payment=payment,
+        icf_consent=icf_consent,
+        icf_consent_note=icf_consent_note,
     )
     with st.store().write() as db, undo.step(db, "client add", now=st.now) as step:
         client = add_client(db, values=values, now=st.now)
@@ -231,6 +264,9 @@ def edit(
     ended: Ended = None,
     pitstop_every_sessions: EverySessions = None,
     pitstop_every_weeks: EveryWeeks = None,
+    payment: Payment = None,
+    icf_consent: Consent = None,
+    icf_consent_note: ConsentNote = None,
     json: JsonOpt = False,
 ) -> None:
     """Change a client's details. An empty value ("") clears a field.
@@ -263,6 +299,9 @@ def edit(
         ended=ended,
         pitstop_every_sessions=pitstop_every_sessions,
         pitstop_every_weeks=pitstop_every_weeks,
+        payment=payment,
+        icf_consent=icf_consent,
+        icf_consent_note=icf_consent_note,
     )
     if not values:
         raise UsageError(

@@ -20,6 +20,7 @@ MODULES = (
     "promises",
     "trust",
     "exchange",
+    "credentials",
     "store_cmds",
     "config_cmds",
     "undo",
@@ -38,6 +39,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("init", "backup", "doctor"), ("store_cmds",)),
     "config": ("config_cmds",),
     "undo": ("undo",),
+    **dict.fromkeys(("icf", "learning", "renewal"), ("credentials",)),
 }
 GLOBAL_OPTIONS = {"--db", "--tz"}
 

@@ -97,6 +97,25 @@ Commitments = Annotated[
         metavar='"TEXT @ WHEN"',
     ),
 ]
+GroupSize = Annotated[
+    int | None,
+    typer.Option(
+        "--group-size",
+        help="People in a group session (default 1: one-to-one); for the ICF log.",
+        metavar="N",
+        min=1,
+        max=500,
+    ),
+]
+CountsForIcf = Annotated[
+    bool | None,
+    typer.Option(
+        "--counts-for-icf/--not-for-icf",
+        help="Whether it counts as client coaching in your ICF log (default: it does; "
+        "not, e.g., for mentor coaching you gave).",
+        show_default=False,
+    ),
+]
 IdArg = Annotated[
     int,
     typer.Argument(
@@ -106,6 +125,14 @@ IdArg = Annotated[
         autocompletion=complete_session,
     ),
 ]
+
+
+def icf_values(values: dict[str, Any], group_size: int | None, counts: bool | None) -> None:
+    """--group-size and --counts-for-icf/--not-for-icf, when given (SPEC §9)."""
+    if group_size is not None:
+        values["group_size"] = group_size
+    if counts is not None:
+        values["counts_for_icf"] = counts
 
 
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
@@ -144,6 +171,8 @@ def new(
     private: Annotated[
         bool, typer.Option("--private", help="Never leaves in a client-facing export.")
     ] = False,
+    group_size: GroupSize = None,
+    counts_for_icf: CountsForIcf = None,
     json: JsonOpt = False,
 ) -> None:
     """Record a session after a call, with the promises made in it.
@@ -183,6 +212,7 @@ def new(
     )
     if private:
         values["private"] = True
+    icf_values(values, group_size, counts_for_icf)
     mine, theirs = ways.read_specs(st, promise, commitment)  # before any question or editor
     # Questions only on a terminal, and never with --json: its stdout is for JSON alone.
     tty = interactive() and not json
@@ -350,6 +380,8 @@ def edit_(
             show_default=False,
         ),
     ] = None,
+    group_size: GroupSize = None,
+    counts_for_icf: CountsForIcf = None,
     json: JsonOpt = False,
 ) -> None:
     """Change a session: only what you give changes; --promise and --commitment add new
@@ -391,6 +423,7 @@ def edit_(
     )
     if private is not None:
         values["private"] = private
+    icf_values(values, group_size, counts_for_icf)
     mine, theirs = read_specs(st, promise, commitment)
     specs = [*mine, *theirs]
     if not values and not specs and not edit and to_client is None:

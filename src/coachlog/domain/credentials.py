@@ -42,6 +42,18 @@ REQUIREMENTS = {
     "mcc": Requirement(hours=2500, paid_hours=2250, clients=35, recent_hours=None),
 }
 
+# The columns of ICF's client coaching log template, in its order and words.
+LOG_HEADER = (
+    "Client Name",
+    "Contact Information",
+    "Individual/Group",
+    "Number in Group",
+    "Start Date",
+    "End Date",
+    "Paid Hours",
+    "Pro Bono Hours",
+)
+
 # Renewal, in centihours (ICF: 1 hour of education = 1 CCE unit).
 CCE_REQUIRED = 40_00
 CORE_REQUIRED = 24_00  # Core Competencies, mentor coaching and supervision included
@@ -328,7 +340,7 @@ class Progress:
             Measure("clients", "Clients", Decimal(self.clients), r.clients),
             Measure(
                 "recent_hours",
-                f"Hours in the last {RECENT_MONTHS} months",
+                f"Hours, last {RECENT_MONTHS} months",
                 hours(self.recent_minutes),
                 r.recent_hours,
             ),

@@ -9,6 +9,8 @@ from coachlog.render import console, safe, safe_line
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from rich.text import Text
+
     from coachlog.models import Client
     from coachlog.services.overview import ClientOverview
 
@@ -118,7 +120,25 @@ def details_table(client: Client) -> Any:
             continue
         shown = value.isoformat() if hasattr(value, "isoformat") else value
         table.add_row(label, safe(shown))
+    table.add_row("ICF log", icf_line(client))
     return table
+
+
+def icf_line(client: Client) -> Text:
+    """How the client stands on the ICF coaching log: paid or pro bono, and consent."""
+    from rich.text import Text
+
+    line = Text("pro bono" if client.payment == "pro_bono" else "paid")
+    if client.icf_consent == "yes":
+        line.append(" · consented to be listed", style="ok")
+    elif client.icf_consent == "no":
+        line.append(" · declined to be listed (left off the log)", style="muted")
+    else:
+        line.append(" · consent not asked yet (left off the log)", style="warn")
+    if client.icf_consent_note:
+        line.append(" · ")
+        line.append_text(safe_line(client.icf_consent_note, "muted"))
+    return line
 
 
 def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:

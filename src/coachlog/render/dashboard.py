@@ -198,7 +198,8 @@ def demo_summary(summary: DemoSummary, *, prefix: str) -> None:
     out.print(
         Text(
             f"  {summary.sessions} sessions ({summary.pitstops} pit-stops) · "
-            f"{summary.promises} promises · {summary.agreements} agreement versions"
+            f"{summary.promises} promises · {summary.agreements} agreement versions · "
+            f"{summary.learning} learning entries"
         )
     )
     out.print(Text("Try:", style="muted"))
@@ -214,6 +215,7 @@ def demo_summary(summary: DemoSummary, *, prefix: str) -> None:
         (f"prep {example}", "the brief before a session"),
         ("trust", "the trust checklist, every client"),
         (f"client show {example}", "one client's page"),
+        ("icf progress --target pcc", "hours toward an ICF credential (icf log: the log)"),
     ):
         grid.add_row(safe_line(f"  {prefix} {command}"), why)
     out.print(grid)

@@ -25,6 +25,10 @@ def _summary(s: CoachingSession, *, now: datetime, tz: str) -> str:
         parts.append(f"trust {s.trust_pulse}/5")
     if s.private:
         parts.append("private")
+    if s.group_size > 1:
+        parts.append(f"group of {s.group_size}")
+    if not s.counts_for_icf:
+        parts.append("not for ICF")
     return ", ".join(parts)
 
 
@@ -175,6 +179,10 @@ def session_page(
     grid.add_row("Reflection", safe(s.reflection) if s.reflection else safe("—", "muted"))
     if s.private:
         grid.add_row("Private", safe("yes: left out of client-facing exports", "warn"))
+    if s.group_size > 1 or not s.counts_for_icf:
+        icf = f"a group of {s.group_size}" if s.group_size > 1 else "one-to-one"
+        icf += "; counts" if s.counts_for_icf else "; does not count (not client coaching)"
+        grid.add_row("ICF log", safe(icf))
     out.print(Panel(grid, title=title, title_align="left"))
     if not items:
         out.print(safe("No promises were made in this session.", "muted"))

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from coachlog.errors import Ambiguous, InvalidInput, NotFound
-from coachlog.models import CLIENT_STATUSES, Client, Promise
+from coachlog.models import CLIENT_STATUSES, CONSENTS, PAYMENTS, Client, Promise
 from coachlog.services.common import blank_to_none, choice, clients_query, scope
 
 # Fields a coach may set with `client add` / `client edit`, in display order.
@@ -29,6 +29,9 @@ CLIENT_FIELDS = (
     "sponsor",
     "pitstop_every_sessions",
     "pitstop_every_weeks",
+    "payment",
+    "icf_consent",
+    "icf_consent_note",
 )
 
 
@@ -52,6 +55,14 @@ def validate_timezone(name: str | None) -> str | None:
     return name
 
 
+def payment_of(value: str | None) -> str:
+    """paid or pro_bono ("pro-bono" and "pro bono" too): what the ICF log's hours columns are."""
+    v = "_".join((value or "").strip().lower().replace("-", " ").split())
+    if v not in PAYMENTS:
+        raise InvalidInput(f"payment must be one of: paid, pro_bono (got {value or ''!r}).")
+    return v
+
+
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in values.items():
@@ -71,6 +82,10 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             value = choice(value, CLIENT_STATUSES, "status")
         elif key == "timezone":
             value = validate_timezone(value)
+        elif key == "payment":
+            value = payment_of(value)
+        elif key == "icf_consent":  # "" clears it: not asked
+            value = choice(value, CONSENTS, "ICF consent") if value is not None else None
         elif key.startswith("pitstop_every") and value is not None and int(value) < 1:
             raise InvalidInput(f"{key.replace('_', ' ')} must be at least 1.")
         out[key] = value

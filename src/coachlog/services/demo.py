@@ -25,7 +25,7 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from coachlog.errors import InvalidInput
-from coachlog.models import Agreement, Client, CoachingSession, Promise
+from coachlog.models import Agreement, Client, CoachingSession, Learning, Promise
 from coachlog.services import demo_text as T
 from coachlog.services.common import clients_query
 from coachlog.services.pitstops import notes_markdown
@@ -52,6 +52,7 @@ class DemoSummary:
     promises: int = 0
     agreements: int = 0
     pitstops: int = 0
+    learning: int = 0
     examples: list[str] = field(default_factory=list)  # how to name the telling clients
 
     @property
@@ -84,6 +85,11 @@ class _Builder:
         self.agreements: list[dict[str, Any]] = []
         self.sessions: list[dict[str, Any]] = []
         self.promises: list[dict[str, Any]] = []
+        self.learning: list[dict[str, Any]] = []
+        # The ICF details (payment, consent, groups, learning) draw from their own generator,
+        # so that the rest of the practice is what the same seed always gave.
+        self.icf = random.Random(seed * 7919 + 17)
+        self.groups: set[int] = set()  # places whose sessions are mostly group sessions
 
     def uid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -192,6 +198,7 @@ class _Builder:
                 "sponsor": rng.choice(T.SPONSORS) if rng.random() < 0.5 else None,
                 "pitstop_every_sessions": 4 if rng.random() < 0.1 else None,
                 "pitstop_every_weeks": None,
+                **self.icf_client(p),
                 "created_at": created,
                 "updated_at": created,
             }
@@ -312,12 +319,70 @@ class _Builder:
                 "trust_pulse": pulse if kind == "pitstop" or rng.random() < 0.85 else None,
                 "reflection": reflection,
                 "private": rng.random() < 0.03,
+                **self.icf_session(p, kind),
                 "created_at": written,
                 "updated_at": written,
             }
         )
         if kind in ("regular", "engagement"):
             self.promises_for(p, len(self.sessions) - 1, t, themes[0])
+
+    # ------------------------------------------------------------------------- ICF (SPEC §9)
+
+    def icf_client(self, p: _Person) -> dict[str, Any]:
+        """Most clients paid, some pro bono; most asked and agreed to be listed on the ICF
+        log, a few declined, some never asked; one place in ten coaches a small group."""
+        icf = self.icf
+        consent = icf.choices(("yes", "no", None), weights=(78, 8, 14))[0]
+        if p.index >= len(PROFILES) and icf.random() < 0.1:
+            self.groups.add(p.index)
+        return {
+            "payment": "pro_bono" if icf.random() < 0.15 else "paid",
+            "icf_consent": consent,
+            "icf_consent_note": icf.choice(T.CONSENT_NOTES) if consent == "yes" else None,
+        }
+
+    def icf_session(self, p: _Person, kind: str) -> dict[str, Any]:
+        icf = self.icf
+        group = p.index in self.groups and kind == "regular" and icf.random() < 0.7
+        return {
+            "status": "held",
+            "group_size": icf.randint(3, 8) if group else 1,
+            "counts_for_icf": icf.random() >= 0.02,  # now and then, mentor coaching given
+        }
+
+    def learning_log(self, years: int) -> None:
+        """A coach's continuing education: an entry every month or two, mostly Core
+        Competencies, with ethics, mentor coaching, supervision and some resource learning."""
+        icf = self.icf
+        day = self.day(self.now) - timedelta(days=365 * years - 20)
+        while day <= self.day(self.now) - DAY:
+            category = icf.choices(
+                ("core", "resource", "mentor", "supervision"), weights=(50, 25, 15, 10)
+            )[0]
+            ethics = category == "core" and icf.random() < 0.15
+            title, provider = icf.choice(T.LEARNING[category if not ethics else "ethics"])
+            hours = 3 if ethics else icf.choice((1, 1.5, 2, 2, 3, 6))
+            stamp = self.at(day, 19)
+            self.learning.append(
+                {
+                    "uid": self.uid_icf(),
+                    "coach": self.coach,
+                    "title": title,
+                    "centihours": int(hours * 100),
+                    "category": category,
+                    "ethics": ethics,
+                    "completed_on": day,
+                    "provider": provider,
+                    "proof": None,
+                    "created_at": stamp,
+                    "updated_at": stamp,
+                }
+            )
+            day += icf.randint(25, 70) * DAY
+
+    def uid_icf(self) -> str:
+        return str(uuid.UUID(int=self.icf.getrandbits(128), version=4))
 
     # ------------------------------------------------------------------------ the promises
 
@@ -442,6 +507,7 @@ def build(
         b.sessions_for(p, themes, cadence)
         if p.profile == "slipping" and p.status == "active":
             b.slipping(p)
+    b.learning_log(years)
     return _write(session, b, people)
 
 
@@ -473,6 +539,7 @@ def _write(session: Session, b: _Builder, people: list[_Person]) -> DemoSummary:
         if row["session_id"] is not None:
             row["session_id"] = held[b.sessions[row["session_id"]]["uid"]]
     bulk(Promise, b.promises)
+    bulk(Learning, b.learning)
     session.flush()
 
     summary = DemoSummary(
@@ -480,6 +547,7 @@ def _write(session: Session, b: _Builder, people: list[_Person]) -> DemoSummary:
         promises=len(b.promises),
         agreements=len(b.agreements),
         pitstops=sum(s["kind"] == "pitstop" for s in b.sessions),
+        learning=len(b.learning),
     )
     for p in people:
         key = {"active": "active", "paused": "paused", "prospect": "prospects"}.get(p.status)

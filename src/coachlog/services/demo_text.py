@@ -465,3 +465,42 @@ def compose_notes(rng: Any, first: str, kind: str, themes: list[str]) -> str:
     if kind == "closing":
         paragraphs = [list(CLOSING), *paragraphs[1:]]
     return "\n\n".join(" ".join(fill(rng, s, first) for s in p) for p in paragraphs)
+
+
+# --- ICF (SPEC §9) ----------------------------------------------------------------------------
+
+CONSENT_NOTES = (
+    "verbal, at the engagement session",
+    "in the coaching agreement",
+    "by email, when the coaching began",
+    "asked at the first pit-stop; happy to be listed",
+)
+# (title, provider) by kind of continuing education; "ethics" are Core entries marked ethics.
+LEARNING = {
+    "core": (
+        ("Deepening active listening", "Coach Academy"),
+        ("Powerful questions in practice", "ICF chapter meeting"),
+        ("Evoking awareness: advanced practicum", "Coach Academy"),
+        ("Establishing and maintaining agreements", "ICF Converge"),
+        ("Cultivating trust and safety", "ICF chapter meeting"),
+        ("Coaching presence: a live workshop", "Institute for Coaching Practice"),
+    ),
+    "ethics": (
+        ("ICF Code of Ethics course", "ICF"),
+        ("Ethics in team coaching: case studies", "ICF chapter meeting"),
+    ),
+    "resource": (
+        ("Building a coaching practice", "Business of Coaching"),
+        ("Introduction to personality assessments", "Assessment Institute"),
+        ("Neuroscience of change (self-study)", "Online course"),
+        ("Public speaking for coaches", "Toastmasters workshop"),
+    ),
+    "mentor": (
+        ("Group mentor coaching", "Mentor Coach Circle"),
+        ("One-to-one mentor coaching", "Mentor Coach Circle"),
+    ),
+    "supervision": (
+        ("Coaching supervision group", "Supervision Collective"),
+        ("Individual coaching supervision", "Supervision Collective"),
+    ),
+}

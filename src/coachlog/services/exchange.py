@@ -154,9 +154,7 @@ class Document:
         coach = coach_of(self.session)
         if coach is not None:
             stmt = stmt.where(Learning.coach == coach)
-        stmt = stmt.order_by(
-            col(Learning.completed_on), _bytewise(col(Learning.uid), self.session)
-        )
+        stmt = stmt.order_by(col(Learning.completed_on), _bytewise(col(Learning.uid), self.session))
         for entry in self.session.exec(stmt):
             yield rec.learning_record(entry)
 

@@ -30,6 +30,8 @@ SESSION_FIELDS = (
     "trust_pulse",
     "reflection",
     "private",
+    "group_size",
+    "counts_for_icf",
 )
 
 
@@ -105,8 +107,17 @@ def clean_values(values: dict[str, Any]) -> dict[str, Any]:
             value = clean_themes(value)
         elif key in ("notes", "reflection"):
             value = blank_to_none(value)
-        elif key == "private":
+        elif key in ("private", "counts_for_icf"):
             value = bool(value)
+        elif key == "group_size":
+            from coachlog.domain.credentials import GROUP_SIZES
+
+            low, high = GROUP_SIZES
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InvalidInput(
+                    f"group size must be a whole number from {low} (one-to-one) to {high} "
+                    f"(got {value})."
+                )
         elif key == "held_at" and (value is None or value.tzinfo is None):
             raise InvalidInput("A session needs an aware time it was held at.")
         out[key] = value
