@@ -102,6 +102,9 @@ def test_client_add_list_json_shape(cli):
         "sponsor",
         "pitstop_every_sessions",
         "pitstop_every_weeks",
+        "payment",
+        "icf_consent",
+        "icf_consent_note",
         "created_at",
         "updated_at",
     ]

@@ -25,6 +25,8 @@ def test_round_trip(now):
             "trust_pulse": 4,
             "kind": "pitstop",
             "private": True,
+            "group_size": 6,
+            "counts_for_icf": False,
         },
         now=now,
         promises=["Send the article @ fri 18:00"],
@@ -40,6 +42,8 @@ def test_round_trip(now):
         "kind": "pitstop",
         "trust_pulse": 4,
         "private": True,
+        "group_size": 6,
+        "counts_for_icf": False,
     }
     assert parsed.when_text == "2026-11-22 15:00"
     assert [(p.owner, p.text, p.due_at) for p in parsed.promises] == [
@@ -74,6 +78,9 @@ def test_themes_as_bullets_and_the_title_is_ignored(now):
         ("## Details\nKind: nap\n", "kind must be one of"),
         ("## Details\nWhen: blursday\n", "Line 2: When: Could not read"),
         ("## Details\nPrivate: perhaps\n", "private must be yes or no"),
+        ("## Details\nGroup size: 0\n", "Line 2: group size must be a whole number from 1"),
+        ("## Details\nGroup size: many\n", "group size must be a whole number"),
+        ("## Details\nCounts for ICF: maybe\n", "Line 2: counts for ICF must be yes or no"),
     ],
 )
 def test_errors_name_the_line(now, text, words):

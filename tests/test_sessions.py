@@ -30,6 +30,9 @@ SESSION_JSON_KEYS = [
     "trust_pulse",
     "reflection",
     "private",
+    "status",
+    "group_size",
+    "counts_for_icf",
     "created_at",
     "updated_at",
 ]

@@ -292,6 +292,38 @@ def _promises(st: AppState, owner: str, label: str, prefix: str, example: str) -
         _say(("     due " + when(answer.due_at, now=st.now, tz=st.tz), "muted"))
 
 
+def _ask_icf(values: dict[str, Any]) -> None:
+    """Group size and whether the session counts for the ICF log (SPEC §9)."""
+    from coachlog.domain.credentials import GROUP_SIZES
+    from coachlog.errors import InvalidInput
+
+    low, high = GROUP_SIZES
+    if "group_size" not in values:
+
+        def read_group(answer: str) -> int:
+            if not answer:
+                return low
+            if not answer.isdigit() or not low <= int(answer) <= high:
+                raise InvalidInput(f"Group size: a whole number from {low} to {high}.")
+            return int(answer)
+
+        values["group_size"] = _until_ok(
+            _label("Group size", "1 for one-to-one", str(low)), read_group
+        )
+    if "counts_for_icf" not in values:
+
+        def read_counts(answer: str) -> bool:
+            if answer.lower() in ("", "y", "yes"):
+                return True
+            if answer.lower() in ("n", "no"):
+                return False
+            raise InvalidInput("Counts for ICF: yes or no.")
+
+        values["counts_for_icf"] = _until_ok(
+            _label("Counts for ICF", "no if it was not client coaching", "yes"), read_counts
+        )
+
+
 def ask_session(
     st: AppState,
     given: dict[str, Any],
@@ -299,8 +331,11 @@ def ask_session(
     default_minutes: int,
     ask_promises: bool,
     ask_commitments: bool,
+    ask_icf: bool = False,
 ) -> tuple[dict[str, Any], list[PromiseSpec], list[PromiseSpec]]:
-    """Ask for each field not in `given`. Returns (values, promises, commitments)."""
+    """Ask for each field not in `given`; the ICF details (group size, whether it counts)
+    only when `ask_icf` (the coach keeps an ICF log). Returns (values, promises,
+    commitments)."""
     from coachlog.cli.common import read_when
     from coachlog.errors import InvalidInput
     from coachlog.models import SESSION_KINDS
@@ -332,6 +367,8 @@ def ask_session(
             _label("Kind", ", ".join(SESSION_KINDS), "regular"),
             lambda a: kind_of(a) if a else "regular",
         )
+    if ask_icf:
+        _ask_icf(values)
     if "notes" not in values:
         values["notes"] = _lines("Notes", "several lines; an empty line ends them")
     if "themes" not in values:

@@ -245,6 +245,9 @@ def new(
                 default_minutes=default_minutes,
                 ask_promises=not mine,
                 ask_commitments=not theirs,
+                # only a coach who keeps an ICF log is asked about groups and ICF (SPEC §9)
+                ask_icf=st.settings.value("credential") is not None
+                or st.settings.value("training_started_on") is not None,
             )
             specs = [*mine, *asked_mine, *theirs, *asked_theirs]
         else:

@@ -1,8 +1,8 @@
 """A session as a Markdown document, for `session new --edit` and `session edit --edit`.
 
 Sections: Notes, I promised, They committed, Themes, Reflection, then a Details block
-(when, minutes, kind, trust pulse, private). Lines under the two promise sections are
-promises, one per line: "- TEXT @ WHEN".
+(when, minutes, kind, trust pulse, private, group size, counts for ICF). Lines under the two
+promise sections are promises, one per line: "- TEXT @ WHEN".
 
 Only the headings above start a section, and only the comments this template itself wrote
 are dropped when it is read back: notes are Markdown, so a coach's own "## Topic" heading
@@ -34,6 +34,8 @@ DETAILS = {
     "trust pulse": "trust_pulse",
     "trust": "trust_pulse",
     "private": "private",
+    "group size": "group_size",
+    "counts for icf": "counts_for_icf",
 }
 _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _ANY_COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -149,10 +151,14 @@ def render(
         f"Kind: {values.get('kind') or 'regular'}",
         f"Trust pulse: {trust if trust else ''}".rstrip(),
         f"Private: {'yes' if values.get('private') else 'no'}",
+        f"Group size: {values.get('group_size') or 1}",
+        f"Counts for ICF: {'no' if values.get('counts_for_icf') is False else 'yes'}",
         _comment(
             f"Kind: {', '.join(SESSION_KINDS)}. Trust pulse: 1-5, how open and safe the\n"
             "     relationship felt (empty: not noted). Private: yes keeps the session out of\n"
-            "     client-facing exports.",
+            "     client-facing exports. Group size: 1 for one-to-one, else the number of\n"
+            "     people. Counts for ICF: no for what is not client coaching (e.g. mentor\n"
+            "     coaching you gave), so the ICF log leaves it out.",
             comments,
         ),
     ]
@@ -204,12 +210,27 @@ def _detail(key: str, value: str, number: int, now: datetime, tz: str) -> Any:
         if value not in ("1", "2", "3", "4", "5"):
             raise InvalidInput(f"Line {number}: trust pulse must be 1 to 5, or empty.")
         return int(value)
+    if key == "group_size":
+        from coachlog.domain.credentials import GROUP_SIZES
+
+        low, high = GROUP_SIZES
+        if not value:
+            return low
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise InvalidInput(
+                f"Line {number}: group size must be a whole number from {low} (one-to-one) "
+                f"to {high}."
+            )
+        return int(value)
     v = value.lower()
+    if key == "counts_for_icf" and not v:
+        return True
     if v in _YES:
         return True
     if v in _NO:
         return False
-    raise InvalidInput(f"Line {number}: private must be yes or no.")
+    label = "counts for ICF" if key == "counts_for_icf" else "private"
+    raise InvalidInput(f"Line {number}: {label} must be yes or no.")
 
 
 def parse(text: str, *, now: datetime, tz: str, comments: tuple[str, ...] | None = None) -> Parsed:
@@ -291,7 +312,8 @@ def _read_line(
         if not sep or key is None:
             raise InvalidInput(
                 f"'{line.strip()}' is not a detail line.",
-                hint="Details are 'When:', 'Minutes:', 'Kind:', 'Trust pulse:' and 'Private:'.",
+                hint="Details are 'When:', 'Minutes:', 'Kind:', 'Trust pulse:', 'Private:', "
+                "'Group size:' and 'Counts for ICF:'.",
             )
         value = value.strip()
         if key == "held_at":
