@@ -1,3 +1,3 @@
 """coachlog: a command-line journal for professional coaches."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
