@@ -13,6 +13,7 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+import coachlog
 from coachlog.export import slug
 from coachlog.models import CoachingSession, Promise
 from coachlog.services.agreements import new_agreement
@@ -208,7 +209,7 @@ def test_client_facing_summary(ana, cli):
         "client": "Ana Lima",
         "period": {"from": "2026-09-03", "to": "2026-11-22"},
         "generated_at": "2026-11-22T10:00:00+00:00",
-        "coachlog_version": "0.1.0",
+        "coachlog_version": coachlog.__version__,
         "include_private": False,
     }
     assert headings(tokens) == [
