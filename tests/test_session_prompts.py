@@ -281,3 +281,54 @@ def test_an_unreadable_template_reopens_the_editor_with_the_problem_on_top(
     problem = next(line for line in second if "'Call Rui friday' has no due date" in line)
     number = int(problem.split("Line ")[1].split(":")[0])
     assert second[number - 1] == "- Call Rui friday"
+
+
+def test_a_coach_who_keeps_an_icf_log_is_asked_group_size_and_counting(term, practice):
+    """Only with `credential` or `training_started_on` set (SPEC §9): a wrong group size is
+    asked again, the answers before it kept."""
+    t = term("session", "new", "ana", "--at", "-1h", env={"COACHLOG_CREDENTIAL": "acc"})
+    t.expect("Minutes [45]: ")
+    t.line("")
+    t.expect("[regular]: ")
+    t.line("")
+    t.expect("Group size (1 for one-to-one) [1]: ")
+    t.line("0")
+    t.expect("Group size: a whole number from 1 to 500.")
+    t.expect("[1]: ")
+    t.line("6")
+    t.expect("Counts for ICF (no if it was not client coaching) [yes]: ")
+    t.line("perhaps")
+    t.expect("Counts for ICF: yes or no.")
+    t.expect("[yes]: ")
+    t.line("no")
+    t.expect("Notes")
+    t.expect("> ")
+    t.line("Group mentor coaching")
+    t.expect("> ")
+    t.line("")
+    t.expect("Themes (separated by commas): ")
+    t.line("")
+    t.expect("Enter skips): ")
+    t.line("")
+    t.expect("Reflection")
+    t.expect("> ")
+    t.line("")
+    t.expect("you> ")
+    t.line("")
+    t.expect("they> ")
+    t.line("")
+    t.expect("group of 6, not for ICF")
+    assert t.finish() == 0
+    data = practice("session", "show", "1", "--json").json
+    assert (data["minutes"], data["group_size"], data["counts_for_icf"]) == (45, 6, False)
+
+
+def test_a_coach_without_an_icf_log_is_not_asked(term, practice):
+    t = term("session", "new", "ana", "--at", "-1h")
+    t.expect("Minutes [45]: ")
+    t.line("")
+    t.expect("[regular]: ")
+    t.line("")
+    t.expect("Notes")
+    assert "Group size" not in t.screen
+    t.proc.kill()
