@@ -408,3 +408,18 @@ def test_bad_hours_are_refused_saying_what_is_accepted(text):
 )
 def test_learning_hours_are_written_as_a_person_would(centihours, text):
     assert cr.units_text(centihours) == text
+
+
+def test_completion_offers_the_credential_choices():
+    from coachlog.cli.complete import option_choices
+
+    assert option_choices(("icf", "log"), "--format") == ("csv", "md", "json")
+    assert option_choices(("icf", "progress"), "--target") == ("acc", "pcc", "mcc")
+    assert option_choices(("learning", "add"), "--category") == (
+        "core",
+        "resource",
+        "mentor",
+        "supervision",
+    )
+    assert option_choices(("client", "edit"), "--icf-consent") == ("yes", "no")
+    assert option_choices(("client", "add"), "--payment") == ("paid", "pro-bono")

@@ -16,3 +16,5 @@ CONSENTS = ("yes", "no")  # null: not asked yet
 # A session's status (SPEC §4a): only held sessions exist until planned sessions are built.
 SESSION_STATUSES = ("held",)
 LEARNING_CATEGORIES = ("core", "resource", "mentor", "supervision")
+CREDENTIALS = ("acc", "pcc", "mcc")
+ICF_LOG_FORMATS = ("csv", "md", "json")

@@ -16,7 +16,16 @@ import shlex
 import sqlite3
 from collections.abc import Callable
 
-from coachlog.choices import CLIENT_STATUSES, EXPORT_FORMATS, PROMISE_STATUSES, SESSION_KINDS
+from coachlog.choices import (
+    CLIENT_STATUSES,
+    CONSENTS,
+    CREDENTIALS,
+    EXPORT_FORMATS,
+    ICF_LOG_FORMATS,
+    LEARNING_CATEGORIES,
+    PROMISE_STATUSES,
+    SESSION_KINDS,
+)
 
 Item = tuple[str, str | None]  # (value, help)
 HELP_WIDTH = 60
@@ -43,6 +52,16 @@ def option_choices(command: tuple[str, ...], option: str) -> tuple[str, ...] | N
         return CLIENT_STATUSES
     if option == "--format" and command[:1] == ("export",):
         return EXPORT_FORMATS
+    if option in ("--format", "-f") and command[:2] == ("icf", "log"):
+        return ICF_LOG_FORMATS
+    if option == "--target" and command[:2] == ("icf", "progress"):
+        return CREDENTIALS
+    if option == "--category" and command[:1] == ("learning",):
+        return LEARNING_CATEGORIES
+    if option == "--payment" and command[:1] == ("client",):
+        return ("paid", "pro-bono")
+    if option == "--icf-consent" and command[:1] == ("client",):
+        return CONSENTS
     return None
 
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coachlog.cli.common import JsonOpt, read_date, read_when, state
+from coachlog.choices import CREDENTIALS, ICF_LOG_FORMATS, LEARNING_CATEGORIES
+from coachlog.cli.common import JsonOpt, complete_choice, read_date, read_when, state
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
@@ -24,8 +25,7 @@ learning_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-LOG_FORMATS = ("csv", "md", "json")
-TARGETS = ("acc", "pcc", "mcc")
+LOG_FORMATS, TARGETS = ICF_LOG_FORMATS, CREDENTIALS
 
 
 def _period(st: AppState, since: str | None, until: str | None) -> tuple[Any, Any]:
@@ -58,6 +58,7 @@ def log(
             "--out); md: a table with the notes below it; json: everything, for scripts. "
             "On a terminal without --format: a table.",
             metavar="csv|md|json",
+            autocompletion=complete_choice(ICF_LOG_FORMATS),
         ),
     ] = None,
     out: Annotated[
@@ -133,6 +134,7 @@ def progress(
             help="The credential to measure against (default: the level after your "
             "'credential' setting; acc when it is not set).",
             metavar="acc|pcc|mcc",
+            autocompletion=complete_choice(CREDENTIALS),
         ),
     ] = None,
     json: JsonOpt = False,
@@ -231,6 +233,7 @@ def learning_add(
             "coaching) or supervision.",
             metavar="CATEGORY",
             show_default=False,
+            autocompletion=complete_choice(LEARNING_CATEGORIES),
         ),
     ],
     ethics: Annotated[
