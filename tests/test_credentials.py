@@ -506,3 +506,22 @@ def test_a_store_of_the_previous_version_upgrades_with_its_rows_read_as_before(d
         ).all() == [("held", 1, 1, 45)]
         assert db.exec(text("SELECT count(*) FROM learning")).scalar() == 0
     s.dispose()
+
+
+def test_learning_add_and_delete_are_undone_one_step_each(cli):
+    assert cli("client", "add", "Ana").code == 0
+    r = cli("learning", "add", "Supervision group", "--hours", "2", "--category", "supervision")
+    assert r.code == 0, r.err
+    assert cli("learning", "delete", "1", "--yes").code == 0
+    r = cli("undo")
+    assert r.code == 0, r.err
+    said = " ".join(r.out.split())
+    assert "deleted learning entry #1: Supervision group" in said
+    assert "learning entry #1 back again" in said
+    assert [e["title"] for e in cli("learning", "list", "--json").json] == ["Supervision group"]
+    r = cli("undo")
+    assert r.code == 0 and "added learning entry #1" in " ".join(r.out.split())
+    assert cli("learning", "list", "--json").json == []
+    # the step before it is the client's, not lost behind the learning
+    r = cli("undo")
+    assert r.code == 0 and "client add" in r.out

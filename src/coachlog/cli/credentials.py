@@ -270,6 +270,7 @@ def learning_add(
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_saved
     from coachlog.render.messages import warn
+    from coachlog.services import undo
     from coachlog.services.credentials import add_learning, category_of
     from coachlog.services.records import public_learning
 
@@ -291,8 +292,9 @@ def learning_add(
     values["completed_on"] = day
     if proof and not Path(proof).expanduser().exists():
         warn(f"The proof {proof} does not exist here; its path is recorded as given.")
-    with st.store().write() as db:
+    with st.store().write() as db, undo.step(db, "learning add", now=st.now) as step:
         entry = add_learning(db, values=values, now=st.now)
+        step.summary = f"added learning entry #{entry.id}: {undo.short(entry.title)}"
     if json:
         print_json(public_learning(entry))
     else:
@@ -349,6 +351,7 @@ def learning_delete(
     from coachlog.errors import Cancelled, UsageError
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_saved
+    from coachlog.services import undo
     from coachlog.services.credentials import delete_learning, get_learning
     from coachlog.services.records import public_learning
 
@@ -367,9 +370,10 @@ def learning_delete(
 
         if not confirm(f"Delete learning entry {entry_id}, {entry.title!r}?"):
             raise Cancelled("Kept it; nothing was deleted.")
-    with store.write() as db:
+    with store.write() as db, undo.step(db, "learning delete", now=st.now) as step:
         entry = get_learning(db, entry_id)
         delete_learning(db, entry)
+        step.summary = f"deleted learning entry #{entry_id}: {undo.short(entry.title)}"
     if json:
         print_json(snapshot)
     else:

@@ -18,6 +18,7 @@ NOUN = {
     "agreements": "agreement",
     "sessions": "session",
     "promises": "promise",
+    "learning": "learning entry",
 }
 RESULT = {
     "removed": "removed (the step had added it)",
@@ -37,6 +38,8 @@ def _label(table: str, found: tuple[Any, str] | None, *, now: datetime, tz: str)
         return f"{client}, v{row.version} ({row.status})"
     if table == "sessions":
         return f"{client}, {when(row.held_at, now=now, tz=tz)} ({row.kind})"
+    if table == "learning":
+        return f"{row.title} ({row.category}, {row.completed_on})"
     text = row.text if len(row.text) <= 48 else row.text[:47] + "…"
     return f"{client}, {row.status}: {text}"
 

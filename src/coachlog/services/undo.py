@@ -35,7 +35,7 @@ from coachlog.errors import CoachlogError
 from coachlog.models import SQLModel, UndoStep, UndoStepClient, UTCDateTime
 
 # The tables a step can change, parents first.
-TRACKED = ("clients", "agreements", "sessions", "promises")
+TRACKED = ("clients", "agreements", "sessions", "promises", "learning")
 KEEP_STEPS = 100
 INFO_KEY = "coachlog_undo"
 
@@ -255,6 +255,7 @@ NOUNS = {
     "agreements": "agreement",
     "sessions": "session",
     "promises": "promise",
+    "learning": "learning entry",
 }
 VERBS = {"insert": "added", "update": "changed", "delete": "deleted"}
 
@@ -394,13 +395,14 @@ def count(db: Session) -> int:
 def rows_of(db: Session, restored: list[Restored]) -> dict[tuple[str, int], tuple[Any, str]]:
     """The records undo put back, as they are now, each with its client's name (for the
     confirmation)."""
-    from coachlog.models import Agreement, Client, CoachingSession, Promise
+    from coachlog.models import Agreement, Client, CoachingSession, Learning, Promise
 
     models: dict[str, Any] = {
         "clients": Client,
         "agreements": Agreement,
         "sessions": CoachingSession,
         "promises": Promise,
+        "learning": Learning,
     }
     out: dict[tuple[str, int], tuple[Any, str]] = {}
     for r in restored:
@@ -408,6 +410,9 @@ def rows_of(db: Session, restored: list[Restored]) -> dict[tuple[str, int], tupl
             continue
         row = db.get(models[r.table], r.id)
         if row is None:
+            continue
+        if r.table == "learning":  # the coach's own, no client's
+            out[(r.table, r.id)] = (row, "")
             continue
         client = row if r.table == "clients" else db.get(Client, row.client_id)
         out[(r.table, r.id)] = (row, client.name if client is not None else "")
