@@ -127,7 +127,9 @@ def _interrupt_while_editing(setup, tmp_path, sig: int) -> subprocess.CompletedP
         start_new_session=True,  # its own process group, as a shell job would have
     )
     deadline = time.monotonic() + 30
-    while not (tmp_path / "editor.log").exists() and time.monotonic() < deadline:
+    log = tmp_path / "editor.log"
+    # A whole line in the log: the editor has the file open (not merely the log created).
+    while not (log.exists() and log.read_text().endswith("\n")) and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(proc.pid, sig)  # what the terminal sends to the job: coachlog and its editor
     out, err = proc.communicate(timeout=30)
