@@ -40,7 +40,12 @@ class Result:
 # The quick tier (`pytest -m "not slow"`) leaves out the modules whose tests run many real
 # processes against real stores: kills, second terminals, full disks, encrypted stores,
 # round trips through hypothesis, a practice of thousands of records.
-SLOW_MODULES = ("test_safety_", "test_exchange_scale", "test_benchmark_smoke")
+SLOW_MODULES = (
+    "test_safety_",
+    "test_exchange_scale",
+    "test_benchmark_smoke",
+    "test_listings",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -111,6 +116,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("COACHLOG_TZ", TZ)
     monkeypatch.setenv("COACHLOG_NOW", NOW_ISO)
+    monkeypatch.setenv("COACHLOG_PAGER", "false")  # a terminal test never waits in `less`
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
     for var in (
@@ -120,7 +126,6 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "COACHLOG_WITHIN",
         "COACHLOG_MINUTES",
         "COACHLOG_EDITOR",
-        "COACHLOG_PAGER",
         "COACHLOG_COACH_NAME",
         "COACHLOG_TRAINING_STARTED_ON",
         "COACHLOG_CREDENTIAL",

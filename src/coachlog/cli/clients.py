@@ -8,7 +8,17 @@ from typing import Annotated, Any
 import typer
 
 from coachlog.choices import CLIENT_STATUSES
-from coachlog.cli.common import ClientArg, JsonOpt, complete_choice, find_client, read_date, state
+from coachlog.cli.common import (
+    ClientArg,
+    JsonOpt,
+    LimitOpt,
+    NoPagerOpt,
+    complete_choice,
+    find_client,
+    pager_on,
+    read_date,
+    state,
+)
 
 client_app = typer.Typer(
     help="Your clients: add, list, show, edit, close, reopen, forget.",
@@ -185,10 +195,12 @@ def list_(
     all_: Annotated[
         bool, typer.Option("--all", "-a", help="Include prospects and closed.")
     ] = False,
+    limit: LimitOpt = None,
+    no_pager: NoPagerOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """List clients (active and paused; --all for everyone). Below the list it says how
-    many prospects and closed clients it left out.
+    many prospects and closed clients it left out. --limit N shows the first N by name.
 
     \b
     Example:
@@ -203,10 +215,17 @@ def list_(
     with st.store().read() as db:
         clients = list_clients(db, include_all=all_)
         hidden = {} if all_ or json else left_out(db)
+    shown = clients if limit is None else clients[:limit]
     if json:
-        print_json([public_client(c) for c in clients])
-    else:
-        client_list(clients, include_all=all_, left_out=hidden)
+        print_json([public_client(c) for c in shown])
+        return
+    from coachlog.render import paged
+    from coachlog.render.messages import say
+
+    with paged(pager_on(st, no_pager)):
+        client_list(shown, include_all=all_, left_out=hidden)
+        if len(shown) < len(clients):
+            say((f"… and {len(clients) - len(shown)} more, not shown (--limit).", "muted"))
 
 
 @client_app.command("show")

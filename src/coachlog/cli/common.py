@@ -47,6 +47,30 @@ def complete_choice(values: tuple[str, ...]) -> Any:
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only (for scripts).")]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", help="Show at most this many (the latest).", min=1),
+]
+NoPagerOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager", help="Print straight to the terminal (also: coachlog config set pager false)."
+    ),
+]
+
+
+def pager_on(st: AppState, no_pager: bool) -> bool:
+    """Whether a long listing goes through the pager: --no-pager, else the `pager` setting."""
+    return not no_pager and bool(st.settings.value("pager"))
+
+
+def limited(rows: list[Any], limit: int | None) -> tuple[list[Any], int]:
+    """The last `limit` rows (all without a limit) and how many were left out before them."""
+    if limit is None or len(rows) <= limit:
+        return rows, 0
+    return rows[-limit:], len(rows) - limit
+
+
 ClientArg = Annotated[
     str,
     typer.Argument(

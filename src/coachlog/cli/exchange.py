@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from coachlog.choices import EXPORT_FORMATS
-from coachlog.cli.common import ClientOpt, JsonOpt, complete_choice, find_client, read_when, state
+from coachlog.cli.common import (
+    ClientOpt,
+    JsonOpt,
+    NoPagerOpt,
+    complete_choice,
+    find_client,
+    pager_on,
+    read_when,
+    state,
+)
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
@@ -276,6 +285,7 @@ def search(
     limit: Annotated[
         int, typer.Option("--limit", "-n", help="Show at most this many.", min=1, max=1000)
     ] = 20,
+    no_pager: NoPagerOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """Search session notes, reflections, promises and agreements (private ones too: this
@@ -301,7 +311,10 @@ def search(
     if json:
         print_json([hit_json(h, i) for i, h in enumerate(results.hits, 1)])
     else:
-        search_results(results, text, tz=st.tz)
+        from coachlog.render import paged
+
+        with paged(pager_on(st, no_pager)):
+            search_results(results, text, tz=st.tz)
 
 
 def register(app: typer.Typer) -> None:

@@ -13,9 +13,13 @@ from coachlog.cli.common import (
     ClientArg,
     ClientOpt,
     JsonOpt,
+    LimitOpt,
+    NoPagerOpt,
     complete_choice,
     complete_open_promise,
     find_client,
+    limited,
+    pager_on,
     read_when,
     state,
 )
@@ -194,16 +198,21 @@ def list_(
             autocompletion=complete_choice(PROMISE_STATUSES),
         ),
     ] = None,
+    limit: LimitOpt = None,
+    no_pager: NoPagerOpt = False,
     json: JsonOpt = False,
 ) -> None:
-    """Every promise with its outcome and the history of its due dates.
+    """Every promise with its outcome and the history of its due dates (--limit N: the
+    latest N). A long list goes through your pager on a terminal.
 
     \b
     Examples:
       coachlog promises list --client ana
+      coachlog promises list --limit 20
       coachlog promises list --status broken --json
     """
-    from coachlog.render import print_json
+    from coachlog.render import paged, print_json
+    from coachlog.render.messages import not_shown
     from coachlog.render.promises import promise_list
     from coachlog.services import promises
 
@@ -212,10 +221,13 @@ def list_(
     with st.store().read() as db:
         found = find_client(db, client) if client is not None else None
         items = promises.list_promises(db, client=found, status=wanted)
+    items, before = limited(items, limit)
     if json:
         print_json([promises.public(i) for i in items])
-    else:
+        return
+    with paged(pager_on(st, no_pager)):
         promise_list(items, now=st.now, tz=st.tz)
+        not_shown(before, "promise")
 
 
 @promises_app.command("keep")

@@ -14,10 +14,14 @@ from coachlog.choices import SESSION_KINDS
 from coachlog.cli.common import (
     ClientOpt,
     JsonOpt,
+    LimitOpt,
+    NoPagerOpt,
     complete_choice,
     complete_client,
     complete_session,
     find_client,
+    limited,
+    pager_on,
     read_when,
     state,
 )
@@ -290,16 +294,21 @@ def list_(
         typer.Option("--until", help="Up to this day (its end) or time.", metavar="WHEN"),
     ] = None,
     kind: Kind = None,
+    limit: LimitOpt = None,
+    no_pager: NoPagerOpt = False,
     json: JsonOpt = False,
 ) -> None:
-    """List sessions in the order they were held.
+    """List sessions in the order they were held (--limit N: the latest N). A long list
+    goes through your pager on a terminal.
 
     \b
     Examples:
       coachlog session list --client ana --since "4 weeks ago"
+      coachlog session list --limit 10
       coachlog session list --kind pitstop --json
     """
-    from coachlog.render import print_json
+    from coachlog.render import paged, print_json
+    from coachlog.render.messages import not_shown
     from coachlog.render.sessions import session_list
     from coachlog.services.records import public, session_record
     from coachlog.services.sessions import kind_of, list_sessions
@@ -311,6 +320,7 @@ def list_(
     with st.store().read() as db:
         found = find_client(db, client) if client is not None else None
         rows = list_sessions(db, client=found, since=start, until=end, kind=wanted)
+    rows, before = limited(rows, limit)
     if json:
         print_json(
             [
@@ -320,7 +330,9 @@ def list_(
         )
         return
     filtered = any(v is not None for v in (client, since, until, kind))
-    session_list(rows, now=st.now, tz=st.tz, filtered=filtered)
+    with paged(pager_on(st, no_pager)):
+        session_list(rows, now=st.now, tz=st.tz, filtered=filtered)
+        not_shown(before, "session")
 
 
 @session_app.command("show")

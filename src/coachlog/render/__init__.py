@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from coachlog.jsontext import dumps
@@ -90,3 +92,59 @@ THEME = {
 def print_json(data: Any) -> None:
     sys.stdout.write(dumps(data) + "\n")
     sys.stdout.flush()
+
+
+class _NoTrailingSpaces:
+    """A text stream that strips the spaces at the end of every line written through it
+    (Rich pads table cells): what a script or a file receives from a piped listing."""
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self.pending + text).split("\n")
+        self.pending = lines.pop()
+        if lines:
+            self.target.write("\n".join(line.rstrip(" ") for line in lines) + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        self.target.flush()
+
+    def finish(self) -> None:
+        if self.pending:
+            self.target.write(self.pending.rstrip(" "))
+            self.pending = ""
+        self.target.flush()
+
+
+UNWRAPPED = 100_000  # "no width": a piped listing's lines are as long as what they hold
+
+
+@contextmanager
+def paged(enabled: bool) -> Iterator[None]:
+    """A long listing (SPEC §2a): through the pager on a terminal ($PAGER, else less; off
+    with --no-pager or `pager = false`); piped, never wrapped to a width (unless COLUMNS
+    asks for one) and without trailing spaces."""
+    import os
+
+    out = console()
+    if out.is_terminal:
+        if enabled and sys.stdin.isatty():
+            os.environ.setdefault("LESS", "FRX")  # one screen or less: no pager at all
+            with out.pager(styles=True):
+                yield
+        else:
+            yield
+        return
+    saved_file, saved_width = out.file, out.width
+    stripped = _NoTrailingSpaces(saved_file)
+    out.file = stripped  # type: ignore[assignment]
+    if not os.environ.get("COLUMNS"):
+        out.width = UNWRAPPED
+    try:
+        yield
+    finally:
+        stripped.finish()
+        out.file, out.width = saved_file, saved_width

@@ -39,6 +39,13 @@ def warn(*parts: object) -> None:
     console(stderr=True).print(compose(("! ", "warn"), *parts))
 
 
+def not_shown(count: int, what: str) -> None:
+    """Below a listing cut by --limit: how much came before it."""
+    if count:
+        noun = what if count == 1 else what + "s"
+        say((f"… and {count} earlier {noun}, not shown (--limit).", "muted"))
+
+
 def error(message: str, hint: str | None = None) -> None:
     err = console(stderr=True)
     err.print(compose(("Error: ", "bad"), message))
