@@ -251,6 +251,7 @@ def test_round_trip_through_an_empty_store_is_exact(practice, cli, other_db, tmp
         "sessions": {"added": 0, "updated": 0, "unchanged": 3, "kept": 0},
         "promises": {"added": 0, "updated": 0, "unchanged": 4, "kept": 0},
         "learning": {"added": 0, "updated": 0, "unchanged": 0, "kept": 0},
+        "promises_moved": 0,
     }
 
 

@@ -145,12 +145,14 @@ def test_forget_json_and_older_backups_are_named(cli, db_path: Path):
         "id",
         "uid",
         "erased",
+        "kept_for_others",
         "index_rebuilt",
         "vacuumed",
         "wal_emptied",
         "older_backups",
     ]
     assert data["erased"] == {"agreements": 2, "sessions": 3, "promises": 6}
+    assert data["kept_for_others"] == 0
     assert (data["index_rebuilt"], data["vacuumed"], data["wal_emptied"]) == (True, True, True)
     assert data["older_backups"] == [str(backup)]
     # the warning says plainly that the backup still holds the client

@@ -211,7 +211,7 @@ def forget(
     from coachlog.errors import Cancelled, UsageError
     from coachlog.render import print_json
     from coachlog.render.doctor import counts, erasure_preview, stale_copies
-    from coachlog.render.messages import success, warn
+    from coachlog.render.messages import say, success, warn
     from coachlog.services.forget import forget_client, older_copies, preview, scrub
 
     st = state(ctx)
@@ -228,6 +228,8 @@ def forget(
         from coachlog.cli.ask import ask_text
 
         erasure_preview(planned)
+        if planned.kept_for_others:
+            say(_kept_for_others(planned.kept_for_others, done=False))
         answer = ask_text(f"To erase, type the client's name ({planned.client}) or y")
         typed = (answer or "").strip()
         if typed.casefold() not in ("y", "yes") and typed.casefold() != planned.client.casefold():
@@ -255,6 +257,8 @@ def forget(
         success(
             "Erased ", (erased.client, "name"), f" (client {erased.client_id}): ", counts(erased)
         )
+        if erased.kept_for_others:
+            say(_kept_for_others(erased.kept_for_others, done=True))
     if store.is_sqlite and not scrubbed.wal_emptied:
         warn(
             "Another coachlog has the store open, so the write-ahead log could not be emptied "
@@ -262,6 +266,15 @@ def forget(
         )
     if copies:
         stale_copies(copies)
+
+
+def _kept_for_others(n: int, *, done: bool) -> str:
+    """Promises of other clients made in the forgotten client's sessions (an older
+    coachlog's import could leave them): they stay, without their session."""
+    what = f"{n} promise{'' if n == 1 else 's'} of other clients made in these sessions"
+    if done:
+        return f"Kept {what}; {'they are' if n != 1 else 'it is'} no longer tied to a session."
+    return f"Not erased: {what}; {'they stay' if n != 1 else 'it stays'}, without the session."
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ def outcome_json(outcome: Outcome, name: str) -> dict[str, Any]:
     data.update({verb: outcome.total(verb) for verb in VERBS})
     for table, counts in outcome.counts.items():
         data[table] = {verb: counts[verb] for verb in VERBS}
+    data["promises_moved"] = outcome.promises_moved
     return data
 
 
@@ -41,6 +42,16 @@ def import_report(outcome: Outcome, name: str) -> None:
         done = [d for d in done if d]
         if done:
             console().print(safe_line(f"  {verb}: {', '.join(done)}", "muted"))
+    if outcome.promises_moved:
+        n = outcome.promises_moved
+        verb = "would move" if outcome.dry_run else "moved"
+        console().print(
+            safe_line(
+                f"  {n} promise{'' if n == 1 else 's'} made in moved sessions {verb} with them "
+                "to their new client.",
+                "muted",
+            )
+        )
     if kept:
         warn(
             f"{kept} record" + (" was" if kept == 1 else "s were") + " left as they are: the "

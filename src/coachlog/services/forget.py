@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session, col
 
 from coachlog.models import Agreement, Client, CoachingSession, Promise
@@ -36,6 +36,9 @@ class Erasure:
     agreements: int
     sessions: int
     promises: int
+    # Promises of other clients made in this client's sessions (left by an older coachlog's
+    # import): kept, no longer tied to a session, since the session is gone.
+    kept_for_others: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -47,6 +50,7 @@ class Erasure:
                 "sessions": self.sessions,
                 "promises": self.promises,
             },
+            "kept_for_others": self.kept_for_others,
         }
 
 
@@ -64,10 +68,14 @@ def _session_ids(client: Client) -> Any:
 
 
 def _promises_of(client: Client) -> Any:
-    # A promise belongs to the client, or was made in one of their sessions.
-    return or_(
-        col(Promise.client_id) == client.id, col(Promise.session_id).in_(_session_ids(client))
-    )
+    # The client's own promises, by their client alone: a promise of another client made in
+    # one of this client's sessions is the other client's (SPEC §7: forget touches that
+    # client's records and nothing else, whatever an import did before).
+    return col(Promise.client_id) == client.id
+
+
+def _others_in_sessions_of(client: Client) -> Any:
+    return (col(Promise.client_id) != client.id) & col(Promise.session_id).in_(_session_ids(client))
 
 
 def _count(session: Session, stmt: Any) -> int:
@@ -95,6 +103,10 @@ def preview(session: Session, client: Client) -> Erasure:
         promises=_count(
             session, select(func.count()).select_from(Promise).where(_promises_of(client))
         ),
+        kept_for_others=_count(
+            session,
+            select(func.count()).select_from(Promise).where(_others_in_sessions_of(client)),
+        ),
     )
 
 
@@ -106,6 +118,9 @@ def forget_client(session: Session, client: Client) -> Erasure:
     from coachlog.services.undo import forget_steps
 
     forget_steps(session, client.id or 0)
+    # Another client's promise made in one of these sessions loses its link to the session
+    # first: the session's foreign key would otherwise delete it in cascade.
+    session.exec(update(Promise).where(_others_in_sessions_of(client)).values(session_id=None))  # type: ignore[call-overload]
     session.exec(delete(Promise).where(_promises_of(client)))
     session.exec(delete(CoachingSession).where(col(CoachingSession.client_id) == client.id))
     session.exec(delete(Agreement).where(col(Agreement.client_id) == client.id))

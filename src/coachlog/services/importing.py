@@ -7,7 +7,12 @@ that exists already are in docs/interchange.md.
 Clients and agreements are few and planned whole. Sessions and promises are many: only
 their uids and references are held (from the first reading of the file); they are read
 again from the file a chunk at a time, compared with the store's copies of that chunk, and
-written, so the memory an import needs does not grow with the file."""
+written, so the memory an import needs does not grow with the file.
+
+A promise made in a session belongs to that session's client, always (SPEC §7): a session
+the import moves to another client takes the promises made in it along, those in the file
+and those only in the store, and a promise in the file that names another client than its
+session is refused by name (docs/interchange.md, "A session moved to another client")."""
 
 from __future__ import annotations
 
@@ -33,6 +38,8 @@ from coachlog.services.tables import CHUNK, MODELS, chunks, columns
 class Outcome:
     counts: dict[str, Counter[str]] = field(default_factory=lambda: {t: Counter() for t in TABLES})
     dry_run: bool = False
+    # Promises whose client changed (or would) because the session they were made in moved.
+    promises_moved: int = 0
 
     def total(self, what: str) -> int:
         return sum(c[what] for c in self.counts.values())
@@ -75,11 +82,19 @@ class _Import:
         self.session, self.summary, self.dry_run = session, summary, dry_run
         self.mine = {c.uid: c for c in session.exec(clients_query(session)).all()}
         self.by_cid = {c.id: c for c in self.mine.values()}
+        # Every client's id by uid, and back: the store's now, the file's new ones once
+        # they are written (a dry run writes none).
+        self.client_id: dict[str, int] = {c.uid: c.id for c in self.mine.values()}  # type: ignore[misc]
+        self.client_uid: dict[int, str] = {i: uid for uid, i in self.client_id.items()}
         self.problems = interchange.Problems()
         self.steps: dict[str, dict[str, Action]] = {}
         self.stored: dict[str, set[str]] = {}  # large tables: uids this coach has already
         self.foreign: dict[str, set[str]] = {}  # ... and uids another coach has
         self.outcome = Outcome(dry_run=dry_run)
+        # Sessions of the store this import gives to another client: uid -> (new client's
+        # uid, the session's new updated_at); the promises made in them follow.
+        self.moved: dict[str, tuple[str, datetime]] = {}
+        self.followed: set[str] = set()  # promises written with a moved session's client
 
     # --- planning: nothing is written until all of it passes ----------------------------
 
@@ -177,7 +192,13 @@ class _Import:
                 )
             elif session_client[ref] != client:
                 where = kept.label("promises", uid)
-                self.problems.add(where, "session_uid", "that session belongs to another client")
+                self.problems.add(
+                    where,
+                    "session_uid",
+                    f"that session belongs to another client (client_uid "
+                    f"{session_client[ref][:8]}…, not {client[:8]}…); a promise made in a "
+                    "session belongs to that session's client: give both the same client_uid",
+                )
 
     def _check_final_state(self) -> None:
         """The store after the import must still have one client per name (any case) and
@@ -248,6 +269,7 @@ class _Import:
             batch.append(values)
         if batch:
             self._write_large(current, batch)  # type: ignore[arg-type]
+        self._take_promises_along()
         return self.outcome
 
     def _write_small(self) -> None:
@@ -287,8 +309,56 @@ class _Import:
             if changes:
                 self.session.execute(update(MODELS[table]), changes)
             if table == "clients":
-                self.client_id = {c.uid: c.id for c in self.mine.values()}
                 self.client_id.update(_ids(self.session, Client, (a["uid"] for a in adds)))
+                self.client_uid = {i: uid for uid, i in self.client_id.items()}
+
+    def _session_clients(self, refs: set[str]) -> dict[str, str]:
+        """The client (uid) each of these sessions has once the import is done: a moved
+        session's new one, else the store's (sessions new to the store are the file's, and
+        the planning made sure the file's promises agree with them)."""
+        S = CoachingSession
+        out: dict[str, str] = {}
+        for chunk in chunks(sorted(refs)):
+            for uid, client_id in self.session.exec(
+                select(S.uid, S.client_id).where(col(S.uid).in_(chunk))
+            ):
+                owner = self.client_uid.get(client_id)
+                if owner is not None:
+                    out[uid] = owner
+        out.update((uid, client) for uid, (client, _) in self.moved.items() if uid in refs)
+        return out
+
+    def _take_promises_along(self) -> None:
+        """The store's promises made in a session this import moved, which the file did not
+        write: they go with their session, and their updated_at becomes the session's when
+        that is later (so the move travels with the next export). A dry run counts them."""
+        from sqlalchemy import case, literal, update
+
+        from coachlog.models import UTCDateTime
+
+        P, moved = Promise, self.moved
+        if not moved:
+            return
+        ids = _ids(self.session, CoachingSession, moved)
+        for uid, (client_uid, stamp) in moved.items():
+            cid = self.client_id.get(client_uid)  # None: a client new in a dry run
+            elsewhere = [col(P.session_id) == ids[uid]]
+            if cid is not None:
+                elsewhere.append(col(P.client_id) != cid)
+            if self.dry_run:
+                found = set(self.session.exec(select(P.uid).where(*elsewhere)))
+                self.outcome.promises_moved += len(found - self.followed)
+                continue
+            later = literal(stamp, type_=UTCDateTime())
+            result = self.session.execute(
+                update(P)
+                .where(*elsewhere)
+                .values(
+                    client_id=cid,
+                    updated_at=case((col(P.updated_at) < later, later), else_=P.updated_at),
+                )
+            )
+            self.outcome.promises_moved += result.rowcount or 0  # type: ignore[attr-defined]
 
     def _child_row(self, v: dict[str, Any], old: Any = None) -> dict[str, Any]:
         row = {k: x for k, x in v.items() if k not in ("client_uid", "session_uid")}
@@ -304,12 +374,17 @@ class _Import:
             self.session, table, [v["uid"] for v in batch if v["uid"] in self.stored[table]]
         )
         session_id: dict[str, int] = {}
-        if table == "promises" and not self.dry_run:
+        final: dict[str, str] = {}
+        if table == "promises":
             refs = {v["session_uid"] for v in batch if v["session_uid"]}
-            session_id = _ids(self.session, CoachingSession, refs)
+            final = self._session_clients(refs)
+            if not self.dry_run:
+                session_id = _ids(self.session, CoachingSession, refs)
         adds, changes = [], []
         for values in batch:
             row = stored.get(values["uid"])
+            if table == "promises":
+                values = self._follow_session(values, row, final)
             if row is None:
                 verb = "added"
             else:
@@ -319,7 +394,11 @@ class _Import:
                 else:
                     theirs = rec.promise_record(row, owner, row.session_uid)
                 verb = _verb(values, theirs, row.updated_at)
+                if table == "sessions" and verb == "updated" and owner.uid != values["client_uid"]:
+                    self.moved[values["uid"]] = (values["client_uid"], values["updated_at"])
             counts[verb] += 1
+            if table == "promises" and verb in ("added", "updated"):
+                self._count_followed(values, row)
             if self.dry_run or verb not in ("added", "updated"):
                 continue
             out = self._child_row(values)
@@ -336,6 +415,26 @@ class _Import:
             _insert(self.session, model, adds)
         if changes:
             self.session.execute(update(model), changes)
+
+    def _follow_session(
+        self, values: dict[str, Any], row: Any, final: dict[str, str]
+    ) -> dict[str, Any]:
+        """A promise of the file whose session is another client's once the import is done
+        (the store's copy of the session is newer than the file's, and says so) goes with
+        its session, as the store's promises of a moved session do."""
+        ref = values["session_uid"]
+        client = final.get(ref) if ref else None
+        if client is None or client == values["client_uid"]:
+            return values
+        return {**values, "client_uid": client}
+
+    def _count_followed(self, values: dict[str, Any], row: Any) -> None:
+        ref = values["session_uid"]
+        if ref is None or ref not in self.moved:
+            return
+        self.followed.add(values["uid"])
+        if row is not None and self.by_cid[row.client_id].uid != values["client_uid"]:
+            self.outcome.promises_moved += 1
 
 
 def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:

@@ -84,6 +84,10 @@ def new_promise(
 ) -> Promise:
     if spec.owner not in PROMISE_OWNERS:
         raise InvalidInput(f"owner must be one of: {', '.join(PROMISE_OWNERS)}.")
+    if session is not None and session.client_id != client.id:
+        # A promise made in a session is that session's client's, always (SPEC §7): forget
+        # and every per-client screen rely on it.
+        raise ValueError("a promise made in a session must belong to the session's client")
     return Promise(
         client_id=client.id,  # type: ignore[arg-type]
         session_id=session.id if session is not None else None,
