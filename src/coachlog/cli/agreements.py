@@ -88,7 +88,7 @@ def new(
     """
     from coachlog.cli.context import interactive
     from coachlog.editor import drafting, edit_until_valid
-    from coachlog.errors import InvalidInput, UsageError
+    from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.messages import say, success
     from coachlog.services import agreement_template, agreements, undo
@@ -124,10 +124,9 @@ def new(
     retry = f"To record it: coachlog agreement new {found.id} --from {{path}}"
     with drafting(retry_hint=retry) as written:
         if from_file is not None:
-            try:
-                text = from_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise InvalidInput(f"Cannot read {from_file}: {exc}") from exc
+            from coachlog.textin import read_file
+
+            text = read_file(from_file)  # UTF-8, at most 10 MiB (SPEC §3a)
             values = {**base, **agreement_template.parse(text, now=st.now, tz=st.tz), **flags}
         elif edit:
             template = agreement_template.render(found.name, version, values)

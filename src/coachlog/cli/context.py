@@ -58,9 +58,13 @@ class AppState:
 
             pinned = os.environ.get("COACHLOG_NOW")
             if pinned:
-                from coachlog.dates import parse_iso_instant
+                from coachlog.dates import DateError, parse_iso_instant
+                from coachlog.errors import UsageError
 
-                self._now = parse_iso_instant(pinned)
+                try:
+                    self._now = parse_iso_instant(pinned)
+                except DateError as exc:
+                    raise UsageError(f"COACHLOG_NOW: {exc}") from None
             else:
                 self._now = pendulum.now("UTC")
         return self._now

@@ -131,9 +131,11 @@ def run() -> None:
 
         exit_cleanly_on_signals()
         from coachlog.cli.today import footer, today_args
+        from coachlog.textin import is_utf8
 
         today = today_args(sys.argv[1:])
-        code = fast_read(today or sys.argv[1:])
+        # An argument that is not UTF-8: main() says so, in words.
+        code = fast_read(today or sys.argv[1:]) if is_utf8(sys.argv[1:]) else None
         if code is not None:
             if today is not None and code == 0:
                 footer()

@@ -238,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)  # every file we create (store, WAL, backups, exports) is ours alone
     try:
         args = sys.argv[1:] if argv is None else argv
+        from coachlog.textin import check_arguments
+
+        check_arguments(args)
         from coachlog.cli.today import today_args
 
         today = today_args(args)
@@ -262,6 +265,19 @@ def main(argv: list[str] | None = None) -> int:
         from coachlog.render.messages import interrupted
 
         return interrupted()
+    except UnicodeEncodeError as exc:
+        # Text that is not UTF-8 which no check met on its way in (an environment
+        # variable, an answer typed at a prompt): refused where it was to be written.
+        if os.environ.get("COACHLOG_DEBUG") or "surrogate" not in str(exc.reason):
+            raise
+        from coachlog.render.messages import error
+
+        error(
+            "Some text given to coachlog (an argument, an environment variable, an answer or "
+            "a file) is not UTF-8, so it was not used; nothing was saved by this command.",
+            "Set the terminal and the locale to UTF-8, or convert the text, and try again.",
+        )
+        return 1
     except Exception as exc:
         if os.environ.get("COACHLOG_DEBUG"):
             raise

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
-# C0 controls except tab and newline, DEL, C1 controls (ESC, CSI, OSC all start here).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls except tab and newline, DEL, C1 controls (ESC, CSI, OSC all start here), and
+# lone surrogates (bytes that were not UTF-8, or a JSON \ud800): no terminal can be sent one.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # Bidirectional overrides and isolates (the "Trojan Source" characters), plus line and
 # paragraph separators that some terminals treat as newlines.
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]")

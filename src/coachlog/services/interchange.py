@@ -290,7 +290,15 @@ def check(source: Source) -> Summary:
             hint=_NOT_OURS,
         )
     version = head.get("version")
-    if type(version) is not int or version not in VERSIONS:
+    if type(version) is not int:
+        # JSON true and 1.0 equal 1 to Python; neither is a format version.
+        raise InvalidInput(
+            f"{name} is in format version {json.dumps(version)}, which is not a whole "
+            f"number; this coachlog reads versions {' and '.join(map(str, VERSIONS))}. "
+            "Nothing was imported.",
+            hint=f'The file must say "version": {VERSIONS[-1]}, as coachlog export writes it.',
+        )
+    if version not in VERSIONS:
         raise InvalidInput(
             f"{name} is in format version {json.dumps(version)}; this coachlog "
             f"reads versions {' and '.join(map(str, VERSIONS))}. Nothing was imported.",

@@ -208,6 +208,19 @@ def _hours(v: Any) -> int | float:
     return hours_value(int(scaled))
 
 
+def _text_only(v: str) -> None:
+    """A lone surrogate (JSON can write one, "\\ud800") is not text: no store or terminal can
+    take it, so the record and key are named here rather than a crash later."""
+    from coachlog.textin import escaped, first_surrogate
+
+    bad = first_surrogate(v)
+    if bad is not None:
+        raise BadValue(
+            f"holds a lone surrogate ({escaped(bad)}), which is not a character: "
+            "write the text it stood for"
+        )
+
+
 def read_value(kind: Kind, v: Any) -> Any:
     """The Python value of one key of an imported record, or BadValue saying what is wrong."""
     if v is None:
@@ -219,6 +232,8 @@ def read_value(kind: Kind, v: Any) -> Any:
         raise BadValue(f"must be a string (got {_shown(v)})")
     if isinstance(v, str) and "\x00" in v:
         raise BadValue("contains a NUL character")
+    if isinstance(v, str):
+        _text_only(v)
     if t == "uid" and not _UUID.fullmatch(v):
         raise BadValue(
             f"must be a lowercase UUID like 3f2b9c1e-8d4a-4c1b-9e2f-5a6b7c8d9e0f (got {_shown(v)})"
@@ -265,6 +280,8 @@ def read_value(kind: Kind, v: Any) -> Any:
             raise BadValue(f"must be a list of strings (got {_shown(v)})")
         if any("\x00" in x for x in v):
             raise BadValue("contains a NUL character")
+        for x in v:
+            _text_only(x)
         return list(v)
     if t == "instants":
         if not isinstance(v, list):
