@@ -30,14 +30,12 @@ def read_notes(notes: str | None) -> str | None:
         return notes
     import sys
 
+    from coachlog.textin import read_limited
+
     if sys.stdin.isatty():
         sys.stderr.write("Type the notes; end with Ctrl-D on a line of its own.\n")
-    try:
-        return sys.stdin.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        from coachlog.errors import InvalidInput
-
-        raise InvalidInput(f"Cannot read the notes from stdin: {exc}") from exc
+    # UTF-8 and at most 10 MiB (SPEC §3a): /dev/zero is a message, not a MemoryError.
+    return read_limited(sys.stdin, what="Standard input (--notes -)")
 
 
 def read_specs(
