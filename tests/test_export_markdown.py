@@ -316,8 +316,9 @@ def test_user_text_cannot_break_the_structure(store, cli):
         (4, "Setext heading"),
         (5, "In a list item"),
     ]
-    # no HTML block can swallow what follows (inline HTML stays as the coach wrote it)
+    # no HTML block can swallow what follows, and no HTML is live (SPEC §6)
     assert not [t for t in tokens if t.type == "html_block"]
+    assert not [c for t in tokens for c in t.children or [] if c.type == "html_inline"]
     assert section_items(tokens, "The coach's promises") == [
         "- 1. > # not a heading: open (due Mon 30 Nov 2026 10:00)."
     ]

@@ -3,7 +3,9 @@
 The coach writes notes in Markdown, so notes are kept as Markdown, but they live inside our
 document's structure: their headings are demoted below the session's heading, HTML blocks
 are neutralised, and an unclosed code fence is closed, so nothing a coach types can swallow
-or reorder the sections that follow. Text that lands in a heading or a list item is escaped.
+or reorder the sections that follow. Raw HTML, block or inline, is shown as the characters
+typed and is never live (SPEC §6): the summary is opened in previewers that render HTML.
+Text that lands in a heading or a list item is escaped.
 The front matter is written by hand (PyYAML is not a runtime dependency) as JSON strings,
 which are valid YAML double-quoted scalars."""
 
@@ -73,12 +75,15 @@ _NOT_PARAGRAPH = re.compile(r"^( {4}|\t| {0,3}([>#*+=<|]|-|\d{1,9}[.)]|`{3}|~{3}
 
 
 def block(text: str, shift: int) -> str:
-    """The coach's Markdown, with every heading `shift` levels deeper (at most 6)."""
+    """The coach's Markdown, with every heading `shift` levels deeper (at most 6), and no
+    raw HTML left live."""
     out: list[str] = []
+    fenced: list[bool] = []  # per line of out: a code fence's line (its markers included)
     fence: tuple[str, int] | None = None
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if fence is not None:
             out.append(line)
+            fenced.append(True)
             close = _FENCE.match(line)
             if (
                 close
@@ -104,9 +109,112 @@ def block(text: str, shift: int) -> str:
             out.append(m.group(1) + "\\" + line[m.end() - 1 :])
         else:
             out.append(line)
+        fenced += [fence is not None] * (len(out) - len(fenced))
     if fence is not None:
         out.append(fence[0] * fence[1])
-    return "\n".join(out).strip("\n")
+        fenced.append(True)
+    return _no_live_html(out, fenced).strip("\n")
+
+
+# --- raw HTML ---------------------------------------------------------------------------------
+
+# In CommonMark a "<" starts raw HTML when a letter, "/", "!" or "?" follows it; an autolink
+# (<https://…>, <name@example.com>) is Markdown, not HTML, and is left to be a link.
+_TAG = re.compile(r"<[A-Za-z/!?]")
+_AUTOLINK = re.compile(
+    r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*>"
+    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>"
+)
+_BLANK = re.compile(r"\n[ \t]*\n")
+# A "<" that no backslash escapes (an even run of backslashes before it escapes itself).
+_UNESCAPED_TAG = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])")
+
+
+def _no_live_html(lines: list[str], fenced: list[bool]) -> str:
+    """Escape every "<" that would open raw HTML, outside code (fences and code spans keep
+    their text exactly). The result is checked with a CommonMark parser; if any HTML is
+    still live (Markdown this reading did not foresee, such as a fence inside a list item),
+    every such "<" is escaped, code included: a stray backslash in code is better than a
+    live tag."""
+    if not any("<" in line for line in lines):
+        return "\n".join(lines)
+    out: list[str] = []
+    run: list[str] = []
+    for line, code in zip(lines, fenced, strict=True):
+        if code:
+            if run:
+                out.append(_escape_tags("\n".join(run)))
+                run = []
+            out.append(line)
+        else:
+            run.append(line)
+    if run:
+        out.append(_escape_tags("\n".join(run)))
+    text = "\n".join(out)
+    if _live_html(text):
+        text = _UNESCAPED_TAG.sub(r"\1\\<", "\n".join(lines))
+    return text
+
+
+def _escape_tags(text: str) -> str:
+    """Text outside fences: a backslash before each "<" that opens a tag, skipping code spans
+    (a run of n backticks up to the next run of exactly n, within one paragraph), autolinks
+    and what a backslash already escapes."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            out.append(text[i : i + 2])
+            i += 2
+        elif c == "`":
+            j = i
+            while j < n and text[j] == "`":
+                j += 1
+            end = _code_span_end(text, j, j - i)
+            out.append(text[i:end])
+            i = end
+        elif c == "<" and (m := _AUTOLINK.match(text, i)):
+            out.append(m.group())
+            i = m.end()
+        elif c == "<" and _TAG.match(text, i):
+            out.append("\\<")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _code_span_end(text: str, start: int, ticks: int) -> int:
+    """Where the code span opened by `ticks` backticks ending at `start` ends (after its
+    closing run), or `start` when nothing closes it in the same paragraph."""
+    closing = re.compile("(?<!`)" + "`" * ticks + "(?!`)")
+    m = closing.search(text, start)
+    if m is None or _BLANK.search(text, start, m.start()):
+        return start
+    return m.end()
+
+
+_PARSER: list[Any] = []
+
+
+def _live_html(text: str) -> bool:
+    """Whether a CommonMark reader (markdown-it-py, HTML on) finds raw HTML in text."""
+    if "<" not in text:
+        return False
+    if not _PARSER:
+        from markdown_it import MarkdownIt
+
+        _PARSER.append(MarkdownIt("commonmark"))
+
+    def html(tokens: Any) -> bool:
+        return any(
+            t.type in ("html_block", "html_inline") or html(t.children or []) for t in tokens
+        )
+
+    return html(_PARSER[0].parse(text))
 
 
 # --- the document ----------------------------------------------------------------------------
