@@ -241,11 +241,16 @@ def import_(
     from coachlog.services.exchange import import_document
 
     st = state(ctx)
+
+    def private() -> bool:
+        # A copy of a pipe for an encrypted store stays in memory, never on disk (SPEC §7).
+        return st.store().encrypted
+
     if file == "-":
         stdin = getattr(sys.stdin, "buffer", None) or sys.stdin
-        source = interchange.Source.spooled("standard input", stdin)
+        source = interchange.Source.spooled("standard input", stdin, private=private())
     else:
-        source = interchange.Source.at(file)
+        source = interchange.Source.at(file, private=private)
     # The file is read twice, never held whole: once to check all of it, then again, a few
     # records at a time, to write it (docs/interchange.md).
     try:

@@ -12,7 +12,7 @@ if the file changed in between."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,17 +111,25 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+# What an import from standard input or a pipe into an encrypted store may hold: it is kept
+# in memory, never written to disk as plaintext (SPEC §7); docs/interchange.md states it.
+MEMORY_LIMIT = 256 * 1024 * 1024
+MEMORY_WORDS = "256 MiB"
+
+
 class Source:
     """An import file, read from the start each time it is asked for: a path, or a seekable
-    binary file (standard input is first copied into a private temporary file)."""
+    binary file (standard input is first copied into a private temporary file; for an
+    encrypted store, into memory only)."""
 
     def __init__(self, name: str, *, path: str | Path | None = None, file: IO[bytes] | None = None):
         self.name, self._path, self._file = name, path, file
 
     @classmethod
-    def at(cls, path: str) -> Source:
+    def at(cls, path: str, *, private: Callable[[], bool] = lambda: False) -> Source:
         """The file named on the command line. One that cannot be read twice (a pipe,
-        /dev/stdin, a shell's <(...)) is first copied, like standard input."""
+        /dev/stdin, a shell's <(...)) is first copied, like standard input; `private()`
+        says whether that copy must stay in memory (asked only then: it opens the store)."""
         import os
         import stat
 
@@ -134,19 +142,39 @@ class Source:
             return source
         with source.open() as fh:
             try:
-                return cls.spooled(path, fh)
+                return cls.spooled(path, fh, private=private())
             except OSError as exc:
                 raise InvalidInput(f"Cannot read {path}: {exc.strerror or exc}.") from None
 
     @classmethod
-    def spooled(cls, name: str, stream: IO[Any]) -> Source:
-        """Copy a one-way stream (bytes or text) into a temporary file that only this process
-        can read, held in memory while it is small."""
+    def spooled(
+        cls, name: str, stream: IO[Any], *, private: bool = False, limit: int = MEMORY_LIMIT
+    ) -> Source:
+        """Copy a one-way stream (bytes or text) so that it can be read twice: into a
+        temporary file that only this process can read, held in memory while it is small;
+        or, when `private` (an encrypted store), into memory only, at most `limit` bytes,
+        so that no plaintext copy of the records ever reaches the disk."""
+        import io
         import tempfile
 
-        spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (closed by close())
+        if private:
+            spool: IO[bytes] = io.BytesIO()
+        else:
+            spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)  # noqa: SIM115 (closed by close())
+        size = 0
         while chunk := stream.read(1 << 20):
-            spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            data = chunk.encode("utf-8", "surrogateescape") if isinstance(chunk, str) else chunk
+            size += len(data)
+            if private and size > limit:
+                spool.close()
+                raise InvalidInput(
+                    f"{name} holds more than {MEMORY_WORDS}: an import into an encrypted store "
+                    "keeps what it reads from a pipe in memory, never on disk, up to that "
+                    "size. Nothing was imported.",
+                    hint="Import the file by its name instead (coachlog import FILE): it is "
+                    "read where it is, and no copy is made.",
+                )
+            spool.write(data)
         return cls(name, file=spool)
 
     @contextmanager
