@@ -79,6 +79,15 @@ class AppState:
             from coachlog.store import open_store
 
             self._store = open_store(self.db, encrypt=self.encrypt, ask_passphrase=ask_passphrase)
+            if self._store.passphrase_unused:
+                from coachlog.render.messages import warn
+
+                warn(
+                    "COACHLOG_PASSPHRASE is set, but the store at ",
+                    self._store.location.describe(),
+                    " is not encrypted, so the passphrase is not used "
+                    "('coachlog init --encrypt' encrypts it).",
+                )
             if self._store.backup_written is not None:
                 from coachlog.render.messages import warn
 

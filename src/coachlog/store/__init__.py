@@ -54,6 +54,9 @@ def open_store(
             hint="Use the server's own encryption at rest, or --db PATH for an encrypted file.",
         )
     store = Store(location, coach=coach_name(), passphrase=passphrase)
+    # A passphrase in the environment that this store does not use: the caller says so
+    # (a coach who believes the store is encrypted must learn that it is not).
+    store.passphrase_unused = passphrase is None and bool(os.environ.get("COACHLOG_PASSPHRASE"))
     try:
         # The first thing done with the store is a read (its schema version): with a wrong
         # passphrase it fails before anything is written, so the file is left as it was.

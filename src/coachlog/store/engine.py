@@ -267,6 +267,7 @@ class Store:
         self.passphrase = passphrase
         self.engine = make_engine(location, passphrase=passphrase)
         self.backup_written: Path | None = None
+        self.passphrase_unused = False  # COACHLOG_PASSPHRASE set for a plain store
 
     @property
     def is_sqlite(self) -> bool:

@@ -195,6 +195,8 @@ def _sqlite(path: Path) -> Any:
         passphrase = os.environ.get("COACHLOG_PASSPHRASE") or None
         if passphrase is None:
             raise Decline("an encrypted store and no passphrase in the environment")
+    elif os.environ.get("COACHLOG_PASSPHRASE"):
+        raise Decline("a passphrase for a plain store: the normal path says it is unused")
     # The engine's own bare connection (sqlite3, or sqlcipher3 keyed with the passphrase;
     # a wrong one fails at the first read below, silently, and is declined).
     conn = connect_raw(path, passphrase=passphrase)
