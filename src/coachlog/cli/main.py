@@ -36,7 +36,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "promise": ("promises",),
     **dict.fromkeys(("trust", "pitstop", "prep", "dashboard", "demo"), ("trust",)),
     **dict.fromkeys(("export", "import", "search"), ("exchange",)),
-    **dict.fromkeys(("init", "backup", "doctor"), ("store_cmds",)),
+    **dict.fromkeys(("init", "backup", "doctor", "passphrase"), ("store_cmds",)),
     "config": ("config_cmds",),
     "undo": ("undo",),
     **dict.fromkeys(("icf", "learning", "renewal"), ("credentials",)),

@@ -4,11 +4,14 @@ beside the other safety commands, rather than with the everyday client commands)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from coachlog.cli.common import ClientArg, JsonOpt, find_client, state
+
+if TYPE_CHECKING:
+    from coachlog.cli.context import AppState
 
 
 def init(
@@ -17,14 +20,16 @@ def init(
         bool,
         typer.Option(
             "--encrypt",
-            help="Encrypt the store with SQLCipher. The passphrase comes from "
-            "$COACHLOG_PASSPHRASE, else you are asked for it. It cannot be recovered if lost.",
+            help="Encrypt the store with SQLCipher (an existing plain store is encrypted in "
+            "place, after a backup). The passphrase comes from $COACHLOG_PASSPHRASE, else you "
+            "are asked for it. It cannot be recovered if lost.",
         ),
     ] = False,
 ) -> None:
     """Create the store (otherwise it is made on first use). With --encrypt, or with
     COACHLOG_PASSPHRASE set, the new store is encrypted. On an existing store it changes
-    nothing and says so.
+    nothing and says so, except --encrypt on a plain store, which encrypts it in place
+    after writing a checked backup.
 
     \b
     Example:
@@ -41,17 +46,14 @@ def init(
     path = location.path
     if path is not None and path.exists() and path.stat().st_size > 0:
         encrypted = is_encrypted_file(path)
-        if encrypt and not encrypted:
-            raise StoreError(
-                f"The store at {path} already exists and is not encrypted; nothing changed.",
-                hint="To encrypt it: export it, then import into a new store made with "
-                "'coachlog --db NEW.db init --encrypt'.",
-            )
         if not encrypted and not _looks_like_a_store(path):
             raise StoreError(
                 f"{path} exists and is not a coachlog store; nothing changed.",
                 hint="Choose another file with --db PATH.",
             )
+        if encrypt and not encrypted:
+            _encrypt_existing(st, path)
+            return
         state_word = "encrypted" if encrypted else "not encrypted"
         say(
             "The store already exists at ",
@@ -72,6 +74,123 @@ def init(
         )
     else:
         success("Created the store at ", (str(path), "name"), " (not encrypted; mode 0600).")
+
+
+def _encrypt_existing(st: AppState, path: Path) -> None:
+    """init --encrypt on a plain store: a checked backup, then the store encrypted in place."""
+    import os
+
+    from coachlog.cli.context import ask_passphrase
+    from coachlog.errors import StoreError
+    from coachlog.render.messages import say, success, warn
+    from coachlog.store import open_store
+    from coachlog.store.backup import backup_sqlite, default_backup_path
+    from coachlog.store.rekey import encrypt_in_place
+
+    passphrase = os.environ.get("COACHLOG_PASSPHRASE") or ask_passphrase(True)
+    if not passphrase:
+        raise StoreError(
+            f"Encrypting the store at {path} needs a passphrase; nothing changed.",
+            hint="Set COACHLOG_PASSPHRASE, or run 'coachlog init --encrypt' in a terminal.",
+        )
+    store = open_store(st.db)
+    try:
+        copy = backup_sqlite(store, default_backup_path(store))
+    finally:
+        store.dispose()
+    encrypt_in_place(path, passphrase)
+    success("Encrypted the store at ", (str(path), "name"), ".")
+    warn(
+        "The backup made before, at ",
+        (str(copy), "name"),
+        ", is not encrypted: delete it once you have checked the store (e.g. 'coachlog doctor').",
+    )
+    say(
+        ("Keep the passphrase somewhere safe: it cannot be recovered, and without it ", "warn"),
+        ("nobody can read the store, you included.", "warn"),
+    )
+
+
+def passphrase(ctx: typer.Context) -> None:
+    """Change the passphrase of an encrypted store. The current one comes from
+    $COACHLOG_PASSPHRASE, else you are asked for it; the new one from
+    $COACHLOG_NEW_PASSPHRASE, else you are asked for it twice. Every page is re-encrypted
+    in one transaction. Backups made before keep the old passphrase.
+
+    \b
+    Example:
+      coachlog passphrase
+      COACHLOG_PASSPHRASE="$(pass show coachlog)" COACHLOG_NEW_PASSPHRASE="$(pass show new)" \\
+          coachlog passphrase
+    """
+    import os
+
+    from coachlog.cli.context import interactive
+    from coachlog.errors import InvalidInput, StoreError
+    from coachlog.render.messages import success
+    from coachlog.services.forget import older_copies
+    from coachlog.store.engine import is_encrypted_file
+    from coachlog.store.paths import resolve
+    from coachlog.store.rekey import change_passphrase
+
+    st = state(ctx)
+    path = resolve(st.db).path
+    if path is None:
+        raise StoreError(
+            "A passphrase is for an encrypted store in a file; a PostgreSQL server protects "
+            "its data itself."
+        )
+    if not path.exists() or path.stat().st_size == 0:
+        raise StoreError(f"There is no store at {path}; nothing changed.")
+    if not is_encrypted_file(path):
+        raise StoreError(
+            f"The store at {path} is not encrypted, so it has no passphrase to change.",
+            hint="'coachlog init --encrypt' encrypts it (after a backup).",
+        )
+    store = st.store()  # the current passphrase: a wrong one stops here
+    new = os.environ.get("COACHLOG_NEW_PASSPHRASE") or None
+    if new is None and interactive():
+        new = _ask_new_passphrase()
+    if not new:
+        raise InvalidInput(
+            "No new passphrase was given; nothing changed.",
+            hint="Set COACHLOG_NEW_PASSPHRASE, or run 'coachlog passphrase' in a terminal.",
+        )
+    if new == store.passphrase:
+        raise InvalidInput("The new passphrase is the current one; nothing changed.")
+    raw = store.engine.raw_connection()
+    try:
+        change_passphrase(raw, path, new)
+    finally:
+        raw.close()
+        st.close()
+    success("Changed the passphrase of the store at ", (str(path), "name"), ".")
+    copies = older_copies(path)
+    if copies:
+        from coachlog.render.messages import warn
+
+        warn(
+            f"{len(copies)} older backup{'' if len(copies) == 1 else 's'} beside the store "
+            "still open with the old passphrase; delete them if it must no longer work."
+        )
+
+
+def _ask_new_passphrase() -> str | None:
+    import getpass
+    import sys
+
+    from coachlog.errors import InvalidInput
+
+    try:
+        sys.stderr.write("Choose the new passphrase; it cannot be recovered if lost.\n")
+        first = getpass.getpass("New passphrase: ")
+        if not first:
+            return None
+        if getpass.getpass("Repeat the new passphrase: ") != first:
+            raise InvalidInput("The two passphrases differ; nothing changed.")
+        return first
+    except EOFError:
+        return None
 
 
 def _looks_like_a_store(path: Path) -> bool:
@@ -281,6 +400,7 @@ def register(app: typer.Typer) -> None:
     from coachlog.cli.clients import client_app
 
     app.command("init")(init)
+    app.command("passphrase")(passphrase)
     app.command("backup")(backup)
     app.command("doctor")(doctor)
     # The root is built afresh for every run (and many times in one test process), but
