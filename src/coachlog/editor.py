@@ -24,6 +24,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -185,20 +186,35 @@ def edit_until_valid(
 # ---- keeping what was written when the save fails -------------------------------------------
 
 
-def recovery_path() -> Path:
+def recovery_folder() -> Path:
     import platformdirs
 
-    folder = Path(platformdirs.user_data_dir("coachlog", appauthor=False)) / "unsaved"
+    return Path(platformdirs.user_data_dir("coachlog", appauthor=False)) / "unsaved"
+
+
+def recovery_path() -> Path:
+    folder = recovery_folder()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
+
+
+# The client whose text this command may keep: its uid ends the kept file's name, so that
+# `client forget` finds and removes that client's kept texts (services/forget.py).
+_KEPT_FOR: ContextVar[str] = ContextVar("coachlog_kept_for", default="")
+
+
+def keep_texts_for(client_uid: str) -> None:
+    """Say which client the text written in this command is about."""
+    _KEPT_FOR.set(client_uid)
 
 
 def _write_private(folder: Path, text: str) -> Path:
     from datetime import datetime
 
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    owner = f"-{_KEPT_FOR.get()}" if _KEPT_FOR.get() else ""
     for n in range(100):
-        path = folder / f"unsaved-{stamp}-{os.getpid()}{f'-{n}' if n else ''}.md"
+        path = folder / f"unsaved-{stamp}-{os.getpid()}{f'-{n}' if n else ''}{owner}.md"
         try:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         except FileExistsError:
