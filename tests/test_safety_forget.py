@@ -149,6 +149,7 @@ def test_forget_json_and_older_backups_are_named(cli, db_path: Path):
         "index_rebuilt",
         "vacuumed",
         "wal_emptied",
+        "kept_texts_erased",
         "older_backups",
     ]
     assert data["erased"] == {"agreements": 2, "sessions": 3, "promises": 6}

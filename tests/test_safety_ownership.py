@@ -158,3 +158,30 @@ def test_a_promise_follows_its_session_when_the_store_keeps_the_session(
     assert query(db_path, "SELECT DISTINCT note FROM promises WHERE session_id IS NOT NULL") == [
         ("edited in the file",)
     ]
+
+
+def test_forget_erases_that_clients_kept_editor_texts_and_no_others(db_path: Path, tmp_path: Path):
+    """A text written in the editor that could not be read back is kept in the private
+    unsaved/ folder; forgetting the client erases the client's, and only theirs."""
+    import os
+    import sys
+
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys\n"
+        "text = '## Goals\\nxqzjv\\n## Snacks\\ncake\\n'\n"
+        "open(sys.argv[1], 'w').write(text)\n"
+    )
+    editor = {"EDITOR": f"{sys.executable} {script}"}
+    ok(db_path, "client", "add", "Ana Lima")
+    ok(db_path, "client", "add", "Bea Souza")
+    for who in ("ana", "bea"):
+        r = run(db_path, "agreement", "new", who, "--edit", env=editor)
+        assert r.code == 1 and "kept in" in r.err, r.shown
+    unsaved = Path(os.environ["XDG_DATA_HOME"]) / "coachlog" / "unsaved"
+    assert len(list(unsaved.iterdir())) == 2
+    bea_uid = query(db_path, "SELECT uid FROM clients WHERE name = 'Bea Souza'")[0][0]
+    r = ok(db_path, "client", "forget", "ana", "--yes", "--json")
+    left = list(unsaved.iterdir())
+    assert len(left) == 1 and left[0].name.endswith(f"-{bea_uid}.md"), left
+    assert r.json["kept_texts_erased"] == 1

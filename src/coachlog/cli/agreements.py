@@ -87,7 +87,7 @@ def new(
           --cadence-days 14 --conflicts-of-interest none
     """
     from coachlog.cli.context import interactive
-    from coachlog.editor import drafting, edit_until_valid
+    from coachlog.editor import drafting, edit_until_valid, keep_texts_for
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.messages import say, success
@@ -122,6 +122,7 @@ def new(
     values = {**base, **flags}
 
     retry = f"To record it: coachlog agreement new {found.id} --from {{path}}"
+    keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget
     with drafting(retry_hint=retry) as written:
         if from_file is not None:
             from coachlog.textin import read_file

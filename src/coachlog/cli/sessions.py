@@ -196,7 +196,7 @@ def new(
     """
     from coachlog.cli import session_prompts as ways
     from coachlog.cli.context import interactive
-    from coachlog.editor import drafting
+    from coachlog.editor import drafting, keep_texts_for
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import saved
@@ -237,6 +237,7 @@ def new(
 
     # From the editor's closing to the store's commit, what the coach wrote is kept if
     # anything fails (a full disk, a busy store, Ctrl-C): drafting() says where.
+    keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget
     with drafting(retry_hint=ways.SESSION_RETRY) as draft:
         if edit:
             shown = {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values}
@@ -418,7 +419,7 @@ def edit_(
         read_specs,
         warn_future,
     )
-    from coachlog.editor import drafting
+    from coachlog.editor import drafting, keep_texts_for
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import moved, saved
@@ -453,6 +454,7 @@ def edit_(
         recorded = sessions.promises_of(db, s, found)
         if to_client is not None:  # a wrong name fails now, before any editor opens
             find_client(db, to_client)
+    keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget
     with drafting(retry_hint=SESSION_RETRY) as draft:
         if edit:
             current = {key: getattr(s, key) for key in sessions.SESSION_FIELDS}

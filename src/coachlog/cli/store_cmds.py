@@ -331,7 +331,13 @@ def forget(
     from coachlog.render import print_json
     from coachlog.render.doctor import counts, erasure_preview, stale_copies
     from coachlog.render.messages import say, success, warn
-    from coachlog.services.forget import forget_client, older_copies, preview, scrub
+    from coachlog.services.forget import (
+        erase_kept_texts,
+        forget_client,
+        older_copies,
+        preview,
+        scrub,
+    )
 
     st = state(ctx)
     store = st.store()
@@ -361,6 +367,7 @@ def forget(
 
         undo.barrier(db, "client forget", "erased a client and their records", now=st.now)
     scrubbed = scrub(store)
+    texts = erase_kept_texts(erased.uid)
     copies = older_copies(store.location.path)
     if json:
         print_json(
@@ -369,6 +376,7 @@ def forget(
                 "index_rebuilt": scrubbed.index_rebuilt,
                 "vacuumed": scrubbed.vacuumed,
                 "wal_emptied": scrubbed.wal_emptied,
+                "kept_texts_erased": texts,
                 "older_backups": [str(p) for p in copies],
             }
         )
@@ -378,6 +386,11 @@ def forget(
         )
         if erased.kept_for_others:
             say(_kept_for_others(erased.kept_for_others, done=True))
+        if texts:
+            say(
+                f"Erased {texts} text{'' if texts == 1 else 's'} written in the editor for this "
+                "client and kept because it could not be saved."
+            )
     if store.is_sqlite and not scrubbed.wal_emptied:
         warn(
             "Another coachlog has the store open, so the write-ahead log could not be emptied "

@@ -215,9 +215,10 @@ def pitstop(
     store = st.store()
     with store.read() as db:
         found = find_client(db, client)
-    from coachlog.editor import drafting
+    from coachlog.editor import drafting, keep_texts_for
 
     retry = "To record it, run the command again with --edit and paste the text in from {path}."
+    keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget
     with drafting(retry_hint=retry) as draft:
         if edit:
             from coachlog.editor import edit_until_valid
