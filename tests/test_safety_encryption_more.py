@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_support import COACHLOG, env_for, grep_bytes, integrity, ok, query, run
+from support.processes import COACHLOG, env_for, grep_bytes, integrity, ok, query, run
 
 PASS = "first 'pass\" phrase ü"
 NEW = "second passphrase 🔑"

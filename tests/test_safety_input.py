@@ -13,7 +13,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from test_safety_support import COACHLOG, env_for, ok, query, run
+from support.processes import COACHLOG, env_for, ok, query, run
 
 LATIN1 = "Jos\udce9"  # the bytes b"Jos\xe9" as Python hands them over (surrogateescape)
 MiB = 1024 * 1024

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from test_safety_support import ok
+from support.processes import ok
 
 NOTES = """Talked about <b>boundaries</b> and <img src=x onerror=alert(1)>.
 A comment <!-- hidden --> and a <?php echo 1; ?> and <!DOCTYPE x> and <![CDATA[ y ]]>.

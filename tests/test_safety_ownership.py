@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_safety_support import integrity, ok, query, run
+from support.processes import integrity, ok, query, run
 
 
 def _practice(db: Path) -> None:

@@ -120,7 +120,7 @@ def forget_client(session: Session, client: Client) -> Erasure:
     forget_steps(session, client.id or 0)
     # Another client's promise made in one of these sessions loses its link to the session
     # first: the session's foreign key would otherwise delete it in cascade.
-    session.exec(update(Promise).where(_others_in_sessions_of(client)).values(session_id=None))  # type: ignore[call-overload]
+    session.exec(update(Promise).where(_others_in_sessions_of(client)).values(session_id=None))
     session.exec(delete(Promise).where(_promises_of(client)))
     session.exec(delete(CoachingSession).where(col(CoachingSession.client_id) == client.id))
     session.exec(delete(Agreement).where(col(Agreement.client_id) == client.id))

@@ -84,7 +84,7 @@ class _Import:
         self.by_cid = {c.id: c for c in self.mine.values()}
         # Every client's id by uid, and back: the store's now, the file's new ones once
         # they are written (a dry run writes none).
-        self.client_id: dict[str, int] = {c.uid: c.id for c in self.mine.values()}  # type: ignore[misc]
+        self.client_id: dict[str, int] = {c.uid: c.id for c in self.mine.values()}
         self.client_uid: dict[int, str] = {i: uid for uid, i in self.client_id.items()}
         self.problems = interchange.Problems()
         self.steps: dict[str, dict[str, Action]] = {}
@@ -196,8 +196,8 @@ class _Import:
                     where,
                     "session_uid",
                     f"that session belongs to another client (client_uid "
-                    f"{session_client[ref][:8]}…, not {client[:8]}…); a promise made in a "
-                    "session belongs to that session's client: give both the same client_uid",
+                    f"{str(session_client[ref])[:8]}…, not {str(client)[:8]}…); a promise made "
+                    "in a session belongs to that session's client: give both the same client_uid",
                 )
 
     def _check_final_state(self) -> None:

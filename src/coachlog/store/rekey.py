@@ -36,7 +36,7 @@ def encrypt_in_place(path: Path, passphrase: str) -> None:
     rename, and its old file, which other programs might still hold open, is overwritten
     with zeros, so that none of them can write to it unseen and no plaintext is left in it.
     Refused, changing nothing, when another program has the store open."""
-    import sqlcipher3  # type: ignore[import-untyped]
+    import sqlcipher3
 
     conn = sqlcipher3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     temp = path.with_name(f".{path.name}.encrypting-{os.getpid()}")
