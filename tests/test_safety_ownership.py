@@ -185,3 +185,31 @@ def test_forget_erases_that_clients_kept_editor_texts_and_no_others(db_path: Pat
     left = list(unsaved.iterdir())
     assert len(left) == 1 and left[0].name.endswith(f"-{bea_uid}.md"), left
     assert r.json["kept_texts_erased"] == 1
+
+
+def test_the_move_on_every_backend(cli, tmp_path: Path):
+    """The same move through the command line in this process, so that it runs on
+    PostgreSQL too (COACHLOG_TEST_PG_URL): the promises follow, forget keeps Ana's own."""
+    for args in (
+        ("client", "add", "Ana Lima"),
+        ("client", "add", "Bea Souza"),
+        ("session", "new", "ana", "--at", "2026-11-20 15:00", "--notes", "Delegation",
+         "--promise", "Send the article @ 2026-11-27"),
+        ("promises", "add", "ana", "Ana's own @ 2026-11-30"),
+    ):  # fmt: skip
+        assert cli(*args).code == 0, args
+    out = tmp_path / "all.json"
+    assert cli("export", "--all", "--format", "json", "--out", str(out)).code == 0
+    doc = json.loads(out.read_text())
+    bea = next(c["uid"] for c in doc["clients"] if c["name"] == "Bea Souza")
+    doc["sessions"][0]["client_uid"] = bea
+    doc["sessions"][0]["updated_at"] = "2026-11-22T11:00:00+00:00"
+    doc["promises"] = []
+    out.write_text(json.dumps(doc))
+    r = cli("import", str(out), "--json")
+    assert r.code == 0, r.err
+    assert r.json["promises_moved"] == 1
+    owners = {p["text"]: p["client"] for p in cli("promises", "list", "--json").json}
+    assert owners == {"Send the article": "Bea Souza", "Ana's own": "Ana Lima"}
+    assert cli("client", "forget", "bea", "--yes").code == 0
+    assert [p["text"] for p in cli("promises", "list", "--json").json] == ["Ana's own"]
