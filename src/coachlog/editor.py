@@ -199,7 +199,7 @@ def recovery_path() -> Path:
 
 
 # The client whose text this command may keep: its uid ends the kept file's name, so that
-# `client forget` finds and removes that client's kept texts (services/forget.py).
+# `client forget` finds and removes that client's kept texts (cli/store_cmds.py).
 _KEPT_FOR: ContextVar[str] = ContextVar("coachlog_kept_for", default="")
 
 

@@ -331,13 +331,7 @@ def forget(
     from coachlog.render import print_json
     from coachlog.render.doctor import counts, erasure_preview, stale_copies
     from coachlog.render.messages import say, success, warn
-    from coachlog.services.forget import (
-        erase_kept_texts,
-        forget_client,
-        older_copies,
-        preview,
-        scrub,
-    )
+    from coachlog.services.forget import forget_client, older_copies, preview, scrub
 
     st = state(ctx)
     store = st.store()
@@ -367,7 +361,7 @@ def forget(
 
         undo.barrier(db, "client forget", "erased a client and their records", now=st.now)
     scrubbed = scrub(store)
-    texts = erase_kept_texts(erased.uid)
+    texts = _erase_kept_texts(erased.uid)
     copies = older_copies(store.location.path)
     if json:
         print_json(
@@ -398,6 +392,35 @@ def forget(
         )
     if copies:
         stale_copies(copies)
+
+
+def _erase_kept_texts(client_uid: str) -> int:
+    """Texts written in the editor for this client that could not be saved and were kept
+    (editor.keep_text names them with the client's uid): overwritten, then removed. Texts
+    kept by an older coachlog carry no uid and cannot be told apart; see docs/privacy.md."""
+    import os
+    import tempfile
+
+    from coachlog.editor import recovery_folder
+
+    pattern = f"unsaved-*-{client_uid}.md"
+    # unsaved/ in the user data folder, or (when that disk was full) a private folder under
+    # $TMPDIR that keep_text made instead.
+    found = list(recovery_folder().glob(pattern))
+    found += Path(tempfile.gettempdir()).glob(f"coachlog-unsaved-*/{pattern}")
+    erased = 0
+    for path in found:
+        try:
+            size = path.stat().st_size
+            with path.open("r+b") as fh:
+                fh.write(b"\0" * size)
+                fh.flush()
+                os.fsync(fh.fileno())
+            path.unlink()
+            erased += 1
+        except OSError:
+            continue
+    return erased
 
 
 def _kept_for_others(n: int, *, done: bool) -> str:

@@ -160,35 +160,6 @@ def scrub(store: Store) -> Scrub:
     return done
 
 
-def erase_kept_texts(client_uid: str) -> int:
-    """Texts written in the editor for this client that could not be saved and were kept
-    (editor.keep_text names them with the client's uid): overwritten, then removed. Texts
-    kept by an older coachlog carry no uid and cannot be told apart; see docs/privacy.md."""
-    import os
-    import tempfile
-
-    from coachlog.editor import recovery_folder
-
-    pattern = f"unsaved-*-{client_uid}.md"
-    # unsaved/ in the user data folder, or (when that disk was full) a private folder under
-    # $TMPDIR that keep_text made instead.
-    found = list(recovery_folder().glob(pattern))
-    found += Path(tempfile.gettempdir()).glob(f"coachlog-unsaved-*/{pattern}")
-    erased = 0
-    for path in found:
-        try:
-            size = path.stat().st_size
-            with path.open("r+b") as fh:
-                fh.write(b"\0" * size)
-                fh.flush()
-                os.fsync(fh.fileno())
-            path.unlink()
-            erased += 1
-        except OSError:
-            continue
-    return erased
-
-
 def older_copies(path: Path | None) -> list[Path]:
     """Backups beside the store (from `backup` and from schema upgrades). After a forget,
     those made before it still hold the client."""
