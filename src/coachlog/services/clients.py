@@ -71,6 +71,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str):
             value = blank_to_none(value) if key != "name" else value.strip()
         if key == "name":
+            from coachlog.names import nfc
+
+            value = nfc(value)  # "Zoë" typed either way is one name
             if not value:
                 raise InvalidInput("A client needs a name.")
             if value.isdigit():
@@ -92,11 +95,21 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _named(session: Session, name: str) -> Client | None:
+    """The client already called `name`, case aside, whatever normal form either was
+    stored in (a store may hold names written before they were stored in NFC)."""
+    from coachlog.names import same_name
+
+    rows = session.exec(scope(select(Client.id, Client.name), session)).all()
+    for row in rows:
+        if same_name(row.name, name):
+            return session.get(Client, row.id)
+    return None
+
+
 def add_client(session: Session, *, values: dict[str, Any], now: datetime) -> Client:
     values = _clean(values)
-    existing = session.exec(
-        clients_query(session).where(func.lower(Client.name) == values["name"].lower())
-    ).first()
+    existing = _named(session, values["name"])
     if existing is not None:
         raise InvalidInput(
             f"There is already a client named '{existing.name}' (id {existing.id}).",
@@ -123,11 +136,9 @@ def edit_client(
     session: Session, client: Client, *, values: dict[str, Any], now: datetime
 ) -> Client:
     values = _clean(values)
-    if "name" in values and values["name"].lower() != client.name.lower():
-        clash = session.exec(
-            clients_query(session).where(func.lower(Client.name) == values["name"].lower())
-        ).first()
-        if clash is not None:
+    if "name" in values:
+        clash = _named(session, values["name"])
+        if clash is not None and clash.id != client.id:
             raise InvalidInput(f"There is already a client named '{clash.name}' (id {clash.id}).")
     for key, value in values.items():
         setattr(client, key, value)
@@ -213,7 +224,10 @@ def list_clients(session: Session, *, include_all: bool = False) -> list[Client]
 
 
 def find_client(session: Session, ref: str) -> Client:
-    """A client by id, exact name (any case), or unique case-insensitive name prefix."""
+    """A client by id, else by name without regard to case or accents: the exact name, or
+    a unique prefix of it (names.match). Nothing found: the closest names are suggested."""
+    from coachlog.names import match
+
     ref = (ref or "").strip()
     if not ref:
         raise InvalidInput("No client given.", hint="Give a client id, name or name prefix.")
@@ -223,25 +237,31 @@ def find_client(session: Session, ref: str) -> Client:
         if found is None:
             raise NotFound(f"No client with id {ref}.", hint="See 'coachlog client list --all'.")
         return found
-    exact = session.exec(base.where(func.lower(Client.name) == ref.lower())).all()
-    if len(exact) == 1:
-        return exact[0]
-    # A prefix match; done in Python on names only so it is correct for non-ASCII case too.
+    # Names only, compared in Python: folding case and accents is the same on every backend.
     rows = session.exec(scope(select(Client.id, Client.name), session)).all()
-    folded = ref.casefold()
-    matches = [r for r in rows if r.name.casefold().startswith(folded)]
-    if not matches:
-        raise NotFound(
-            f"No client matches '{ref}'.",
-            hint="See 'coachlog client list --all' for names and ids.",
-        )
-    if len(matches) > 1:
-        listed = ", ".join(f"{m.name} (id {m.id})" for m in sorted(matches, key=lambda m: m.name))
+    m = match(ref, [(r.id, r.name) for r in rows])
+    if m.found is not None:
+        return session.get(Client, m.found)  # type: ignore[return-value]
+    if m.several:
+        listed = ", ".join(f"{name} (id {cid})" for cid, name in m.several)
         raise Ambiguous(
-            f"'{ref}' matches {len(matches)} clients: {listed}.",
+            f"'{ref}' matches {len(m.several)} clients: {listed}.",
             hint="Type more of the name, or use the id.",
         )
-    return session.get(Client, matches[0].id)  # type: ignore[return-value]
+    if m.suggestions:
+        raise NotFound(
+            f"No client matches '{ref}'. Did you mean {_either(m.suggestions)}?",
+            hint="See 'coachlog client list --all' for names and ids.",
+        )
+    raise NotFound(
+        f"No client matches '{ref}'.",
+        hint="See 'coachlog client list --all' for names and ids.",
+    )
+
+
+def _either(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def client_names(session: Session, prefix: str = "") -> list[str]:

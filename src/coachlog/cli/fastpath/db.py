@@ -150,9 +150,11 @@ class Reader:
         )
 
     def find_client_id(self, ref: str) -> int | None:
-        """services/clients.find_client on plain rows: by id, else exact name in any case,
-        else a unique case-insensitive prefix. None whenever find_client would fail (not
-        found, ambiguous, blank): the normal path then says so in its own words."""
+        """services/clients.find_client on plain rows: by id, else by name without regard
+        to case or accents (names.match, the same code). None whenever find_client would
+        fail (not found, ambiguous, blank): the normal path then says so in its own words."""
+        from coachlog.names import match
+
         ref = (ref or "").strip()
         if not ref:
             return None
@@ -162,16 +164,9 @@ class Reader:
             sql = f"SELECT clients.id FROM clients WHERE clients.id = ?{mine}"
             found = self.rows(sql, (int(ref), *coach))
             return found[0][0] if found else None
-        sql = f"SELECT clients.id FROM clients WHERE lower(clients.name) = ?{mine}"
-        exact = self.rows(sql, (ref.lower(), *coach))
-        if len(exact) == 1:
-            return exact[0][0]
-        # Prefixes in Python on names only, as find_client does (right for non-ASCII case).
         where = " WHERE clients.coach = ?" if coach else ""
         names = self.rows(f"SELECT clients.id, clients.name FROM clients{where}", coach)
-        folded = ref.casefold()
-        matches = [cid for cid, name in names if name.casefold().startswith(folded)]
-        return matches[0] if len(matches) == 1 else None
+        return match(ref, [(cid, name) for cid, name in names]).found
 
     def close(self) -> None:
         try:
