@@ -115,7 +115,7 @@ ANSWERED = [
     ("promises", "due", "-w", "48h"),
     ("promises", "due", "--within", "1"),  # a bare number is days
     ("promises", "due", "--within=2w"),
-    ("promises", "due", "--within", "90m", "--mine"),
+    ("promises", "due", "--within", "90min", "--mine"),
     ("promises", "due", "--within", "0d"),  # only what is overdue
     ("promises", "due", "-c", "ana l"),  # a unique prefix
     ("promises", "due", "--client", "ANA LIMA", "--json"),  # the exact name, any case

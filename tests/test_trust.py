@@ -120,18 +120,19 @@ def test_4_due_now_is_not_past_due_a_second_later_is(store, ana):
         p = make_promise(db, ana, due=NOW)
         make_promise(db, ana, owner="client", due=NOW - 30 * DAY)  # theirs: not this check
     c = check(store, ana, 4)
-    assert (c.status, c.evidence) == ("pass", "1 open, none past due")
+    assert (c.status, c.evidence) == ("pass", "1 open, none overdue")
     with store.write() as db:
         db.get(Promise, p.id).due_at = NOW - SECOND
     c = check(store, ana, 4)
-    assert (c.status, c.evidence) == ("fail", f"#{p.id} is 1 day past due")
+    # in the words `promises due` uses for the same promise
+    assert (c.status, c.evidence) == ("fail", f"#{p.id} is overdue by 1 minute")
     assert c.advice == (
         f"Keep #{p.id} today, or move it openly with the client before the next session."
     )
     with store.write() as db:
         q = make_promise(db, ana, due=NOW - 16 * DAY)
     c = check(store, ana, 4)
-    assert c.evidence == f"2 past due: #{q.id}, #{p.id} (the oldest by 16 days)"
+    assert c.evidence == f"2 overdue: #{q.id}, #{p.id} (the oldest by 16 days)"
 
 
 # ------------------------------------------------------------------ 5 reliability record
@@ -260,7 +261,7 @@ def test_8_seven_days_late_passes_a_second_more_fails(store, ana):
     with store.write() as db:
         db.get(Promise, p.id).due_at = NOW - 7 * DAY - SECOND
     c = check(store, ana, 8)
-    assert (c.status, c.evidence) == ("fail", f"#{p.id} is 7 days past due")
+    assert (c.status, c.evidence) == ("fail", f"#{p.id} is overdue by 7 days")
     assert c.advice.startswith(f"Ask about #{p.id} at the next session")
 
 

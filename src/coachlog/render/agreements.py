@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from coachlog.render import console, safe
+from coachlog.words import count
 
 if TYPE_CHECKING:
     from coachlog.models import Agreement, Client
@@ -37,7 +38,7 @@ def agreement_page(agreement: Agreement, client: Client) -> None:
         if value:
             dates.append(f"{label} {value.isoformat()}")
     if agreement.cadence_days:
-        dates.append(f"every {agreement.cadence_days} days")
+        dates.append(f"every {count(agreement.cadence_days, 'day')}")
     grid.add_row("Dates", safe(" · ".join(dates) or "none set"))
     for key, label in ELEMENTS.items():
         value = getattr(agreement, key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from coachlog.render import console, safe, safe_line
+from coachlog.words import count
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -182,7 +183,7 @@ def client_page(o: ClientOverview, *, now: datetime, tz: str) -> None:
         if a.review_on:
             line.append(f" · review {day(a.review_on, now=now, tz=tz)}")
         if a.cadence_days:
-            line.append(f" · every {a.cadence_days} days")
+            line.append(f" · every {count(a.cadence_days, 'day')}")
         if o.agreement_gaps:
             line.append(" · to attend to: " + ", ".join(o.agreement_gaps), style="warn")
         else:

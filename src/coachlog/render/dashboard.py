@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from coachlog.render import console, safe_line
+from coachlog.words import count, plural
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -31,11 +32,16 @@ def _count(open_: int, overdue: int, loud: str, wide: bool) -> Text:
     return cell
 
 
-def ago(dt: datetime, now: datetime) -> str:
-    """Compact elapsed time for a narrow column: 'today', '5d ago', '3w ago', '4mo ago'."""
-    days = (now - dt).days
+def ago(dt: datetime, now: datetime, tz: str) -> str:
+    """Compact words for a narrow column, in calendar days in the coach's zone: 'today',
+    'yesterday' (any hour of it), '5d ago', '3w ago', '4mo ago', '2y ago'."""
+    from coachlog.dates import calendar_days
+
+    days = -calendar_days(dt, now=now, tz=tz)
     if days < 1:
-        return "today"
+        return "today" if days == 0 else "ahead"
+    if days == 1:
+        return "yesterday"
     if days < 14:
         return f"{days}d ago"
     if days < 63:
@@ -45,7 +51,7 @@ def ago(dt: datetime, now: datetime) -> str:
     return f"{days // 365}y ago"
 
 
-def _last(row: DashboardRow, now: datetime, wide: bool) -> Text:
+def _last(row: DashboardRow, now: datetime, tz: str, wide: bool) -> Text:
     """Since the last session; yellow when it is more than twice the agreed cadence."""
     from rich.text import Text
 
@@ -56,7 +62,7 @@ def _last(row: DashboardRow, now: datetime, wide: bool) -> Text:
         return Text("never", style="muted")
     a = f.active_agreement
     late = bool(a and a.cadence_days and now - f.last_session_at > timedelta(a.cadence_days * 2))
-    words = relative(f.last_session_at, now=now) if wide else ago(f.last_session_at, now)
+    words = relative(f.last_session_at, now=now, tz=tz) if wide else ago(f.last_session_at, now, tz)
     return Text(words, style="warn" if late else "")
 
 
@@ -106,9 +112,9 @@ def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
     needing = [r for r in rows if r.reasons(now)]
     head = Text()
     head.append("Dashboard", style="head")
-    head.append(f" · {len(rows)} active client{'s' if len(rows) != 1 else ''}", style="muted")
+    head.append(f" · {count(len(rows), 'active client')}", style="muted")
     if needing:
-        head.append(f" · {len(needing)} need{'s' if len(needing) == 1 else ''} attention")
+        head.append(f" · {len(needing)} {plural(len(needing), 'needs', 'need')} attention")
     head.append(f" · {when(now, now=now, tz=tz)}", style="muted")
     out.print(head)
 
@@ -140,7 +146,7 @@ def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
             mark,
             safe_line(r.client.name, "name"),
             str(f.sessions),
-            _last(r, now, wide),
+            _last(r, now, tz, wide),
             _pitstop(r, now, tz),
             _count(f.coach.open, len(f.coach.overdue), "bad", wide),
             _count(f.client.open, len(f.client.overdue), "warn", wide),
@@ -187,19 +193,20 @@ def demo_summary(summary: DemoSummary, *, prefix: str) -> None:
     if summary.paused:
         others.append(f"{summary.paused} paused")
     if summary.prospects:
-        others.append(f"{summary.prospects} prospect")
+        others.append(count(summary.prospects, "prospect"))
     if summary.past:
         others.append(f"{summary.past} past")
     line = Text("  ")
-    line.append(f"{summary.active} active clients", style="head")
+    line.append(count(summary.active, "active client"), style="head")
     if others:
         line.append(f" ({', '.join(others)})")
     out.print(line)
     out.print(
         Text(
-            f"  {summary.sessions} sessions ({summary.pitstops} pit-stops) · "
-            f"{summary.promises} promises · {summary.agreements} agreement versions · "
-            f"{summary.learning} learning entries"
+            f"  {count(summary.sessions, 'session')} ({count(summary.pitstops, 'pit-stop')}) · "
+            f"{count(summary.promises, 'promise')} · "
+            f"{count(summary.agreements, 'agreement version')} · "
+            f"{count(summary.learning, 'learning entry', 'learning entries')}"
         )
     )
     out.print(Text("Try:", style="muted"))

@@ -19,6 +19,7 @@ from coachlog.render.widgets import (
     trust_line,
     when,
 )
+from coachlog.words import count
 
 if TYPE_CHECKING:
     from coachlog.services.overview import ClientOverview
@@ -62,7 +63,7 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
         grid.add_row("Goals", Text("no agreement yet: coachlog agreement new " + str(o.client.id)))
     else:
         grid.add_row("Goals", safe(a.goals) if a.goals else Text("none written", style="warn"))
-        rhythm = f"every {a.cadence_days} days" if a.cadence_days else "no agreed cadence"
+        rhythm = f"every {count(a.cadence_days, 'day')}" if a.cadence_days else "no agreed cadence"
         extra = "" if a.status == "active" else f"  (v{a.version} is {a.status})"
         grid.add_row("Cadence", Text(rhythm + extra, style="" if a.cadence_days else "muted"))
     s = o.last_session
@@ -73,7 +74,7 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
         line.append(f"  {KIND.get(s.kind, s.kind)}", style="muted")
         from coachlog.dates import relative
 
-        line.append(f"  ({relative(s.held_at, now=now)})", style="muted")
+        line.append(f"  ({relative(s.held_at, now=now, tz=tz)})", style="muted")
         grid.add_row("Last session", line)
         if s.themes:
             grid.add_row("Themes", safe_line(", ".join(s.themes)))
@@ -138,11 +139,18 @@ def prep_json(o: ClientOverview, *, now: datetime) -> dict[str, Any]:
     }
 
 
-def pitstop_recorded(client: Any, record: Any, status: Any, *, now: datetime, tz: str) -> None:
-    from coachlog.render.messages import say, success
+def pitstop_recorded(
+    client: Any, record: Any, status: Any, *, now: datetime, tz: str, at_typed: str | None = None
+) -> None:
+    from coachlog.render.messages import aside, say, success
 
     held = when(record.held_at, now=now, tz=tz)
-    success("Pit-stop with ", (client.name, "name"), f" recorded (session {record.id}, {held})")
+    success(
+        "Pit-stop with ",
+        (client.name, "name"),
+        f" recorded (session {record.id}, {held})",
+        *aside(f'from "{at_typed}"' if at_typed else None),
+    )
     if record.trust_pulse is not None:
         say(("  safety / trust pulse: ", "muted"), f"{record.trust_pulse} of 5")
     line = pitstop_text(status, status.deadline, now=now, tz=tz)

@@ -14,6 +14,7 @@ from coachlog.models import Agreement, Client, CoachingSession, Promise
 from coachlog.services import pitstops
 from coachlog.services.facts import Facts, P, S, gather_facts, held
 from coachlog.services.trust import evaluate_facts
+from coachlog.words import count as count_words
 
 
 def active_clients(session: Session) -> list[Client]:
@@ -50,13 +51,12 @@ class DashboardRow:
         if f.coach.overdue:
             out.append(f"{len(f.coach.overdue)} of your promises overdue")
         if f.coach.not_raised:
-            n = len(f.coach.not_raised)
-            out.append(f"{n} broken promise{'s' if n > 1 else ''} to raise")
+            out.append(f"{count_words(len(f.coach.not_raised), 'broken promise')} to raise")
         if f.pitstop is not None and f.pitstop.due:
             out.append("pit-stop due")
         late = f.client.late(now)
         if late:
-            out.append(f"{len(late)} commitment{'s' if len(late) > 1 else ''} over a week late")
+            out.append(f"{count_words(len(late), 'commitment')} over a week late")
         return out
 
     def sort_key(self, now: datetime) -> tuple:

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from coachlog.errors import InvalidInput, Problems
+from coachlog.words import count
 
 DEFAULT_EVERY_SESSIONS = 6
 DEFAULT_EVERY_WEEKS = 8
@@ -89,17 +90,16 @@ def due_status(
     deadline = anchor + timedelta(weeks=every_weeks)
     since = "the last pit-stop" if last_pitstop_at else "the first session"
     if regular_since >= every_sessions:
-        plural = "s" if regular_since != 1 else ""
-        reason = f"due: {regular_since} regular session{plural} since {since}"
+        reason = f"due: {count(regular_since, 'regular session')} since {since}"
         due = True
     elif now >= deadline:
         weeks = (now - anchor).days // 7
-        reason = f"due: {weeks} weeks since {since}"
+        reason = f"due: {count(weeks, 'week')} since {since}"
         due = True
     else:
         left = every_sessions - regular_since
         # the screen adds the date ("... or by 17 Jan") in the coach's format
-        reason = f"after {left} more regular session{'s' if left != 1 else ''}"
+        reason = f"after {count(left, 'more regular session')}"
         due = False
     return PitstopStatus(
         due,

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from coachlog.dates import local_date
 from coachlog.services.agreements import ELEMENTS, REQUIRED
 from coachlog.services.facts import (
     LATE_DAYS,
@@ -27,6 +27,7 @@ from coachlog.services.facts import (
     Facts,
     gather_facts,
 )
+from coachlog.words import count, pronouns, span
 
 PASS, FAIL, NA = "pass", "fail", "n/a"
 RELIABLE = 0.9  # check 5: at least 90% kept on time ...
@@ -83,14 +84,14 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         "Inclusivity",
         "002 §4",
-        "How do {first}'s culture, language and setting shape what progress means to them, "
-        "and have I asked rather than assumed?",
+        "How do {first}'s culture, language and setting shape what progress means to "
+        "{them}, and have I asked rather than assumed?",
     ),
     Question(
         "Steadiness in setbacks",
         "002 §6",
-        "When things last went badly for {first}, did my belief in them hold, and could "
-        "they see that it did?",
+        "When things last went badly for {first}, did my belief in {them} hold, and could "
+        "{they} see that it did?",
     ),
 )
 
@@ -173,8 +174,11 @@ def evaluate_facts(client: Any, facts: Facts, *, now: datetime, tz: str) -> Trus
 
 
 def question_text(question: Question, client: Any) -> str:
-    first = (client.name or "").split()[0] if (client.name or "").split() else "them"
-    return question.text.format(first=first)
+    """The question about this client: their first name, and the pronouns recorded for
+    them (she/her: "could she see"), 'they' when none are."""
+    them = pronouns(getattr(client, "pronouns", None))
+    first = (client.name or "").split()[0] if (client.name or "").split() else them.object
+    return question.text.format(first=first, they=them.subject, them=them.object)
 
 
 # ------------------------------------------------------------------------------ the rules
@@ -190,7 +194,7 @@ class _Ctx:
     def day(self, dt: datetime) -> date:
         """The coach's calendar day of an instant. zoneinfo rather than pendulum: this runs
         a dozen times per client and pendulum's zone lookup dominated the dashboard."""
-        return dt.astimezone(ZoneInfo(self.tz)).date()
+        return local_date(dt, self.tz)
 
     @property
     def today(self) -> date:
@@ -214,7 +218,12 @@ def _ids(refs: list[Any], limit: int = 3) -> str:
 
 
 def _days(n: int) -> str:
-    return f"{n} day" + ("" if n == 1 else "s")
+    return count(n, "day")
+
+
+def _first(client: Any) -> str:
+    words = (client.name or "").split()
+    return words[0] if words else "the client"
 
 
 def designed_alliance(c: _Ctx) -> Result:
@@ -287,11 +296,12 @@ def engagement_first(c: _Ctx) -> Result:
 
 
 def _late_list(refs: list[Any], c: _Ctx) -> str:
-    """'#116 is 16 days past due' or '3 past due: #1, #2, #4 (the oldest by 16 days)'."""
-    oldest = max((c.now - refs[0].at).days, 1)  # whole days, as `promises due` counts them
+    """'#116 is overdue by 13 hours' or '3 overdue: #1, #2, #4 (the oldest by 16 days)',
+    in the words `promises due` uses for the same promise."""
+    oldest = span((c.now - refs[0].at).total_seconds())
     if len(refs) == 1:
-        return f"#{refs[0].id} is {_days(oldest)} past due"
-    return f"{len(refs)} past due: {_ids(refs)} (the oldest by {_days(oldest)})"
+        return f"#{refs[0].id} is overdue by {oldest}"
+    return f"{len(refs)} overdue: {_ids(refs)} (the oldest by {oldest})"
 
 
 def honor_your_word(c: _Ctx) -> Result:
@@ -304,7 +314,7 @@ def honor_your_word(c: _Ctx) -> Result:
             f"Keep {first} today, or move it openly with the client before the next session.",
         )
     if side.open:
-        return PASS, f"{side.open} open, none past due", None
+        return PASS, f"{side.open} open, none overdue", None
     return PASS, "none of your promises is open", None
 
 
@@ -351,18 +361,22 @@ def pitstop(c: _Ctx) -> Result:
     f = c.f
     status = f.pitstop
     if f.sessions < PITSTOP_MIN_SESSIONS or status is None:
-        return NA, f"{f.sessions} sessions so far (judged from {PITSTOP_MIN_SESSIONS})", None
-    rule = f"(rule: {status.every_sessions} sessions or {status.every_weeks} weeks)"
+        so_far = count(f.sessions, "session")
+        return NA, f"{so_far} so far (judged from {PITSTOP_MIN_SESSIONS})", None
+    rule = (
+        f"(rule: {count(status.every_sessions, 'session')} or {count(status.every_weeks, 'week')})"
+    )
+    regular = count(f.regular_since, "regular session")
     if f.last_pitstop_at is None:
         start = _d(c.day(f.first_session_at))  # type: ignore[arg-type]
-        base = f"none yet; {f.regular_since} regular sessions since {start} {rule}"
+        base = f"none yet; {regular} since {start} {rule}"
     else:
-        days = (c.now - f.last_pitstop_at).days
-        ago = f"{_days(days)} ago" if days < 14 else f"{days // 7} weeks ago"
-        base = (
-            f"last {_d(c.day(f.last_pitstop_at))}, {ago}, "
-            f"{f.regular_since} regular sessions since {rule}"
-        )
+        last = c.day(f.last_pitstop_at)
+        days = (c.today - last).days  # calendar days, as every screen counts them
+        ago = {0: "today", 1: "yesterday"}.get(days, f"{_days(days)} ago")
+        if days >= 14:
+            ago = f"{count(days // 7, 'week')} ago"  # the rule is in weeks
+        base = f"last {_d(last)}, {ago}, {regular} since {rule}"
     if status.due:
         return FAIL, base, f"Make room for a pit-stop at the next session: coachlog pitstop {c.ref}"
     return PASS, base, None
@@ -387,23 +401,23 @@ def consistency(c: _Ctx) -> Result:
     if a is None or not a.cadence_days:
         return NA, "no agreed cadence", None
     recent = c.f.recent
+    cadence = f"cadence {count(a.cadence_days, 'day')}"
     if len(recent) < 2:
-        return NA, f"cadence {a.cadence_days} days; fewer than 2 sessions", None
+        return NA, f"{cadence}; fewer than 2 sessions", None
     days = [c.day(r.held_at) for r in reversed(recent)]
     gaps = [(b - a_).days for a_, b in pairwise(days)]
     longest = max(gaps)
     at = gaps.index(longest)
     limit = 2 * a.cadence_days
     evidence = (
-        f"cadence {a.cadence_days} days; longest gap {longest} days in the last {len(recent)} "
-        "sessions"
+        f"{cadence}; longest gap {count(longest, 'day')} in the last "
+        f"{count(len(recent), 'session')}"
     )
     if longest <= limit:
         return PASS, evidence, None
     return (
         FAIL,
-        f"cadence {a.cadence_days} days; a gap of {longest} days, "
-        f"{_d(days[at])} to {_d(days[at + 1])}",
+        f"{cadence}; a gap of {count(longest, 'day')}, {_d(days[at])} to {_d(days[at + 1])}",
         "Book the next sessions at the agreed rhythm, or agree a new cadence together.",
     )
 
@@ -418,7 +432,8 @@ def knowing_the_person(c: _Ctx) -> Result:
     return (
         FAIL,
         "neither communication style nor context recorded",
-        f"Note how they communicate and what matters to them: coachlog client edit {c.ref} "
+        f"Note {_first(c.client)}'s way of communicating and what matters to "
+        f"{pronouns(c.client.pronouns).object}: coachlog client edit {c.ref} "
         '--style "…" --context "…"',
     )
 
@@ -429,7 +444,10 @@ def learning(c: _Ctx) -> Result:
         return NA, "no sessions yet", None
     n = len(recent)
     done = sum(r.reflected for r in recent)
-    evidence = f"reflections on {done} of the last {n} sessions"
+    if n == 1:
+        evidence = ("a" if done else "no") + " reflection on the one session so far"
+    else:
+        evidence = f"reflections on {done} of the last {n} sessions"
     if 2 * done >= n:
         return PASS, evidence, None
     return (

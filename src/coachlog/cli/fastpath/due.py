@@ -168,10 +168,10 @@ def prepare(a: DueArgs) -> Answer:
 
         data = [public(i, overdue=i.overdue) for i in items]
         return Answer(data, items, now, "", "", owner)  # no zone: the JSON is in UTC
-    from coachlog.render.promises import span_words
+    from coachlog.words import window as window_words
 
     # The zone is read only for the screen: with --json the normal path never asks for it.
-    words = span_words(int(window.total_seconds()))
+    words = window_words(window.total_seconds())
     return Answer(None, items, now, st.tz, words, owner)
 
 
