@@ -169,7 +169,7 @@ def test_agreement_from_file_and_versions(cli, tmp_path):
     )
     assert r.code == 0
     assert "v1 superseded" in r.out
-    assert "review on 2027-02-20" in r.out  # +90d read as a date and shown
+    assert 'review on 2027-02-20  (from "+90d")' in r.out  # +90d read as a date and shown
     rows = cli("agreement", "list", "ana", "--json").json
     assert [(a["version"], a["status"]) for a in rows] == [(1, "superseded"), (2, "active")]
     assert rows[1]["goals"] == FULL["goals"]  # carried over from v1

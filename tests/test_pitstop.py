@@ -174,7 +174,7 @@ def test_pitstop_rejects_a_bad_safety_and_an_unknown_client(cli):
     r = cli("pitstop", "zed", "--working", "x")
     assert r.code == 1 and "No client matches 'zed'" in r.err
     r = cli("pitstop", "ana", "--working", "x", "--at", "blursday")
-    assert r.code == 1 and "--at" in r.err and "Accepted:" in r.err
+    assert r.code == 2 and "--at" in r.err and "Accepted:" in r.err
 
 
 def _editor(tmp_path: Path, body: str) -> str:

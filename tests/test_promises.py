@@ -282,7 +282,7 @@ def test_add_and_due_screen(pinned):
 
 def test_due_rejects_a_bad_window_and_both_owners(pinned):
     r = pinned("promises", "due", "--within", "forever")
-    assert r.code == 1 and "--within" in r.err and "7d" in r.err
+    assert r.code == 2 and "--within" in r.err and "7d" in r.err
     r = pinned("promises", "due", "--mine", "--theirs")
     assert r.code == 2 and "--mine or --theirs" in r.err
 
@@ -336,12 +336,14 @@ def test_keep_late_break_release_move_through_the_cli(pinned):
 
 
 def test_keep_at_a_time_in_words_is_on_time(pinned):
-    pinned("promises", "add", "ana", "Send the article @ 2026-11-20")
-    r = pinned("promises", "keep", "1", "--at", "2026-11-20 16:00")
-    assert r.out == "✓ #1 you: Send the article — kept 20 Nov, on time  (Ana Lima)\n"
-    pinned("promises", "add", "ana", "Call @ 2026-11-21 09:00")
-    r = pinned("promises", "keep", "2", "--at", "yesterday 10:30")
-    assert "kept 21 Nov, 1 hour late" in r.out and '(from "yesterday 10:30")' in r.out
+    pinned("promises", "add", "ana", "Send the article @ 2026-11-25")
+    r = pinned("promises", "keep", "1", "--at", "2026-11-22 10:00")  # when it was made
+    assert r.out == "✓ #1 you: Send the article — kept 22 Nov, on time  (Ana Lima)\n"
+    pinned("promises", "add", "ana", "Call @ today 09:00")
+    r = pinned("promises", "keep", "2", "--at", "today 9:59")  # before it was made: refused
+    assert r.code == 1 and "was made Sun 22 Nov 10:00" in r.err
+    r = pinned("promises", "keep", "2", "--at", "today 10:00")
+    assert "kept 22 Nov, 1 hour late" in r.out and '(from "today 10:00")' in r.out
     r = pinned("promises", "keep", "99")
     assert r.code == 1 and "No promise with id 99" in r.err
 
@@ -354,10 +356,10 @@ def test_list_filters_and_errors(pinned):
         "client"
     ]
     r = pinned("promises", "list", "--status", "maybe")
-    assert r.code == 1 and "open, kept, broken, released" in r.err
+    assert r.code == 2 and "open, kept, broken, released" in r.err
     assert pinned("promises", "list", "--status", "broken").out == "No promises match.\n"
     r = pinned("promises", "add", "ana", "No date here")
-    assert r.code == 1 and '"TEXT @ WHEN"' in r.err
+    assert r.code == 2 and '"TEXT @ WHEN"' in r.err
 
 
 def test_user_text_is_printed_literally(pinned):

@@ -320,11 +320,12 @@ def test_session_new_json_and_notes_from_stdin(pinned):
 
 
 def test_at_in_words_shows_what_it_was_read_as(pinned):
+    # On Sunday 22 Nov a session held "fri" was held on the Friday just past.
     r = pinned("session", "new", "ana", "--at", "fri 9:30", "--notes", "x")
     assert r.out.startswith(
-        '✓ Session #1 with Ana Lima recorded: Fri 27 Nov 09:30, 45 min, regular  (from "fri 9:30")'
+        '✓ Session #1 with Ana Lima recorded: Fri 20 Nov 09:30, 45 min, regular  (from "fri 9:30")'
     )
-    assert "in the future" in r.err
+    assert r.err == ""
 
 
 def test_without_a_terminal_and_a_client_it_fails_at_once(pinned):
@@ -374,7 +375,7 @@ def test_session_list_filters_and_json(pinned):
     assert "safety · How is it going?" in out[4]
     assert pinned("session", "list", "--kind", "closing").out == "No sessions match.\n"
     r = pinned("session", "list", "--since", "13/13/13")
-    assert r.code == 1 and "Accepted:" in r.err
+    assert r.code == 2 and "Accepted:" in r.err
 
 
 def test_session_show_page(pinned):

@@ -87,10 +87,11 @@ def new(
           --cadence-days 14 --conflicts-of-interest none
     """
     from coachlog.cli.context import interactive
+    from coachlog.dates import in_words
     from coachlog.editor import drafting, edit_until_valid, keep_texts_for
     from coachlog.errors import UsageError
     from coachlog.render import print_json
-    from coachlog.render.messages import say, success
+    from coachlog.render.messages import aside, say, success
     from coachlog.services import agreement_template, agreements, undo
     from coachlog.services.records import public_agreement
 
@@ -112,7 +113,8 @@ def new(
     flags = {k: v for k, v in flags.items() if v is not None}
     for key, raw in (("starts_on", starts_on), ("review_on", review_on), ("ends_on", ends_on)):
         if raw is not None:
-            flags[key] = read_date(st, raw, what=key.replace("_", " ")) if raw.strip() else None
+            flag = "--" + key.replace("_", "-")
+            flags[key] = read_date(st, raw, what=flag) if raw.strip() else None
     store = st.store()
     with store.read() as db:
         found = find_client(db, client)
@@ -171,8 +173,15 @@ def new(
         from coachlog.render.clients import became_active
 
         became_active(found)
-    if review_on is not None and agreement.review_on:
-        say(("  review on ", "muted"), agreement.review_on.isoformat())
+    for key, raw in (("starts_on", starts_on), ("review_on", review_on), ("ends_on", ends_on)):
+        shown = getattr(agreement, key)
+        if raw is not None and shown is not None:
+            typed = raw.strip() if in_words(raw) else None
+            say(
+                (f"  {key.replace('_', ' ')} ", "muted"),
+                shown.isoformat(),
+                *aside(f'from "{typed}"' if typed else None),
+            )
     gaps = [c for c in checks if c.status != "ok"]
     if gaps:
         say(

@@ -15,6 +15,7 @@ from coachlog.cli.common import (
     NoPagerOpt,
     complete_choice,
     find_client,
+    note_read_as,
     pager_on,
     read_date,
     state,
@@ -116,7 +117,10 @@ def _values(st: Any, **options: Any) -> dict[str, Any]:
     values = {FIELD_OF.get(k, k): v for k, v in options.items() if v is not None}
     for key in ("started_on", "ended_on"):
         if values.get(key):
-            values[key] = read_date(st, values[key], what=key.replace("_", " "))
+            flag = "--" + key.removesuffix("_on")
+            typed = values[key]
+            values[key] = read_date(st, typed, what=flag)
+            note_read_as(st, flag, typed, values[key])
         elif key in values:
             values[key] = None
     return values

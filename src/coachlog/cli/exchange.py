@@ -15,6 +15,7 @@ from coachlog.cli.common import (
     NoPagerOpt,
     complete_choice,
     find_client,
+    note_read_as,
     pager_on,
     read_when,
     state,
@@ -31,8 +32,10 @@ def _window(st: AppState, since: str | None, until: str | None) -> Any:
     from coachlog.errors import InvalidInput
     from coachlog.services.exchange import Window
 
-    start = read_when(st, since, mode="start", what="--since").instant if since else None
+    start = read_when(st, since, what="--since", toward="past").instant if since else None
     end = read_when(st, until, mode="end", what="--until").instant if until else None
+    note_read_as(st, "--since", since, start)
+    note_read_as(st, "--until", until, end)
     if start and end and start > end:
         raise InvalidInput("--since is after --until: nothing could be in that period.")
     return Window(start, end)

@@ -19,6 +19,7 @@ from coachlog.cli.common import (
     complete_open_promise,
     find_client,
     limited,
+    option_value,
     pager_on,
     read_when,
     state,
@@ -104,8 +105,8 @@ def due(
       coachlog promises due --client ana --within 14d
       coachlog promises due --mine --ics ~/due.ics
     """
-    from coachlog.dates import DateError, parse_span
-    from coachlog.errors import InvalidInput, UsageError
+    from coachlog.dates import parse_span
+    from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.promises import due_screen
     from coachlog.services import promises
@@ -113,10 +114,8 @@ def due(
     st = state(ctx)
     if mine and theirs:
         raise UsageError("Use either --mine or --theirs, not both.")
-    try:
-        window = parse_span(st.settings.value("within", within))
-    except DateError as exc:
-        raise InvalidInput(f"--within: {exc}") from exc
+    window = option_value("--within", parse_span, st.settings.value("within", within))
+    assert window is not None
     owner = "coach" if mine else "client" if theirs else None
     with st.store().read() as db:
         found = find_client(db, client) if client is not None else None
@@ -126,9 +125,9 @@ def due(
     if json:
         print_json([promises.public(i, overdue=i.overdue) for i in items])
     elif ics is None:
-        from coachlog.render.promises import span_words
+        from coachlog.words import window as window_words
 
-        words = span_words(int(window.total_seconds()))
+        words = window_words(window.total_seconds())
         due_screen(items, now=st.now, tz=st.tz, window=words, owner=owner)
 
 
@@ -144,9 +143,9 @@ def _write_ics(st: AppState, path: Path, items: list[Item], *, quiet: bool) -> N
         raise CoachlogError(f"Cannot write {path}: {exc.strerror or exc}") from exc
     if not quiet:
         from coachlog.render.messages import success
+        from coachlog.words import count
 
-        n = len(items)
-        success(f"Wrote {n} promise{'s' if n != 1 else ''} to ", str(written))
+        success(f"Wrote {count(len(items), 'promise')} to ", str(written))
 
 
 @promises_app.command("add")
@@ -175,13 +174,31 @@ def add(
     from coachlog.services.promises import Item, add_promise, parse_spec
 
     st = state(ctx)
-    spec = parse_spec(promise, owner="client" if theirs else "coach", now=st.now, tz=st.tz)
+    owner = "client" if theirs else "coach"
+    spec = option_value(
+        None, lambda text: parse_spec(text, owner=owner, now=st.now, tz=st.tz), promise
+    )
+    assert spec is not None
     with st.store().write() as db, undo.step(db, "promises add", now=st.now) as step:
         found = find_client(db, client)
         made = add_promise(db, found, spec, now=st.now)
         item = Item(made, found, None)
         step.summary = _summary("added", item)
     _print_item(st, item, json, spec.when_text if spec.in_words else None)
+    _warn_past_due(st, item)
+
+
+def _warn_past_due(st: AppState, item: Item) -> None:
+    """A due date already past is taken (a promise noted late is still a promise), and
+    said, on stderr, so a typo in the date does not pass unseen."""
+    from coachlog.fastpath.rules import is_overdue
+
+    if is_overdue(item.promise, st.now):
+        from coachlog.dates import describe_due
+        from coachlog.render.messages import warn
+
+        words = describe_due(item.promise.due_at, now=st.now, tz=st.tz)
+        warn(f"#{item.promise.id}'s due date is already past ({words}).")
 
 
 @promises_app.command("list")
@@ -217,7 +234,7 @@ def list_(
     from coachlog.services import promises
 
     st = state(ctx)
-    wanted = promises.check_status(status)
+    wanted = option_value("--status", promises.check_status, status)
     with st.store().read() as db:
         found = find_client(db, client) if client is not None else None
         items = promises.list_promises(db, client=found, status=wanted)
@@ -250,14 +267,16 @@ def keep(
     from coachlog.services import promises, undo
 
     st = state(ctx)
-    read = read_when(st, at, mode="start", what="--at") if at else None
+    read = read_when(st, at, what="--at", toward="past") if at else None
     with st.store().write() as db, undo.step(db, "promises keep", now=st.now) as step:
         item = promises.get(db, promise_id)
-        promises.keep(db, item.promise, now=st.now, at=read.instant if read else None, note=note)
+        promises.keep(
+            db, item.promise, now=st.now, at=read.instant if read else None, note=note, tz=st.tz
+        )
         step.summary = _summary("kept", item)
     typed = (
         at.strip()
-        if at is not None and read is not None and read.in_words and read.instant != st.now
+        if at is not None and read is not None and read.in_words and at.strip().lower() != "now"
         else None
     )
     _print_item(st, item, json, typed)
@@ -357,6 +376,7 @@ def move(
         promises.move(db, item.promise, due_at=read.instant, now=st.now, note=note)
         step.summary = _summary("moved", item)
     _print_item(st, item, json, due.strip() if read.in_words else None)
+    _warn_past_due(st, item)
 
 
 @promises_app.command("edit")

@@ -62,17 +62,17 @@ def flag_values(
 ) -> tuple[dict[str, Any], str | None]:
     """The session fields given as flags, checked; and the --at text when it was written in
     words (so the confirmation can show what it was read as)."""
-    from coachlog.cli.common import read_when
+    from coachlog.cli.common import option_value, read_held_at
     from coachlog.services.sessions import kind_of
 
     values: dict[str, Any] = {}
     typed = None
     if at is not None:
-        read = read_when(st, at, mode="start", what="--at")
+        read = read_held_at(st, at, what="--at")
         values["held_at"] = read.instant
         typed = at.strip() if read.in_words and at.strip().lower() != "now" else None
     if kind is not None:
-        values["kind"] = kind_of(kind)
+        values["kind"] = option_value("--kind", kind_of, kind)
     for key, value in (
         ("minutes", minutes),
         ("notes", read_notes(notes)),
@@ -83,15 +83,6 @@ def flag_values(
         if value is not None:
             values[key] = value
     return values, typed
-
-
-def warn_future(st: AppState, values: dict[str, Any]) -> None:
-    held = values.get("held_at")
-    if held is not None and held > st.now:
-        from coachlog.render.messages import warn
-        from coachlog.render.promises import when
-
-        warn("The session's time is in the future: ", when(held, now=st.now, tz=st.tz), ".")
 
 
 # ---- the editor --------------------------------------------------------------------------
@@ -334,7 +325,7 @@ def ask_session(
     """Ask for each field not in `given`; the ICF details (group size, whether it counts)
     only when `ask_icf` (the coach keeps an ICF log). Returns (values, promises,
     commitments)."""
-    from coachlog.cli.common import read_when
+    from coachlog.cli.common import read_held_at
     from coachlog.errors import InvalidInput
     from coachlog.models import SESSION_KINDS
     from coachlog.render.promises import when
@@ -344,7 +335,7 @@ def ask_session(
     if "held_at" not in values:
 
         def read_at(answer: str) -> Any:
-            return read_when(st, answer or "now", mode="start", what="When")
+            return read_held_at(st, answer or "now", what="When")
 
         read = _until_ok(_label("When", "e.g. today 15:00, -2h", "now"), read_at)
         values["held_at"] = read.instant

@@ -21,6 +21,8 @@ from coachlog.cli.common import (
     complete_session,
     find_client,
     limited,
+    note_read_as,
+    option_value,
     pager_on,
     read_when,
     state,
@@ -236,7 +238,8 @@ def new(
         default_minutes = sessions.default_minutes(db, found, fallback=st.settings.value("minutes"))
 
     # From the editor's closing to the store's commit, what the coach wrote is kept if
-    # anything fails (a full disk, a busy store, Ctrl-C): drafting() says where.
+    # anything fails (a full disk, a busy store, Ctrl-C, a session refused as ahead):
+    # drafting() says where.
     keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget
     with drafting(retry_hint=ways.SESSION_RETRY) as draft:
         if edit:
@@ -257,7 +260,6 @@ def new(
             specs = [*mine, *asked_mine, *theirs, *asked_theirs]
         else:
             specs = [*mine, *theirs]
-        ways.warn_future(st, values)
 
         with store.write() as db, undo.step(db, "session new", now=st.now) as step:
             found = find_client(db, str(found.id))
@@ -266,7 +268,9 @@ def new(
                 values["minutes"] = sessions.default_minutes(
                     db, found, fallback=st.settings.value("minutes")
                 )
-            s, made = sessions.record_session(db, found, values=values, promises=specs, now=st.now)
+            s, made = sessions.record_session(
+                db, found, values=values, promises=specs, now=st.now, tz=st.tz
+            )
             items = [Item(p, found, s.uid) for p in made]
             step.summary = f"session #{s.id} with {found.name}" + _promises_words(len(made))
     if json:
@@ -315,9 +319,11 @@ def list_(
     from coachlog.services.sessions import kind_of, list_sessions
 
     st = state(ctx)
-    start = read_when(st, since, mode="start", what="--since").instant if since else None
+    start = read_when(st, since, what="--since", toward="past").instant if since else None
     end = read_when(st, until, mode="end", what="--until").instant if until else None
-    wanted = kind_of(kind) if kind is not None else None
+    wanted = option_value("--kind", kind_of, kind)
+    note_read_as(st, "--since", since, start)
+    note_read_as(st, "--until", until, end)
     with st.store().read() as db:
         found = find_client(db, client) if client is not None else None
         rows = list_sessions(db, client=found, since=start, until=end, kind=wanted)
@@ -417,7 +423,6 @@ def edit_(
         flag_values,
         from_editor,
         read_specs,
-        warn_future,
     )
     from coachlog.editor import drafting, keep_texts_for
     from coachlog.errors import UsageError
@@ -469,7 +474,6 @@ def edit_(
                 recorded=recorded,
             )
             typed = None
-        warn_future(st, values)
         with store.write() as db, undo.step(db, "session edit", now=st.now) as step:
             s, found = sessions.get(db, session_id)
             source, was_prospect, carried = found, False, []
@@ -478,7 +482,9 @@ def edit_(
                 was_prospect = target.status == "prospect"
                 carried = sessions.move_session(db, s, target, now=st.now)
                 found = target
-            made = sessions.update_session(db, s, found, values=values, promises=specs, now=st.now)
+            made = sessions.update_session(
+                db, s, found, values=values, promises=specs, now=st.now, tz=st.tz
+            )
             items = [Item(p, found, s.uid) for p in made]
             everything = sessions.promises_of(db, s, found) if json else []
             step.summary = _edit_summary(s.id, source.name, found.name, values, len(made))

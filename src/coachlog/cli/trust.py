@@ -11,7 +11,7 @@ from coachlog.cli.common import (
     JsonOpt,
     complete_client,
     find_client,
-    read_when,
+    read_held_at,
     state,
 )
 
@@ -210,7 +210,8 @@ def pitstop(
         "safety": safety,
         "agreement_change": agreement_change,
     }
-    when = read_when(st, at, what="--at") if at is not None else None
+    when = read_held_at(st, at, what="--at") if at is not None else None
+    at_typed = at.strip() if when is not None and when.in_words and when.instant != st.now else None
     held_at = when.instant if when else st.now
     store = st.store()
     with store.read() as db:
@@ -249,7 +250,7 @@ def pitstop(
     if json:
         print_json(public(session_record(record, found), id=record.id, client=found))
         return
-    pitstop_recorded(found, record, status, now=st.now, tz=st.tz)
+    pitstop_recorded(found, record, status, now=st.now, tz=st.tz, at_typed=at_typed)
     if was_prospect:
         from coachlog.render.clients import became_active
 

@@ -27,16 +27,62 @@ def compose(*parts: object) -> Text:
     return out
 
 
+class Aside:
+    """A parenthesised remark at the end of a message, '(from "mon 10:00")': kept whole on
+    one line, so a narrow terminal never breaks a line inside the parentheses."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def aside(text: str | None) -> list[Aside]:
+    """The remark as a part for say()/success(), or nothing when there is none."""
+    return [Aside(text)] if text else []
+
+
+def emit(*parts: object, stderr: bool = False) -> None:
+    """Print one message. Piped, it is one line whatever its length; on a terminal the text
+    wraps at the width and each aside goes whole onto the line that has room for it."""
+    from rich.text import Text
+
+    out = console(stderr=stderr)
+    main = compose(*[p for p in parts if not isinstance(p, Aside)])
+    asides = [compose(("(" + p.text + ")", "muted")) for p in parts if isinstance(p, Aside)]
+    if not out.is_terminal:
+        for a in asides:
+            main.append("  ")
+            main.append_text(a)
+        out.print(main, soft_wrap=True)
+        return
+    lines = list(main.wrap(out, out.width)) or [Text()]
+    for a in asides:
+        if lines[-1].cell_len + 2 + a.cell_len <= out.width:
+            lines[-1].append("  ")
+            lines[-1].append_text(a)
+        else:
+            indented = Text("  ")
+            indented.append_text(a)
+            lines.append(indented)
+    for line in lines:
+        line.rstrip()
+        out.print(line)
+
+
 def say(*parts: object) -> None:
-    console().print(compose(*parts))
+    emit(*parts)
 
 
 def success(*parts: object) -> None:
-    console().print(compose(("✓ ", "ok"), *parts))
+    emit(("✓ ", "ok"), *parts)
+
+
+def note(*parts: object) -> None:
+    """A quiet line on stderr (so stdout stays clean for JSON): how a date was read."""
+    emit(*[(p, "muted") if isinstance(p, str) else p for p in parts], stderr=True)
 
 
 def warn(*parts: object) -> None:
-    console(stderr=True).print(compose(("! ", "warn"), *parts))
+    emit(("! ", "warn"), *parts, stderr=True)
 
 
 def not_shown(count: int, what: str) -> None:

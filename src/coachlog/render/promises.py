@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coachlog.render import clean_line, console, safe, safe_line
 
@@ -36,31 +36,11 @@ def day(dt: datetime, *, now: datetime, tz: str) -> str:
     return format_date(t, with_year=t.year != wall_clock(now, tz).year)
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def span_words(seconds: int) -> str:
-    """The window in words for the calm line: '7 days', 'day', '48 hours', '30 minutes'."""
-    for size, unit in ((86400, "day"), (3600, "hour"), (60, "minute")):
-        if seconds >= size and seconds % size == 0:
-            n = seconds // size
-            return unit if n == 1 else f"{n} {unit}s"
-    return f"{max(1, seconds // 60)} minutes"
-
-
-def times(n: int) -> str:
-    return {1: "once", 2: "twice"}.get(n, f"{n} times")
-
-
 def late_words(delta: timedelta) -> str:
-    """'2 days late', '3 hours late', '5 minutes late'."""
-    secs = int(delta.total_seconds())
-    if secs >= 86400:
-        return _count(secs // 86400, "day") + " late"
-    if secs >= 3600:
-        return _count(secs // 3600, "hour") + " late"
-    return _count(max(1, secs // 60), "minute") + " late"
+    """'2 days late', '3 hours late', '5 minutes late': the span words of 'overdue by'."""
+    from coachlog.words import span
+
+    return f"{span(delta.total_seconds())} late"
 
 
 def history_words(p: Promise, *, now: datetime, tz: str) -> str:
@@ -70,6 +50,8 @@ def history_words(p: Promise, *, now: datetime, tz: str) -> str:
     first = first_due(p)
     if first is None:
         return ""
+    from coachlog.words import times
+
     return f"moved {times(len(p.due_history))}, first due {day(first, now=now, tz=tz)}"
 
 
@@ -127,13 +109,14 @@ def line(item: Item, *, now: datetime, tz: str, due_words: bool = False) -> Text
 def recorded(items: list[Item], specs: list[PromiseSpec], *, now: datetime, tz: str) -> None:
     """The promises a command just wrote, each with the due time as read, and what was typed
     when the date was written in words."""
-    out = console()
+    from coachlog.render.messages import aside, emit
+
     for item, spec in zip(items, specs, strict=True):
-        text = line(item, now=now, tz=tz)
-        if spec.in_words:
-            text.append_text(safe_line(f'  (from "{spec.when_text}")', "muted"))
-        text.pad_left(2)
-        out.print(text)
+        emit(
+            "  ",
+            line(item, now=now, tz=tz),
+            *aside(f'from "{spec.when_text}"' if spec.in_words else None),
+        )
 
 
 def due_screen(
@@ -142,14 +125,18 @@ def due_screen(
     """Grouped by client; the columns line up across groups."""
     from rich.text import Text
 
+    from coachlog.words import count
+
     out = console()
     whose = {"coach": " of yours", "client": " from your clients"}.get(owner or "", "")
     if not items:
-        out.print(safe(f"Nothing{whose} due in the next {window}.", "ok"))
+        # "in the next 7 days", "in the next day" (not "the next 1 day")
+        ahead = window[2:] if window.startswith("1 ") else window
+        out.print(safe(f"Nothing{whose} due in the next {ahead}.", "ok"))
         return
     mine_late = [i for i in items if i.overdue and i.promise.owner == "coach"]
     theirs_late = [i for i in items if i.overdue and i.promise.owner != "coach"]
-    head = Text(_count(len(items), "promise") + f"{whose} due within {window}", style="head")
+    head = Text(count(len(items), "promise") + f"{whose} due within {window}", style="head")
     if mine_late:
         head.append(" — ")
         head.append(f"you are late on {len(mine_late)}", style="bad")
@@ -299,16 +286,14 @@ def print_lines(lines: list[Text]) -> None:
 
 def changed(item: Item, *, now: datetime, tz: str, typed: str | None = None) -> None:
     """'✓ #12 you: Send the article — kept Sun 22 Nov, 2 days late  (Ana Lima)'."""
-    from coachlog.render.messages import success
+    from coachlog.render.messages import aside, success
 
     p = item.promise
-    parts: list[Any] = [line(item, now=now, tz=tz, due_words=p.status != "open")]
-    if typed:
-        parts.append((f'  (from "{typed}")', "muted"))
-    parts.append(("  (", "muted"))
-    parts.append((item.client.name, "muted"))
-    parts.append((")", "muted"))
-    success(*parts)
+    success(
+        line(item, now=now, tz=tz, due_words=p.status != "open"),
+        *aside(f'from "{typed}"' if typed else None),
+        *aside(item.client.name),
+    )
     if p.status == "broken" and p.repair:
         out = console()
         text = safe_line("  repair: ", "muted")

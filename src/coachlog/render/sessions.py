@@ -45,17 +45,15 @@ def saved(
 ) -> None:
     """'✓ Session #7 with Ana Lima recorded: Sun 22 Nov 17:00, 45 min, regular', then one
     line per promise written."""
-    from coachlog.render.messages import success
+    from coachlog.render.messages import aside, success
 
-    parts: list[object] = [
+    success(
         (f"Session #{s.id}", "id"),
         " with ",
         (client.name, "name"),
         f" {verb}: {_summary(s, now=now, tz=tz)}",
-    ]
-    if at_typed:
-        parts.append((f'  (from "{at_typed}")', "muted"))
-    success(*parts)
+        *aside(f'from "{at_typed}"' if at_typed else None),
+    )
     if items:
         recorded(items, specs, now=now, tz=tz)
 

@@ -212,10 +212,23 @@ def keep(
     now: datetime,
     at: datetime | None = None,
     note: str | None = None,
+    tz: str = "UTC",
 ) -> Promise:
-    """Mark kept at `at` (default now). Kept after due_at is kept late (see lateness())."""
+    """Mark kept at `at` (default now). Kept after due_at is kept late (see lateness()).
+    Never before the promise was made: "kept on time" must be true (SPEC §3a)."""
+    from coachlog.dates import to_utc
+
     _must_be_open(promise, "kept")
     at = at or now
+    if promise.made_at is not None and to_utc(at) < to_utc(promise.made_at):
+        from coachlog.dates import format_instant
+
+        made = format_instant(promise.made_at, tz, now=now)
+        raise InvalidInput(
+            f"Promise #{promise.id} was made {made}; it cannot have been kept before that "
+            f"({format_instant(at, tz, now=now)}).",
+            hint="Give when it was kept, after it was made, or leave out --at for now.",
+        )
     if at > now:
         raise InvalidInput(
             "A promise cannot be kept in the future.", hint="Leave out --at, or give a past time."

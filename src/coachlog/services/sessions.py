@@ -124,6 +124,18 @@ def clean_values(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _check_held_at(held: datetime | None, *, now: datetime, tz: str | None) -> None:
+    """A session is recorded once it has happened (SPEC §3a), however its time was given:
+    flags, answers, the editor."""
+    if held is None:
+        return
+    from coachlog.dates import future_session_problem
+
+    problem = future_session_problem(held, now=now, tz=tz or "UTC")
+    if problem is not None:
+        raise InvalidInput(problem)
+
+
 def _add_promises(
     db: Session, client: Client, session: CoachingSession, specs: list[PromiseSpec], now: datetime
 ) -> list[Promise]:
@@ -139,10 +151,12 @@ def record_session(
     values: dict[str, Any],
     promises: list[PromiseSpec],
     now: datetime,
+    tz: str | None = None,
 ) -> tuple[CoachingSession, list[Promise]]:
     """Write a session and every promise made in it. The caller's write() transaction makes
     the whole of it one commit: either the session and all its promises, or nothing."""
     values = clean_values({"held_at": now, "kind": "regular", **values})
+    _check_held_at(values["held_at"], now=now, tz=tz)
     if values.get("minutes") is None:
         values["minutes"] = default_minutes(db, client)
     session = CoachingSession(client_id=client.id, created_at=now, updated_at=now, **values)  # type: ignore[arg-type]
@@ -162,10 +176,17 @@ def update_session(
     values: dict[str, Any],
     promises: list[PromiseSpec],
     now: datetime,
+    tz: str | None = None,
 ) -> list[Promise]:
     """Change only the fields given; add new promises. Promises already recorded are changed
     with the promises commands, never re-created."""
-    for key, value in clean_values(values).items():
+    values = clean_values(values)
+    from coachlog.dates import to_utc
+
+    held = values.get("held_at")
+    if held is not None and (session.held_at is None or to_utc(held) != to_utc(session.held_at)):
+        _check_held_at(values["held_at"], now=now, tz=tz)
+    for key, value in values.items():
         setattr(session, key, value)
     session.updated_at = now
     db.add(session)
