@@ -44,7 +44,7 @@ _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
 
 _HELP = {
-    "notes": "What happened: topics, insights, what the client decided. Markdown is fine.",
+    "notes": "What happened: topics, insights, what the client decided (Markdown).",
     "coach": "What you promised the client, one per line, e.g.\n"
     "     - Send the article on delegation @ fri 18:00",
     "client": "What the client committed to, one per line, e.g.\n"
@@ -116,8 +116,8 @@ def render(
         "",
         _comment(
             "Write under each heading; leave a section empty if it has nothing.\n"
-            f"     Promises are one per line: - TEXT @ WHEN  (e.g. - {EXAMPLE}).\n"
-            "     WHEN: 2026-12-01, tomorrow 9:00, fri, +3d ...; a day alone means the end of it.\n"
+            f"     Promises, one per line: - TEXT @ WHEN (e.g. - {EXAMPLE})\n"
+            "     WHEN: 2026-12-01, tomorrow 9:00, fri, +3d ...; a day alone means its end.\n"
             "     Text inside these marks is ignored. Save and close to record the session;\n"
             "     leave the file unchanged, or empty it, to cancel.",
             comments,
@@ -154,11 +154,11 @@ def render(
         f"Group size: {values.get('group_size') or 1}",
         f"Counts for ICF: {'no' if values.get('counts_for_icf') is False else 'yes'}",
         _comment(
-            f"Kind: {', '.join(SESSION_KINDS)}. Trust pulse: 1-5, how open and safe the\n"
-            "     relationship felt (empty: not noted). Private: yes keeps the session out of\n"
-            "     client-facing exports. Group size: 1 for one-to-one, else the number of\n"
-            "     people. Counts for ICF: no for what is not client coaching (e.g. mentor\n"
-            "     coaching you gave), so the ICF log leaves it out.",
+            f"Kind: {', '.join(SESSION_KINDS)}. Trust pulse: 1-5, how open\n"
+            "     and safe the relationship felt (empty: not noted). Private: yes keeps the\n"
+            "     session out of client-facing exports. Group size: 1 for one-to-one, else\n"
+            "     the number of people. Counts for ICF: no for what is not client coaching\n"
+            "     (e.g. mentor coaching you gave), so the ICF log leaves it out.",
             comments,
         ),
     ]
