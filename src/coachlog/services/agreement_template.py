@@ -28,8 +28,9 @@ def render(client_name: str, version: int, values: dict[str, Any]) -> str:
         f"# Coaching agreement with {client_name}, version {version}",
         "",
         "<!-- Write under each heading; leave a section empty if it does not apply yet.",
-        "     Dates accept 2027-02-20, +90d, next week ... Text inside these marks is ignored.",
-        "     Save and close to record it; leave the file unchanged or empty to cancel. -->",
+        "     Dates accept 2027-02-20, +90d, 4 Dec, next month ... Text inside these",
+        "     marks is ignored. Save and close to record it; leave the file unchanged",
+        "     or empty to cancel. -->",
         "",
     ]
     for key, heading in ELEMENTS.items():

@@ -155,10 +155,10 @@ def template(client_name: str, when: str, answers: dict[str, Any]) -> str:
     lines = [
         f"# Pit-stop with {client_name}, {when}",
         "",
-        "<!-- A check-in on the coaching itself. Ask together; write the answers under each",
-        "     heading and leave a section empty if it did not come up. Text inside these",
-        "     marks is ignored. Save and close to record it; leave the file unchanged or",
-        "     empty to cancel. -->",
+        "<!-- A check-in on the coaching itself. Ask together; write the answers under",
+        "     each heading and leave a section empty if it did not come up. Text inside",
+        "     these marks is ignored. Save and close to record it; leave the file",
+        "     unchanged or empty to cancel. -->",
         "",
     ]
     for key, question, _ in QUESTIONS:
