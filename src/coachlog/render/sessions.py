@@ -163,14 +163,16 @@ def session_page(
     from rich.text import Text
 
     out = console()
+    # The title holds only what fits any width; the when and how, which a narrow panel
+    # border would cut, are the first row inside.
     title = Text()
     title.append(f"Session #{s.id}", style="id")
     title.append(" with ")
     title.append_text(safe_line(client.name, "name"))
-    title.append(f"  {_summary(s, now=now, tz=tz)}", style="muted")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="muted", no_wrap=True)
     grid.add_column(overflow="fold")
+    grid.add_row("Held", _summary(s, now=now, tz=tz))
     grid.add_row("Themes", safe(", ".join(s.themes)) if s.themes else safe("—", "muted"))
     grid.add_row("Trust pulse", f"{s.trust_pulse}/5" if s.trust_pulse else safe("—", "muted"))
     grid.add_row("Notes", safe(s.notes) if s.notes else safe("—", "muted"))

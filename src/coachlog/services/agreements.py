@@ -14,6 +14,7 @@ from coachlog.errors import InvalidInput, NotFound
 from coachlog.models import Agreement, Client
 from coachlog.services.clients import activate_prospect
 from coachlog.services.common import blank_to_none, choice
+from coachlog.words import count
 
 # The designed-alliance elements, in the order a coach discusses them, with their headings.
 ELEMENTS: dict[str, str] = {
@@ -258,7 +259,7 @@ def check(
                 "review_on",
                 "Review date",
                 "past",
-                f"{agreement.review_on.isoformat()}, {days} days ago",
+                f"{agreement.review_on.isoformat()}, {count(days, 'day')} ago",
             )
         )
     else:
