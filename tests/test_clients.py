@@ -147,4 +147,4 @@ def test_started_date_in_words_is_read(cli):
     r = cli("client", "add", "Ana", "--started", "2026-01-10", "--json")
     assert r.json["started_on"] == "2026-01-10"
     r = cli("client", "add", "Bo", "--started", "someday")
-    assert r.code == 1 and "Accepted" in r.err
+    assert r.code == 2 and "Accepted" in r.err

@@ -16,6 +16,7 @@ from coachlog.cli.common import (
     complete_choice,
     find_client,
     note_read_as,
+    option_value,
     pager_on,
     read_date,
     state,
@@ -114,7 +115,13 @@ FIELD_OF = {
 
 def _values(st: Any, **options: Any) -> dict[str, Any]:
     """The fields the given options set (None: not given). A date given as "" clears it."""
+    from coachlog.services.clients import validate_timezone
+    from coachlog.services.common import choice
+
     values = {FIELD_OF.get(k, k): v for k, v in options.items() if v is not None}
+    # Bad option values are usage errors (exit 2), as Click makes them.
+    option_value("--status", lambda v: choice(v, CLIENT_STATUSES, "status"), values.get("status"))
+    option_value("--timezone", validate_timezone, values.get("timezone") or None)
     for key in ("started_on", "ended_on"):
         if values.get(key):
             flag = "--" + key.removesuffix("_on")

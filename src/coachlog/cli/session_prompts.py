@@ -41,12 +41,18 @@ def read_notes(notes: str | None) -> str | None:
 def read_specs(
     st: AppState, promises: list[str] | None, commitments: list[str] | None
 ) -> tuple[list[PromiseSpec], list[PromiseSpec]]:
-    """--promise and --commitment, read before any question or editor so a typo fails fast."""
+    """--promise and --commitment, read before any question or editor so a typo fails fast
+    (a usage error, as any bad option value)."""
+    from coachlog.cli.common import option_value
     from coachlog.services.promises import parse_spec
 
-    mine = [parse_spec(t, owner="coach", now=st.now, tz=st.tz) for t in promises or []]
-    theirs = [parse_spec(t, owner="client", now=st.now, tz=st.tz) for t in commitments or []]
-    return mine, theirs
+    def read(flag: str, owner: str, texts: list[str] | None) -> list[PromiseSpec]:
+        def one(text: str) -> PromiseSpec:
+            return parse_spec(text, owner=owner, now=st.now, tz=st.tz)
+
+        return [spec for t in texts or [] if (spec := option_value(flag, one, t)) is not None]
+
+    return read("--promise", "coach", promises), read("--commitment", "client", commitments)
 
 
 def flag_values(
