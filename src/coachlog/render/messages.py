@@ -93,10 +93,9 @@ def not_shown(count: int, what: str) -> None:
 
 
 def error(message: str, hint: str | None = None) -> None:
-    err = console(stderr=True)
-    err.print(compose(("Error: ", "bad"), message))
+    emit(("Error: ", "bad"), message, stderr=True)
     if hint:
-        err.print(compose(("  ", ""), (hint, "muted")))
+        emit(("  ", ""), (hint, "muted"), stderr=True)
 
 
 def interrupted() -> int:
