@@ -90,7 +90,7 @@ def suggest(ref: str, names: list[str], limit: int = 3) -> list[str]:
     if not folded:
         return []
     by_word = [n for n in names if any(w.startswith(folded) for w in fold(n).split())]
-    keys = {}
+    keys: dict[str, str] = {}
     for n in names:
         keys.setdefault(fold(n), n)
         for w in fold(n).split():

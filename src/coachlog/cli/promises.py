@@ -191,7 +191,7 @@ def add(
 def _warn_past_due(st: AppState, item: Item) -> None:
     """A due date already past is taken (a promise noted late is still a promise), and
     said, on stderr, so a typo in the date does not pass unseen."""
-    from coachlog.fastpath.rules import is_overdue
+    from coachlog.domain.promises import is_overdue
 
     if is_overdue(item.promise, st.now):
         from coachlog.dates import describe_due

@@ -210,8 +210,10 @@ def pitstop(
         "safety": safety,
         "agreement_change": agreement_change,
     }
-    when = read_held_at(st, at, what="--at") if at is not None else None
-    at_typed = at.strip() if when is not None and when.in_words and when.instant != st.now else None
+    when, at_typed = None, None
+    if at is not None:
+        when = read_held_at(st, at, what="--at")
+        at_typed = at.strip() if when.in_words and at.strip().lower() != "now" else None
     held_at = when.instant if when else st.now
     store = st.store()
     with store.read() as db:
