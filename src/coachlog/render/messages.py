@@ -54,8 +54,11 @@ def emit(*parts: object, stderr: bool = False) -> None:
             main.append_text(a)
         out.print(main, soft_wrap=True)
         return
+    # Rich keeps a space that ends a wrapped line, as the terminal shows it: a path or a
+    # sentence copied from the screen then reads back with its spaces.
     lines = list(main.wrap(out, out.width)) or [Text()]
     for a in asides:
+        lines[-1].rstrip()
         if lines[-1].cell_len + 2 + a.cell_len <= out.width:
             lines[-1].append("  ")
             lines[-1].append_text(a)
@@ -64,7 +67,6 @@ def emit(*parts: object, stderr: bool = False) -> None:
             indented.append_text(a)
             lines.append(indented)
     for line in lines:
-        line.rstrip()
         out.print(line)
 
 
