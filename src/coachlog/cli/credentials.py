@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from coachlog.choices import CREDENTIALS, ICF_LOG_FORMATS, LEARNING_CATEGORIES
-from coachlog.cli.common import JsonOpt, complete_choice, read_date, read_when, state
+from coachlog.cli.common import (
+    JsonOpt,
+    complete_choice,
+    note_read_as,
+    read_date,
+    read_when,
+    state,
+)
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
@@ -31,8 +38,10 @@ LOG_FORMATS, TARGETS = ICF_LOG_FORMATS, CREDENTIALS
 def _period(st: AppState, since: str | None, until: str | None) -> tuple[Any, Any]:
     from coachlog.errors import InvalidInput
 
-    start = read_when(st, since, mode="start", what="--since").instant if since else None
+    start = read_when(st, since, what="--since", toward="past").instant if since else None
     end = read_when(st, until, mode="end", what="--until").instant if until else None
+    note_read_as(st, "--since", since, start)
+    note_read_as(st, "--until", until, end)
     if start and end and start > end:
         raise InvalidInput("--since is after --until: nothing could be in that period.")
     return start, end
@@ -283,7 +292,8 @@ def learning_add(
         "provider": provider,
         "proof": proof,
     }
-    day = read_date(st, on, what="--on") if on else st.today
+    day = read_date(st, on, what="--on", toward="past") if on else st.today
+    note_read_as(st, "--on", on, day)
     if day > st.today:
         raise InvalidInput(
             f"--on is {day}, after today: log learning once it is done.",
@@ -323,7 +333,8 @@ def learning_list(
     from coachlog.services.records import public_learning
 
     st = state(ctx)
-    start = read_date(st, since, what="--since") if since else None
+    start = read_date(st, since, what="--since", toward="past") if since else None
+    note_read_as(st, "--since", since, start)
     with st.store().read() as db:
         entries = list_learning(db, since=start)
     if json:

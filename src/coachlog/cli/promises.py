@@ -435,6 +435,8 @@ def edit(
         step.summary = _summary("edited", item, f"; {', '.join(changed)}")
     typed = due.strip() if due is not None and read is not None and read.in_words else None
     _print_item(st, item, json, typed)
+    if read is not None:
+        _warn_past_due(st, item)
 
 
 @promises_app.command("reopen")
