@@ -133,7 +133,7 @@ def test_edit_works_on_a_closed_promise(two):
         (["1", "--text", "Send the article"], 1, "already reads so"),
         (["1", "--text", "  "], 1, "--text cannot be empty"),
         (["99", "--text", "x"], 1, "No promise with id 99"),
-        (["1", "--due", "blursday"], 1, "--due"),
+        (["1", "--due", "blursday"], 2, "--due"),  # a bad option value: a usage error
     ],
 )
 def test_edit_refuses_clearly_and_changes_nothing(two, args, code, words):
