@@ -90,8 +90,9 @@ def warn(*parts: object) -> None:
 def not_shown(count: int, what: str) -> None:
     """Below a listing cut by --limit: how much came before it."""
     if count:
-        noun = what if count == 1 else what + "s"
-        say((f"… and {count} earlier {noun}, not shown (--limit).", "muted"))
+        from coachlog.words import plural
+
+        say((f"… and {count} earlier {plural(count, what)}, not shown (--limit).", "muted"))
 
 
 def error(message: str, hint: str | None = None) -> None:
