@@ -139,8 +139,11 @@ def paged(enabled: bool) -> Iterator[None]:
         else:
             yield
         return
-    saved_file, saved_width = out.file, out.width
-    stripped = _NoTrailingSpaces(saved_file)
+    # Console.file is sys.stdout looked up at each write unless a file was set: restore
+    # that (not the stream of this moment), or the shared console keeps writing to a
+    # stream that may since have been closed or replaced.
+    saved_file, saved_width = out._file, out._width
+    stripped = _NoTrailingSpaces(out.file)
     out.file = stripped  # type: ignore[assignment]
     if not os.environ.get("COLUMNS"):
         out.width = UNWRAPPED
@@ -148,4 +151,4 @@ def paged(enabled: bool) -> Iterator[None]:
         yield
     finally:
         stripped.finish()
-        out.file, out.width = saved_file, saved_width
+        out._file, out._width = saved_file, saved_width
