@@ -162,7 +162,7 @@ DECLINED = [
     ("promises", "due", "extra"),
     ("promises", "due", "--json=1"),
     ("promises", "due", "--client"),
-    ("promises", "--db", "x", "due"),
+    ("promises", "--tz", "UTC", "due"),  # a global option inside the command line
     ("promises", "due", "--", "--mine"),
     ("--version", "promises", "due"),
 ]
