@@ -129,7 +129,6 @@ ANSWERED = [
     ("promises", "due", "-w", "1d", "--within", "14d", "--mine", "--mine"),  # the last wins
     ("--tz", "America/New_York", "promises", "due"),
     ("--tz=Asia/Tokyo", "promises", "due", "--within", "30d"),
-    ("--tz", "Nowhere/City", "promises", "due", "--json"),  # --json never reads the zone
     ("--db", "DB", "promises", "due"),
     ("--db=DB", "--tz", "UTC", "promise", "due", "--json"),
 ]
@@ -157,6 +156,7 @@ DECLINED = [
     ("promises", "due", "--within", "forever"),
     ("promises", "due", "--within", "-1d"),
     ("--tz", "Nowhere/City", "promises", "due"),
+    ("--tz", "Nowhere/City", "promises", "due", "--json"),  # unused, still an error (exit 2)
     ("promises", "due", "--help"),
     ("promises", "due", "-cana"),
     ("promises", "due", "extra"),

@@ -88,6 +88,10 @@ def _rows(path: str | None, sql: str) -> list[tuple[object, ...]]:
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
         try:
+            from coachlog.store.identity import APPLICATION_ID
+
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                return []  # not (yet) a marked coachlog store: another program's names
             return conn.execute(sql).fetchall()
         finally:
             conn.close()

@@ -50,6 +50,29 @@ class AppState:
                 raise UsageError(str(exc)) from exc
         return self._tz
 
+    def check_zone(self) -> None:
+        """--tz (else COACHLOG_TZ) names a real zone, checked at the start of every command,
+        also one that shows no time: a typo is never silently ignored. Only the zone
+        database is read here (zoneinfo), not pendulum; dates.coach_zone() reads the same
+        names with the same ZoneInfo() when a command needs the zone."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from coachlog.errors import UsageError
+
+        for name, source in (
+            (self.tz_option, "--tz"),
+            (os.environ.get("COACHLOG_TZ"), "COACHLOG_TZ"),
+        ):
+            if name and name.strip():
+                try:
+                    ZoneInfo(name.strip())
+                except (ZoneInfoNotFoundError, ValueError, TypeError):
+                    raise UsageError(
+                        f"Unknown time zone {name.strip()!r} (from {source}).",
+                        hint="Use an IANA zone name such as 'Europe/Lisbon' or 'America/New_York'.",
+                    ) from None
+                return
+
     @property
     def now(self) -> DateTime:
         """This command's one `now` (UTC). COACHLOG_NOW pins it, for demos and tests."""

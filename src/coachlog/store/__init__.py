@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 
 from coachlog.errors import StoreError
-from coachlog.store.engine import Store, is_encrypted_file, prepare_file
+from coachlog.store.engine import Store, check_regular, is_encrypted_file, prepare_file
 from coachlog.store.paths import Location, coach_name, resolve
 
 __all__ = ["Location", "Store", "open_store", "resolve"]
@@ -25,6 +25,7 @@ def open_store(
     location = resolve(db)
     passphrase: str | None = None
     if location.path is not None:
+        check_regular(location.path)
         existed = location.path.exists() and location.path.stat().st_size > 0
         env_pass = os.environ.get("COACHLOG_PASSPHRASE") or None
         if existed and is_encrypted_file(location.path):

@@ -6,6 +6,7 @@ SQLCipher keys); queries elsewhere stay portable SQLAlchemy so PostgreSQL works 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from coachlog.errors import CoachlogError, StoreError
 from coachlog.store.paths import Location
+from coachlog.store.saved import anything_saved, note_commit
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -59,6 +61,41 @@ def is_encrypted_file(path: Path) -> bool:
     return len(head) == 16 and head != SQLITE_HEADER and size % 512 == 0
 
 
+FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str | None:
+    """What a path is when it is not a regular file ("a character device"), else None."""
+    for test, words in FILE_KINDS:
+        if test(mode):
+            return words
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def check_regular(path: Path) -> None:
+    """The store is a regular file (or does not exist yet). /dev/null, a FIFO or a folder
+    given as --db is refused before anything opens it (opening a FIFO would wait forever,
+    and SQLite would put its journal files beside a device)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"Cannot open the store at {path}: {exc.strerror}.") from exc
+    kind = file_kind(mode)
+    if kind is not None:
+        raise StoreError(
+            f"{path} is {kind}, not a store: a coachlog store is a regular file.",
+            hint="Give the store's file with --db PATH (or COACHLOG_DB).",
+        )
+
+
 def prepare_file(path: Path) -> bool:
     """Make sure the store's directory exists (0700 when we create it) and the file exists
     with mode 0600 before SQLite touches it. Returns True when the file is new."""
@@ -81,7 +118,22 @@ def prepare_file(path: Path) -> bool:
         raise StoreError(f"Cannot create the store at {path}: {exc.strerror}.") from exc
 
 
-def _sqlite_pragmas(dbapi_conn: Any, *, encrypted: bool = False) -> None:
+def make_companions_private(path: Path) -> None:
+    """SQLite creates the -wal and -shm files with the store file's own mode (it undoes the
+    umask), so a store the coach made 0644 would get 0644 companions holding the latest
+    records. Called as soon as a connection has read the store (which is when they appear),
+    before any record is written to them."""
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        try:
+            st = companion.lstat()
+            if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) & 0o077:
+                os.chmod(companion, 0o600)
+        except OSError:  # gone meanwhile (the last connection closed), or not ours
+            pass
+
+
+def _sqlite_pragmas(dbapi_conn: Any, *, path: Path, encrypted: bool = False) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _begin)
     cur = dbapi_conn.cursor()
     if encrypted:
@@ -92,6 +144,15 @@ def _sqlite_pragmas(dbapi_conn: Any, *, encrypted: bool = False) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA secure_delete = ON")
     cur.execute("PRAGMA synchronous = FULL")
+    # Before anything is written (the switch to WAL is a write): another program's
+    # database is refused untouched (store/identity.py).
+    from coachlog.store.identity import kind_of, not_a_store
+
+    if kind_of(dbapi_conn) == "foreign":
+        cur.close()
+        dbapi_conn.close()
+        raise not_a_store(path)
+    make_companions_private(path)
     mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
     if str(mode).lower() != "wal":
         cur.execute("PRAGMA journal_mode = WAL")
@@ -141,7 +202,8 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
     if location.path is None:
         return create_engine(location.url, pool_pre_ping=False, json_serializer=_json_text)
 
-    path = str(location.path)
+    store_path = location.path
+    path = str(store_path)
     connect_args = {"timeout": busy_timeout_ms() / 1000, "check_same_thread": False}
     if passphrase is not None:
         # SQLAlchemy's SQLCipher dialect (driver sqlcipher3): it keys every new connection
@@ -170,7 +232,7 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        _sqlite_pragmas(dbapi_conn, encrypted=encrypted)
+        _sqlite_pragmas(dbapi_conn, path=store_path, encrypted=encrypted)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
@@ -186,11 +248,19 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK)
 
 
-def translate(exc: BaseException, location: Location, *, encrypted: bool = False) -> CoachlogError:
+def translate(
+    exc: BaseException, location: Location, *, encrypted: bool = False, earlier: bool = False
+) -> CoachlogError:
     """Turn a driver error into a message a coach can act on. Every message about a failed
-    write says that nothing was saved, because a write is one transaction (SPEC §7)."""
+    write says that nothing was saved, because a write is one transaction (SPEC §7); when
+    the command had already saved something (`earlier`), it says that this step was not."""
     if isinstance(exc, CoachlogError):
         return exc
+    nothing = (
+        "this last step was not saved (what the command saved before it is kept)"
+        if earlier
+        else "nothing was saved by this command"
+    )
     # The driver's own words only: SQLAlchemy's wrapper adds the SQL and its parameters,
     # which can hold a client's notes.
     detail = str(getattr(exc, "orig", None) or exc)
@@ -199,7 +269,7 @@ def translate(exc: BaseException, location: Location, *, encrypted: bool = False
     path = location.path
     if "disk is full" in text or "no space" in text:
         return StoreError(
-            "The disk is full: nothing was saved by this command; earlier records are intact.",
+            f"The disk is full: {nothing}; earlier records are intact.",
             hint="Free some space and run the command again.",
         )
     if "file too large" in text or "disk i/o error" in text:
@@ -207,7 +277,7 @@ def translate(exc: BaseException, location: Location, *, encrypted: bool = False
         # or a failing device. SQLite rolled the transaction back.
         return StoreError(
             "The store could not be written (disk full, file size limit or I/O error): "
-            "nothing was saved by this command; earlier records are intact.",
+            f"{nothing}; earlier records are intact.",
             hint="Free some space or raise the file size limit, then run the command again; "
             "'coachlog doctor' checks the store.",
         )
@@ -311,9 +381,12 @@ class Store:
             session.connection()  # BEGIN IMMEDIATE now: the write lock is ours from here on
             yield session
             session.commit()
+            note_commit()
         except DBAPIError as exc:
             session.rollback()
-            raise translate(exc, self.location, encrypted=self.encrypted) from exc
+            raise translate(
+                exc, self.location, encrypted=self.encrypted, earlier=anything_saved()
+            ) from exc
         except BaseException:
             session.rollback()
             raise

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from coachlog.store.engine import Store
 
 # Every revision this program knows, oldest first. A test checks this against Alembic.
-REVISIONS = ("0001", "0002", "0004", "0005")
+# 0004 (the undo log) and 0005 (credentials) were released before 0003 (ids never reused,
+# the store's mark) was written, so 0003 comes after them: the order of the chain, not of
+# the numbers.
+REVISIONS = ("0001", "0002", "0004", "0005", "0003")
 HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -30,6 +33,33 @@ def current_revision(conn: Any) -> str | None:
         return None
     row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
     return row[0] if row else None
+
+
+# What each schema version has that the one before it did not (on SQLite), so that a
+# version record changed by hand is named as such instead of failing halfway through a
+# migration with "table search_index already exists".
+ADDED_BY = {"0001": ("clients",), "0002": ("search_index",), "0004": ("undo_steps",)}
+
+
+def check_consistent(conn: Any, revision: str | None) -> None:
+    """The tables agree with the recorded schema version (SQLite). Raises StoreError."""
+    from sqlalchemy import inspect
+
+    if conn.dialect.name != "sqlite":
+        return
+    names = set(inspect(conn).get_table_names())
+    known = REVISIONS.index(revision) if revision in REVISIONS else -1
+    for i, rev in enumerate(REVISIONS):
+        for table in ADDED_BY.get(rev, ()):
+            if i > known and table in names:
+                said = f"schema {revision}" if revision else "no schema version"
+                raise StoreError(
+                    f"The store's version record says {said}, but it already has the "
+                    f"'{table}' table of schema {rev}: the record was changed outside "
+                    "coachlog. Nothing was changed.",
+                    hint="Restore your latest backup ('coachlog doctor' lists them), or set "
+                    "alembic_version back to the schema the tables are at.",
+                )
 
 
 def check_known(revision: str | None) -> None:
@@ -65,10 +95,12 @@ def ensure_schema(store: Store) -> Path | None:
     engine = store.engine
     with engine.connect() as conn:
         revision = current_revision(conn)
+        if revision != HEAD:
+            check_known(revision)
+            check_consistent(conn, revision)
         conn.rollback()
     if revision == HEAD:
         return None
-    check_known(revision)
 
     backup: Path | None = None
     if revision is not None and store.location.path is not None:
@@ -92,8 +124,19 @@ def ensure_schema(store: Store) -> Path | None:
             # Another process may have migrated while we waited for the write lock.
             revision = current_revision(locked)
             check_known(revision)
+            check_consistent(locked, revision)
             if revision != HEAD:
-                command.upgrade(alembic_config(locked), "head")
+                try:
+                    command.upgrade(alembic_config(locked), "head")
+                except StoreError:
+                    raise
+                except Exception as exc:
+                    detail = str(getattr(exc, "orig", None) or exc)
+                    raise StoreError(
+                        f"Upgrading the store from schema {revision} to {HEAD} failed "
+                        f"({detail}); it was rolled back and the store is as it was.",
+                        hint=f"A backup is at {backup}." if backup else None,
+                    ) from exc
                 if sqlite:
                     bad = locked.execute(text("PRAGMA foreign_key_check")).fetchall()
                     if bad:

@@ -114,6 +114,11 @@ class Reader:
     def _check_schema(self) -> None:
         from coachlog.store.migrate import HEAD
 
+        if self.sqlite:
+            from coachlog.store.identity import APPLICATION_ID
+
+            if self.rows("PRAGMA application_id", ()) != [(APPLICATION_ID,)]:
+                raise Decline("not marked as a coachlog store (store/identity.py)")
         if self.rows("SELECT version_num FROM alembic_version", ()) != [(HEAD,)]:
             raise Decline("the store needs migrating")
 
@@ -181,7 +186,12 @@ def _sqlite(path: Path) -> Any:
     normal path asks on the terminal or says how to give it."""
     import os
 
-    from coachlog.store.engine import busy_timeout_ms, connect_raw, is_encrypted_file
+    from coachlog.store.engine import (
+        busy_timeout_ms,
+        connect_raw,
+        is_encrypted_file,
+        make_companions_private,
+    )
 
     if not path.is_file() or path.stat().st_size == 0:
         raise Decline("no store yet: the normal path creates it")
@@ -201,6 +211,7 @@ def _sqlite(path: Path) -> Any:
         # The normal path switches any other journal mode to WAL, a write: leave it that.
         if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
             raise Decline("not in WAL mode yet")
+        make_companions_private(path)  # the read above may have made -wal and -shm
         conn.execute("BEGIN")  # one snapshot for every query, like the ORM's session
     except BaseException:
         conn.close()
