@@ -128,7 +128,7 @@ def test_export_ics_has_open_promises_only_and_keeps_uids(promised, cli, tmp_pat
         p.due_history = [*p.due_history, "2026-11-28T18:00:00+00:00"]
         p.due_at = T(2026, 12, 4, 18)
         p.updated_at = T(2026, 11, 22, 11)
-    assert cli("export", "--all", "-f", "ics", "-o", str(path)).code == 0
+    assert cli("export", "--all", "-f", "ics", "-o", str(path), "--force").code == 0
     second = todos(path.read_bytes())
     assert [str(t["UID"]) for t in second] == [str(t["UID"]) for t in first]
     moved = second[1]

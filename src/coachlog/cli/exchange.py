@@ -23,6 +23,7 @@ from coachlog.cli.common import (
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
+    from coachlog.export.files import Output
 
 FORMATS = EXPORT_FORMATS
 EXTENSION = {"md": "md", "json": "json", "ics": "ics"}
@@ -42,33 +43,18 @@ def _window(st: AppState, since: str | None, until: str | None) -> Any:
 
 
 def _emit(text: str | Iterable[str]) -> None:
-    """A file format on stdout (whole, or in pieces): as is into a pipe; on a terminal,
-    control and bidi characters in it are spelled out so that a note cannot restyle the
-    screen (character by character, so pieces can be cleaned one at a time)."""
-    import sys
+    from coachlog.export.files import to_stdout
 
-    from coachlog.render import clean
-
-    tty = sys.stdout.isatty()
-    for piece in [text] if isinstance(text, str) else text:
-        sys.stdout.write(clean(piece) if tty else piece)
-    sys.stdout.flush()
+    to_stdout(text)
 
 
-def _target(st: AppState, out: Path, default_name: str) -> Path:
-    """--out as given, or a file named for the content when --out is a folder. Never the
-    store itself."""
-    from coachlog.errors import UsageError
+def _target(st: AppState, out: Path, default_name: str, *, force: bool) -> Output:
+    """Where --out sends this export: a file named for the content when --out is a
+    folder; never the store or one of its files (export/files.py output())."""
+    from coachlog.export.files import output
 
-    path = out / default_name if out.is_dir() else out
-    store = st.store().location.path
-    try:
-        same = store is not None and path.resolve() == Path(store).resolve()
-    except (OSError, ValueError):  # an unusable name: writing it will say so
-        same = False
-    if same:
-        raise UsageError(f"--out {out} is the store itself; choose another file.")
-    return path
+    path = out / default_name if str(out) != "-" and out.expanduser().is_dir() else out
+    return output(path, force=force, option="--out", store=st.store().location.path)
 
 
 def export(
@@ -117,11 +103,14 @@ def export(
         typer.Option(
             "--out",
             "-o",
-            help="Write to this file (mode 0600) instead of printing; with --all and md, a "
-            "folder for one file per client.",
+            help="Write to this file (mode 0600) instead of printing ('-': standard "
+            "output); with --all and md, a folder for one file per client.",
             metavar="PATH",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a file that --out names if it exists.")
+    ] = False,
 ) -> None:
     """Export a client's records, or your whole practice: a Markdown summary (client-facing
     by default), the JSON interchange file, or open promises as iCalendar.
@@ -135,7 +124,7 @@ def export(
     from coachlog import __version__
     from coachlog.errors import UsageError
     from coachlog.export import slug
-    from coachlog.export.files import json_text, private_dir, write_private
+    from coachlog.export.files import json_text, private_dir, write_output
     from coachlog.render.exchange import counts_line, wrote
     from coachlog.services import exchange
 
@@ -149,7 +138,7 @@ def export(
             if not all_
             else "Give either a client or --all, not both."
         )
-    if fmt == "md" and all_ and out is None:
+    if fmt == "md" and all_ and (out is None or str(out) == "-"):
         raise UsageError(
             "With --all, Markdown is one file per client: give a folder with --out DIR.",
             hint="e.g. coachlog export --all --out summaries/",
@@ -161,13 +150,11 @@ def export(
         if fmt == "json":
             # Written as it is read from the store, never held whole (SPEC §6 at any size).
             doc = exchange.Document(db, clients=clients, now=st.now, window=window, whole=all_)
-            if out is None:
-                _emit(json_text(doc.head, doc.tables()))
-                return
             name = "coachlog-practice" if all_ else slug(clients[0].name, clients[0].id)
-            target = _target(st, out, f"{name}.json")
-            path = write_private(target, json_text(doc.head, doc.tables()))
-            wrote(counts_line(doc.counts), path)
+            target = _target(st, out or Path("-"), f"{name}.json", force=force)
+            path = write_output(target, json_text(doc.head, doc.tables()))
+            if path is not None:
+                wrote(counts_line(doc.counts), path)
             return
         if fmt == "ics":
             from coachlog.export.ics import promises_calendar
@@ -199,17 +186,22 @@ def export(
     if fmt == "md" and all_:
         assert out is not None
         folder = private_dir(out)
-        for c, body in docs:
-            write_private(_target(st, folder, f"{slug(c.name, c.id)}.md"), body)
+        # Every file is checked before the first is written: all of them, or none.
+        targets = [
+            (_target(st, folder, f"{slug(c.name, c.id)}.md", force=force), body) for c, body in docs
+        ]
+        for target, body in targets:
+            write_output(target, body)
         wrote(f"{len(docs)} client summar{'y' if len(docs) == 1 else 'ies'}", f"{folder}/")
         return
     if fmt == "md":
         text = docs[0][1]
-    if out is None:
-        _emit(text)
-        return
     name = "coachlog-practice" if all_ else slug(clients[0].name, clients[0].id)
-    path = write_private(_target(st, out, f"{name}.{EXTENSION[fmt]}"), text)
+    path = write_output(
+        _target(st, out or Path("-"), f"{name}.{EXTENSION[fmt]}", force=force), text
+    )
+    if path is None:
+        return
     if fmt == "ics":
         wrote(f"{len(items)} open promise{'' if len(items) == 1 else 's'}", path)
     else:

@@ -27,6 +27,7 @@ from coachlog.cli.common import (
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
+    from coachlog.export.files import Output
     from coachlog.services.promises import Item
 
 promises_app = typer.Typer(
@@ -88,11 +89,14 @@ def due(
         Path | None,
         typer.Option(
             "--ics",
-            help="Also write them as an iCalendar file (0600).",
+            help="Also write them as an iCalendar file (0600); '-' prints it instead of the list.",
             metavar="FILE",
             dir_okay=False,
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --ics file if it exists.")
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """What is due before your next sessions: open promises due within the window, overdue
@@ -116,12 +120,20 @@ def due(
         raise UsageError("Use either --mine or --theirs, not both.")
     window = option_value("--within", parse_span, st.settings.value("within", within))
     assert window is not None
+    if ics is not None and json and str(ics) == "-":
+        raise UsageError("--ics - and --json both print to standard output; choose one.")
     owner = "coach" if mine else "client" if theirs else None
-    with st.store().read() as db:
+    store = st.store()
+    target = None
+    if ics is not None:
+        from coachlog.export.files import output
+
+        target = output(ics, force=force, option="--ics", store=store.location.path)
+    with store.read() as db:
         found = find_client(db, client) if client is not None else None
         items = promises.due(db, now=st.now, within=window, owner=owner, client=found)
-    if ics is not None:
-        _write_ics(st, ics, items, quiet=json)
+    if target is not None:
+        _write_ics(st, target, items, quiet=json)
     if json:
         print_json([promises.public(i, overdue=i.overdue) for i in items])
     elif ics is None:
@@ -131,17 +143,13 @@ def due(
         due_screen(items, now=st.now, tz=st.tz, window=words, owner=owner)
 
 
-def _write_ics(st: AppState, path: Path, items: list[Item], *, quiet: bool) -> None:
-    from coachlog.errors import CoachlogError
-    from coachlog.export.files import write_private
+def _write_ics(st: AppState, target: Output, items: list[Item], *, quiet: bool) -> None:
+    from coachlog.export.files import write_output
     from coachlog.export.ics import promises_calendar
 
     data = promises_calendar([(i.promise, i.client) for i in items], now=st.now)
-    try:
-        written = write_private(path.expanduser(), data)
-    except OSError as exc:
-        raise CoachlogError(f"Cannot write {path}: {exc.strerror or exc}") from exc
-    if not quiet:
+    written = write_output(target, data)
+    if written is not None and not quiet:
         from coachlog.render.messages import success
         from coachlog.words import count
 

@@ -1,17 +1,148 @@
 """Writing export files: private (0600) and atomic, so a crash, Ctrl-C or a full disk never
 leaves a half-written summary behind, and no other user of the machine can read it. And the
-JSON text of a document that is too big to hold whole, written as its records come."""
+JSON text of a document that is too big to hold whole, written as its records come.
+
+Every --out and --ics goes through output() and write_output() (SPEC §6, "Output files"):
+`-` is standard output; a FIFO or a character device (or a symlink to one) is written
+through, never replaced; a regular file is written whole under a temporary name and
+renamed, and an existing one is replaced only with --force; the store and its companion
+files (-wal, -shm, -journal, backups) are refused."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from coachlog.errors import StoreError
+from coachlog.errors import InvalidInput, StoreError, UsageError
+
+Data = bytes | str | Iterable[bytes | str]
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where one output goes. `path`: for "through", the FIFO or device as given; for
+    "file", the regular file to write, symlinks resolved (a link stays a link and its
+    target gets the new content)."""
+
+    shown: str
+    kind: Literal["stdout", "through", "file"]
+    path: Path | None = None
+    replace: bool = False
+
+
+def protected_files(store: Path | None) -> list[tuple[Path, str]]:
+    """The store's own files, which no output may be written to, each with its name."""
+    if store is None:
+        return []
+    from coachlog.store.backup import list_backups
+
+    files = [
+        (store, "the store itself"),
+        (store.with_name(store.name + "-wal"), "the store's write-ahead log"),
+        (store.with_name(store.name + "-shm"), "the store's shared-memory file"),
+        (store.with_name(store.name + "-journal"), "the store's rollback journal"),
+    ]
+    return files + [(copy, "a backup of the store") for copy in list_backups(store)]
+
+
+def _same(a: Path, real_a: str, b: Path) -> bool:
+    if real_a == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)  # a hard link to the store is the store
+    except OSError:
+        return False
+
+
+def output(given: Path | str, *, force: bool, option: str, store: Path | None) -> Output:
+    """Decide where `given` (the value of `option`) sends an output, before anything is
+    written. Raises UsageError for the store's own files, InvalidInput for an existing
+    file without --force, StoreError for what cannot be written to."""
+    shown = str(given)
+    if shown == "-":
+        return Output(shown, "stdout")
+    try:
+        path = Path(os.path.expanduser(shown))
+        real = os.path.realpath(path)
+    except ValueError as exc:  # a NUL byte
+        raise StoreError(f"Cannot write {shown!r}: not a usable file name.") from exc
+    for own, what in protected_files(store):
+        if _same(path, real, own):
+            raise UsageError(
+                f"{option} {shown} is {what}; writing there would destroy records. "
+                "Choose another file.",
+                hint="Backups are made with 'coachlog backup'.",
+            )
+    try:
+        mode = path.stat().st_mode  # through a symlink to what it names
+    except FileNotFoundError:
+        return Output(shown, "file", Path(real))
+    except OSError as exc:
+        raise StoreError(f"Cannot write {shown}: {_reason(exc)}.") from exc
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return Output(shown, "through", path)
+    if stat.S_ISREG(mode):
+        if not force:
+            raise InvalidInput(
+                f"{shown} already exists; it was left as it was and nothing was written.",
+                hint=f"Add --force to replace it, or give {option} another name.",
+            )
+        return Output(shown, "file", Path(real), replace=True)
+    from coachlog.store.engine import file_kind
+
+    raise StoreError(
+        f"Cannot write {shown}: it is {file_kind(mode)}.",
+        hint="Give a file name, a FIFO or a character device, or '-' for standard output.",
+    )
+
+
+def write_output(target: Output, data: Data) -> Path | None:
+    """Write `data` where `target` says. Returns the file written (None for stdout)."""
+    if target.kind == "stdout":
+        to_stdout(data)
+        return None
+    assert target.path is not None
+    if target.kind == "through":
+        _write_through(target, data)
+        return target.path
+    return write_private(target.path, data, replace=target.replace)
+
+
+def _pieces(data: Data) -> Iterable[bytes | str]:
+    return [data] if isinstance(data, bytes | str) else data
+
+
+def to_stdout(data: Data) -> None:
+    """A file format on stdout (whole, or in pieces): as is into a pipe; on a terminal,
+    control and bidi characters in it are spelled out so that a note cannot restyle the
+    screen (character by character, so pieces can be cleaned one at a time)."""
+    import sys
+
+    from coachlog.render import clean
+
+    tty = sys.stdout.isatty()
+    for piece in _pieces(data):
+        text = piece.decode("utf-8") if isinstance(piece, bytes) else piece
+        sys.stdout.write(clean(text) if tty else text)
+    sys.stdout.flush()
+
+
+def _write_through(target: Output, data: Data) -> None:
+    """Into a FIFO or a device: opened as it is (no create, no truncate), never replaced."""
+    assert target.path is not None
+    try:
+        fd = os.open(target.path, os.O_WRONLY | os.O_NOCTTY)
+        with os.fdopen(fd, "wb") as fh:
+            for piece in _pieces(data):
+                fh.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+    except OSError as exc:
+        raise StoreError(f"Cannot write {target.shown}: {_reason(exc)}.") from exc
 
 
 def _reason(exc: OSError) -> str:
@@ -27,19 +158,22 @@ def _reason(exc: OSError) -> str:
         return "it is a folder"
     if exc.errno == errno.ENOTDIR:
         return "part of the path is not a folder"
+    if exc.errno == errno.EEXIST:
+        return "a file of that name appeared meanwhile"
     return exc.strerror or str(exc)
 
 
-def write_private(path: Path, data: bytes | str | Iterable[bytes | str]) -> Path:
+def write_private(path: Path, data: Data, *, replace: bool = True) -> Path:
     """Write `data` (whole, or in pieces as an iterable produces them) to `path` readable by
     the owner only (0600), atomically.
 
     The bytes go to a temporary file created 0600 in the same folder as they come, are
     flushed to disk, and only then renamed over `path`; on any failure, including one while
     producing the pieces, the temporary file is removed and the old `path`, if any, is left
-    as it was. Errors writing become a StoreError naming the path."""
+    as it was. With replace=False a file that appeared at `path` meanwhile is not replaced.
+    Errors writing become a StoreError naming the path."""
     path = Path(path)
-    pieces = [data] if isinstance(data, bytes | str) else data
+    pieces = _pieces(data)
     directory = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise StoreError(f"Cannot write {path}: it is a folder.", hint="Give a file name.")
@@ -58,7 +192,12 @@ def write_private(path: Path, data: bytes | str | Iterable[bytes | str]) -> Path
                 os.close(fd)
             raise
         os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            from coachlog.store.backup import place_new
+
+            place_new(Path(tmp), path)
         tmp = None
         # Make the rename itself durable (best effort: not every platform can fsync a folder).
         with contextlib.suppress(OSError):
