@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from test_safety_others import SecondTerminal
-from test_safety_support import COACHLOG, env_for, ok, query, run
+from support.contention import SecondTerminal
+from support.processes import COACHLOG, env_for, ok, query, run
 
 # The commands that write a file, each with its output option.
 WRITERS = [
@@ -187,7 +187,7 @@ def test_export_all_into_a_folder_writes_all_or_nothing(practice: Path, tmp_path
 def test_a_file_is_written_whole_or_not_at_all(practice: Path, tmp_path: Path):
     """Stopped by a file size limit halfway through: nothing at the name, no temporary
     file. (The limit is above what reading the store writes: its -shm is 32 KiB.)"""
-    from test_safety_support import ignore_sigxfsz_and_limit
+    from support.processes import ignore_sigxfsz_and_limit
 
     ok(practice, "session", "new", "ana", "--notes", "-", input="A long session. " * 12_000)
     target = tmp_path / "out" / "practice.json"

@@ -219,6 +219,7 @@ def _root(
 ) -> None:
     ctx.obj = AppState(db=db, tz_option=tz)
     ctx.call_on_close(ctx.obj.close)
+    ctx.obj.check_zone()
 
 
 def __getattr__(name: str) -> typer.Typer:
@@ -232,12 +233,36 @@ def __getattr__(name: str) -> typer.Typer:
 def main(argv: list[str] | None = None) -> int:
     """Run coachlog and return its exit status. No traceback ever reaches the user: known
     errors print their message; anything unexpected prints a short report (the traceback
-    only with COACHLOG_DEBUG=1)."""
+    only with COACHLOG_DEBUG=1). Standard output is guarded (cli/output.py): when it fails,
+    the message says whether the command had saved its changes."""
+    from coachlog.cli.output import GuardedStream, OutputLost, lost_message, silence
+    from coachlog.store import saved
+
+    saved.reset()
+    os.umask(0o077)  # every file we create (store, WAL, backups, exports) is ours alone
+    real = sys.stdout
+    sys.stdout = GuardedStream(real)  # type: ignore[assignment]
+    try:
+        code = _run(sys.argv[1:] if argv is None else argv)
+        sys.stdout.flush()  # what is still buffered fails here, not silently at exit
+        return code
+    except OutputLost as lost:
+        silence(real)
+        message = lost_message(lost, saved=saved.anything_saved())
+        if message is not None:
+            from coachlog.render.messages import error
+
+            error(message)
+        return 1
+    finally:
+        sys.stdout = real
+
+
+def _run(args: list[str]) -> int:
+    from coachlog.cli.output import OutputLost
     from coachlog.errors import CoachlogError
 
-    os.umask(0o077)  # every file we create (store, WAL, backups, exports) is ours alone
     try:
-        args = sys.argv[1:] if argv is None else argv
         from coachlog.textin import check_arguments
 
         check_arguments(args)
@@ -245,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
 
         today = today_args(args)
         if today is not None:  # bare `coachlog`: today's view
-            status = main(today)
+            status = _run(today)
             if status == 0:
                 from coachlog.cli.today import footer
 
@@ -256,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
+    except OutputLost:
+        raise
     except CoachlogError as exc:
         from coachlog.render.messages import error
 

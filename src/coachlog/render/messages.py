@@ -101,19 +101,32 @@ def error(message: str, hint: str | None = None) -> None:
         emit(("  ", ""), (hint, "muted"), stderr=True)
 
 
+def _saved() -> bool:
+    from coachlog.store.saved import anything_saved
+
+    return anything_saved()
+
+
 def interrupted() -> int:
-    """Ctrl-C: say nothing was saved; the exit status is 130."""
+    """Ctrl-C: say whether anything was saved; the exit status is 130."""
     import sys
 
-    sys.stderr.write("\nInterrupted; nothing was saved by this command.\n")
+    if _saved():
+        sys.stderr.write("\nInterrupted; the changes this command had made were already saved.\n")
+    else:
+        sys.stderr.write("\nInterrupted; nothing was saved by this command.\n")
     return 130
 
 
 def unexpected(exc: BaseException) -> int:
     """A bug, not a user error: a short report instead of a traceback; exit status 1."""
+    said = (
+        "The changes this command made before it were saved."
+        if _saved()
+        else "Nothing was saved by this command."
+    )
     error(
-        f"coachlog hit an unexpected problem ({type(exc).__name__}: {exc}). "
-        "Nothing was saved by this command.",
+        f"coachlog hit an unexpected problem ({type(exc).__name__}: {exc}). {said}",
         "Run again with COACHLOG_DEBUG=1 to see the details, and report it.",
     )
     return 1

@@ -150,6 +150,7 @@ def prepare(a: DueArgs) -> Answer:
     if a.mine and a.theirs:
         raise Decline("--mine with --theirs: a usage error")
     st = AppState(db=a.db, tz_option=a.tz)
+    st.check_zone()  # an unknown zone is an error even where it is not used (--json)
     window = parse_span(st.settings.value("within", a.within))
     owner = "coach" if a.mine else "client" if a.theirs else None
     reader = Reader(st.db)
@@ -208,10 +209,19 @@ def finish(answer: Answer) -> int:
     """Print, handling failures as cli/main.py main() does once output may have started."""
     try:
         show(answer)
-    except BrokenPipeError:
-        # The reader went away (`| head`): exit 1 quietly, as Click (and Rich) do for the
-        # normal path, with nothing left to fail when Python flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stdout.flush()
+    except OSError as exc:
+        # The reader went away (`| head`): exit 1 quietly, as the normal path does; any
+        # other failure to print is said in the normal path's words (cli/output.py). Then
+        # nothing is left to fail when Python flushes stdout at exit.
+        from coachlog.cli.output import OutputLost, lost_message, silence
+
+        silence(sys.stdout)
+        message = lost_message(OutputLost(exc), saved=False)
+        if message is not None:
+            from coachlog.render.messages import error
+
+            error(message)
         return 1
     except Exception as exc:
         if os.environ.get("COACHLOG_DEBUG"):
