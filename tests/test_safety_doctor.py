@@ -17,6 +17,7 @@ CHECKS = [
     "References",
     "Search index",
     "Schema",
+    "Tables and indexes",
 ]
 
 
@@ -190,3 +191,83 @@ def test_doctor_on_any_backend(cli):
     assert data["ok"] is True
     assert data["counts"] == {"clients": 1, "agreements": 0, "sessions": 0, "promises": 0}
     assert {"Schema"} <= {c["name"] for c in data["checks"]}
+
+
+def _sql(db: Path, *statements: str) -> None:
+    raw = sqlite3.connect(db)
+    for statement in statements:
+        raw.execute(statement)
+    raw.commit()
+    raw.close()
+
+
+def _check(r, name: str) -> dict:
+    return next(c for c in r.json["checks"] if c["name"] == name)
+
+
+def test_a_dropped_search_trigger_is_found(store_with_data: Path):
+    """The issue: with a trigger gone, new notes are never found, and doctor still said
+    "Search index matches the records"."""
+    db = store_with_data
+    _sql(db, "DROP TRIGGER sessions_search_ai")
+    r = run(db, "doctor", "--json")
+    assert r.code == 1, r.shown
+    check = _check(r, "Search index")
+    assert check["status"] == "fail" and "sessions_search_ai" in check["detail"], check
+    assert "restore" in check["fix"].lower()
+
+
+def test_text_the_index_does_not_hold_is_found(store_with_data: Path):
+    """A trigger that does nothing under the right name: the changed goals are not in the
+    index, which FTS5's own integrity-check (index against its own copy) does not see."""
+    db = store_with_data
+    _sql(
+        db,
+        "DROP TRIGGER agreements_search_au",
+        "CREATE TRIGGER agreements_search_au AFTER UPDATE ON agreements BEGIN SELECT 1; END",
+        "UPDATE agreements SET goals = 'Quietly changed'",
+    )
+    r = run(db, "doctor", "--json")
+    assert r.code == 1, r.shown
+    check = _check(r, "Search index")
+    assert check["status"] == "fail", check
+    assert "1 record(s) missing or out of date" in check["detail"], check
+
+
+def test_a_missing_search_index_table_is_found(store_with_data: Path):
+    db = store_with_data
+    _sql(db, "DROP TABLE search_index")
+    r = run(db, "doctor", "--json")
+    assert r.code == 1, r.shown
+    check = _check(r, "Search index")
+    assert check["status"] == "fail" and "index table is missing" in check["detail"]
+
+
+def test_a_missing_or_weakened_index_is_found(store_with_data: Path):
+    db = store_with_data
+    _sql(
+        db,
+        "DROP INDEX ix_clients_uid",
+        "CREATE INDEX ix_clients_uid ON clients (uid)",  # no longer unique
+        "DROP INDEX ix_promises_status_due",
+    )
+    r = run(db, "doctor", "--json")
+    assert r.code == 1, r.shown
+    check = _check(r, "Tables and indexes")
+    assert check["status"] == "fail", check
+    assert "ix_promises_status_due" in check["detail"]
+    assert "ix_clients_uid (unique) on clients(uid) is missing" in check["detail"]
+
+
+def test_dev_null_as_the_store(tmp_path: Path):
+    """The issue: on /dev/null doctor advised `chmod 700 /dev`."""
+    for device in ("/dev/null", "/dev/zero"):
+        r = run(device, "doctor")
+        assert r.code == 1, r.shown
+        assert f"{device} is a character device, not a store" in r.out
+        assert "chmod" not in r.out and "/dev " not in r.out
+        assert "Traceback" not in r.shown
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    r = run(fifo, "client", "list", timeout=20)  # never opened: opening would wait forever
+    assert r.code == 1 and "is a named pipe (FIFO), not a store" in r.err, r.shown

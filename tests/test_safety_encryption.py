@@ -154,7 +154,9 @@ def test_backup_falls_back_to_sqlcipher_export(encrypted: Path, tmp_path: Path, 
     monkeypatch.setattr(engine, "is_encrypted_file", first_says_plain)
     out = backup_mod.backup_sqlite(store, tmp_path / "fallback.db")
     store.dispose()
-    assert calls == [out]
+    # checked under its temporary name, before the rename (store/backup.py)
+    assert len(calls) == 1 and calls[0].parent == out.parent
+    assert calls[0].name.startswith(".fallback.db.") and not calls[0].exists()
     assert real(out) and MARK.encode() not in out.read_bytes()
     assert query(out, "SELECT goals FROM agreements", passphrase=PASS) == [(f"{MARK}goals",)]
 

@@ -12,6 +12,8 @@ from coachlog.cli.common import ClientArg, JsonOpt, find_client, state
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
+    from coachlog.export.files import Output
+    from coachlog.store import Store
 
 
 def init(
@@ -44,6 +46,10 @@ def init(
     st = state(ctx)
     location = resolve(st.db)
     path = location.path
+    if path is not None:
+        from coachlog.store.engine import check_regular
+
+        check_regular(path)
     if path is not None and path.exists() and path.stat().st_size > 0:
         encrypted = is_encrypted_file(path)
         if not encrypted and not _looks_like_a_store(path):
@@ -194,19 +200,16 @@ def _ask_new_passphrase() -> str | None:
 
 
 def _looks_like_a_store(path: Path) -> bool:
-    """A plain SQLite file with coachlog's tables (read-only look; nothing is created)."""
+    """A plain SQLite file that is a coachlog store, or a blank one (store/identity.py);
+    read without changing a byte of it."""
     import sqlite3
 
+    from coachlog.store.identity import check_file
+
     try:
-        # immutable: no locks, no -wal/-shm files made; the schema is in the file itself
-        conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-        try:
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        finally:
-            conn.close()
-    except sqlite3.Error:
+        return check_file(path) != "foreign"
+    except sqlite3.Error:  # not a SQLite file at all
         return False
-    return "alembic_version" in names or "clients" in names
 
 
 def backup(
@@ -216,27 +219,44 @@ def backup(
         typer.Option(
             "--out",
             "-o",
-            help="Where to write the copy (a file, or a folder). Default: a new file in the "
-            "'backups' folder beside the store.",
+            help="Where to write the copy (a file, a folder, or '-' for standard output). "
+            "Default: a new file in the 'backups' folder beside the store.",
             metavar="FILE",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
     json: JsonOpt = False,
 ) -> None:
     """Write a consistent copy of the store, even while other commands run. The copy is
-    0600, checked with SQLite's integrity check, and encrypted when the store is.
+    0600, checked with SQLite's integrity check, and encrypted when the store is. It is
+    written under a temporary name and renamed once checked, so an interrupted backup
+    leaves nothing that looks like one.
 
     \b
     Example:
       coachlog backup
       coachlog backup --out /media/usb/coachlog-2026-11-22.db
+      coachlog backup --out - | gpg --encrypt -r me > coachlog.db.gpg
     """
-    from coachlog.errors import StoreError
+    import sys
+
+    from coachlog.errors import StoreError, UsageError
+    from coachlog.export.files import Output, output
     from coachlog.render import print_json
     from coachlog.render.messages import success
     from coachlog.store.backup import backup_sqlite, default_backup_path, free_name
 
     st = state(ctx)
+    if out is not None and str(out) == "-":
+        if json:
+            raise UsageError("--out - and --json both use standard output; choose one.")
+        if sys.stdout.isatty():
+            raise UsageError(
+                "A backup is a binary file: send it to a file, or redirect or pipe standard "
+                "output (coachlog backup --out - > copy.db)."
+            )
     store = st.store()
     if store.location.path is None:
         raise StoreError(
@@ -244,12 +264,16 @@ def backup(
             hint="e.g. pg_dump --format=custom --file practice.dump DBNAME",
         )
     if out is None:
-        dest = default_backup_path(store)
-    elif out.expanduser().is_dir():
-        dest = free_name(out.expanduser(), store.location.path)
+        target = Output("", "file", default_backup_path(store))
+    elif str(out) != "-" and out.expanduser().is_dir():
+        target = Output(str(out), "file", free_name(out.expanduser(), store.location.path))
     else:
-        dest = out
-    path = backup_sqlite(store, dest)
+        target = output(out, force=force, option="--out", store=store.location.path)
+    if target.kind != "file":
+        _stream_backup(store, target)
+        return
+    assert target.path is not None
+    path = backup_sqlite(store, target.path, replace=target.replace)
     size = path.stat().st_size
     if json:
         print_json(
@@ -267,6 +291,34 @@ def backup(
     success(f"Wrote {what} of the store to ", (str(path), "name"), f" ({human(size)}, checked).")
 
 
+def _stream_backup(store: Store, target: Output) -> None:
+    """A backup to standard output, a FIFO or a device: nothing else is printed there."""
+    import os
+    import sys
+
+    from coachlog.errors import StoreError
+    from coachlog.render.messages import success
+    from coachlog.store.backup import backup_stream
+
+    if target.kind == "stdout":
+        sys.stdout.flush()
+        out = sys.stdout.buffer
+        backup_stream(store, out.write)
+        out.flush()
+        return
+    assert target.path is not None
+    try:
+        fd = os.open(target.path, os.O_WRONLY | os.O_NOCTTY)
+        with os.fdopen(fd, "wb") as fh:
+            size = backup_stream(store, fh.write)
+    except OSError as exc:
+        raise StoreError(f"Cannot write {target.shown}: {exc.strerror}.") from exc
+    from coachlog.render.doctor import size as human
+
+    what = "an encrypted copy" if store.encrypted else "a copy"
+    success(f"Wrote {what} of the store to ", (target.shown, "name"), f" ({human(size)}, checked).")
+
+
 def doctor(ctx: typer.Context, json: JsonOpt = False) -> None:
     """Check the store: integrity, broken references, the permissions of the store and its
     folder (with the command that fixes each problem), schema version, encryption, counts.
@@ -282,7 +334,13 @@ def doctor(ctx: typer.Context, json: JsonOpt = False) -> None:
     from coachlog.errors import CoachlogError
     from coachlog.render import print_json
     from coachlog.render.doctor import doctor_report
-    from coachlog.services.doctor import FAIL, Report, file_report, store_report
+    from coachlog.services.doctor import (
+        FAIL,
+        Report,
+        backups_report,
+        file_report,
+        store_report,
+    )
     from coachlog.store.paths import coach_name, default_path, resolve
 
     st = state(ctx)
@@ -290,16 +348,21 @@ def doctor(ctx: typer.Context, json: JsonOpt = False) -> None:
     if location.path is not None:
         is_default = not (st.db or os.environ.get("COACHLOG_DB")) or location.path == default_path()
         report = file_report(location, default=is_default)
-        missing = not location.path.exists()
+        # No store to open: nothing there, a folder, or not a regular file (/dev/null).
+        missing = any(c.name == "Store" and c.status == FAIL for c in report.checks)
     else:
         report = Report(store=location.describe(), backend="postgresql")
         missing = False
+    passphrase = None
     if not missing:
         try:
             store = st.store()
+            passphrase = store.passphrase
             store_report(report, store, coach=None if store.is_sqlite else coach_name())
         except CoachlogError as exc:
             report.add("Open", FAIL, exc.message, exc.hint)
+    if location.path is not None and location.path.is_file():
+        backups_report(report, location.path, passphrase=passphrase)
     if json:
         print_json(report.as_dict())
     else:

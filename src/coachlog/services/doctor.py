@@ -131,6 +131,18 @@ def file_report(location: Location, *, default: bool) -> Report:
             f"coachlog --db {path} init" if not default else "coachlog init",
         )
         return report
+    from coachlog.store.engine import file_kind
+
+    kind = file_kind(path.stat().st_mode)
+    if kind is not None:
+        # /dev/null, a FIFO: not a store; its folder (/dev) is none of coachlog's business.
+        report.add(
+            "Store",
+            FAIL,
+            f"{path} is {kind}, not a store: a coachlog store is a regular file.",
+            "coachlog --db PATH doctor, with the path of your store's file",
+        )
+        return report
     report.facts["size_bytes"] = sum(p.stat().st_size for p in _store_files(path) if p.exists())
     from coachlog.store.engine import is_encrypted_file
 
@@ -140,9 +152,9 @@ def file_report(location: Location, *, default: bool) -> Report:
     for extra in _store_files(path)[1:]:
         if extra.exists():
             _file_check(report, f"{extra.name[len(path.name) + 1 :].upper()} file", extra)
-    from coachlog.services.forget import older_copies
+    from coachlog.store.backup import list_backups
 
-    copies = older_copies(path)
+    copies = list_backups(path)
     private = [c for c in copies if _is_private(c)]
     for copy in copies:
         if copy not in private:
@@ -203,8 +215,9 @@ def store_report(report: Report, store: Store, *, coach: str | None = None) -> N
                 )
             else:
                 report.add("References", OK, "foreign_key_check: every reference resolves.")
-            _search_check(report, conn)
         revision = current_revision(conn)
+        if store.is_sqlite:
+            _search_check(report, conn, revision)
         report.facts["schema"] = revision
         report.facts["schema_head"] = HEAD
         if revision == HEAD:
@@ -216,6 +229,8 @@ def store_report(report: Report, store: Store, *, coach: str | None = None) -> N
                 f"revision {revision}; this coachlog expects {HEAD}.",
                 "Run any coachlog command to upgrade it (a backup is written first).",
             )
+
+        _schema_objects_check(report, conn, revision)
 
         def count(model: Any, column: Any = None) -> int:
             stmt = select(func.count()).select_from(model)
@@ -232,9 +247,50 @@ def store_report(report: Report, store: Store, *, coach: str | None = None) -> N
         report.facts["coach"] = coach
 
 
-def _search_check(report: Report, conn: Any) -> None:
-    has = conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'search_index'").scalar()
-    if not has:
+SEARCH_SINCE = "0002"  # the schema version that made the search index (SQLite)
+
+
+def _search_sources() -> dict[str, tuple[str, int, str]]:
+    """The searchable tables as migration 0002 indexes them: table -> (kind, rowid code,
+    body expression over a row alias). Read from the migration itself, so doctor checks
+    exactly what the triggers write."""
+    import importlib
+
+    module = importlib.import_module("coachlog.store.migrations.versions.0002_search_index")
+    return dict(module.SOURCES)
+
+
+def _search_check(report: Report, conn: Any, revision: str | None) -> None:
+    """The index exists, its triggers exist, and it holds exactly the records' current text
+    (FTS5's own integrity-check only compares the index with its own copy of the text, so
+    a missing trigger, which leaves new notes unfindable, passes it)."""
+    from coachlog.store.migrate import REVISIONS
+
+    if revision not in REVISIONS or REVISIONS.index(revision) < REVISIONS.index(SEARCH_SINCE):
+        return
+    fix = "Restore your latest backup; search results may be wrong until then."
+    names = {
+        (r[0], r[1], r[2])
+        for r in conn.exec_driver_sql("SELECT type, name, tbl_name FROM sqlite_master").fetchall()
+    }
+    if not any(n[1] == "search_index" for n in names):
+        report.add("Search index", FAIL, "the full-text index table is missing.", fix)
+        return
+    sources = _search_sources()
+    missing = [
+        f"{table}_search_{when}"
+        for table in sources
+        for when in ("ai", "ad", "au")
+        if ("trigger", f"{table}_search_{when}", table) not in names
+    ]
+    if missing:
+        report.add(
+            "Search index",
+            FAIL,
+            f"{len(missing)} of the triggers that keep the index in step with the records "
+            f"are missing ({', '.join(missing)}): new or changed text would not be found.",
+            fix,
+        )
         return
     try:
         conn.exec_driver_sql(
@@ -247,9 +303,154 @@ def _search_check(report: Report, conn: Any) -> None:
                 "Search index",
                 FAIL,
                 f"the full-text index does not match the records ({reason}).",
-                "Restore your latest backup; search results may be wrong until then.",
+                fix,
             )
         else:  # e.g. a read-only store: the check needs the write lock for a moment
             report.add("Search index", WARN, f"could not be checked ({reason}).")
+        return
+    unindexed = stale = 0
+    for table, (kind, code, body) in sources.items():
+        unindexed += conn.exec_driver_sql(
+            f"SELECT count(*) FROM {table} AS t WHERE NOT EXISTS (SELECT 1 FROM search_index "
+            f"AS i WHERE i.rowid = t.id * 4 + {code} AND i.body IS {body.format(r='t')})"
+        ).scalar()
+        stale += conn.exec_driver_sql(
+            f"SELECT count(*) FROM search_index AS i WHERE i.kind = '{kind}' AND NOT EXISTS "
+            f"(SELECT 1 FROM {table} AS t WHERE t.id = i.ref_id AND i.rowid = t.id * 4 + {code})"
+        ).scalar()
+    kinds = ", ".join(f"'{kind}'" for kind, _code, _body in sources.values())
+    stale += conn.exec_driver_sql(
+        f"SELECT count(*) FROM search_index WHERE kind NOT IN ({kinds})"
+    ).scalar()
+    if unindexed or stale:
+        said = []
+        if unindexed:
+            said.append(f"{unindexed} record(s) missing or out of date in it")
+        if stale:
+            said.append(f"{stale} entr{'y' if stale == 1 else 'ies'} for records that are gone")
+        report.add(
+            "Search index", FAIL, f"the index does not match the records: {'; '.join(said)}.", fix
+        )
+        return
+    report.add("Search index", OK, "matches the records; its triggers are in place.")
+
+
+def _schema_objects_check(report: Report, conn: Any, revision: str | None) -> None:
+    """Every table, column, index and unique constraint of coachlog's models is there as
+    the migrations made it (Alembic's comparison of the store with the models); on SQLite
+    the tables also keep their ids from being given twice (AUTOINCREMENT, schema 0003)."""
+    from coachlog.store.migrate import HEAD
+
+    if revision != HEAD:
+        return  # the Schema check says what to do first
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from coachlog.models import TABLES, SQLModel
+
+    def ours(name: Any, type_: str, parent: Any) -> bool:
+        if type_ == "table":
+            return name in SQLModel.metadata.tables
+        return True
+
+    context = MigrationContext.configure(
+        conn, opts={"include_name": ours, "compare_type": False, "compare_server_default": False}
+    )
+    problems = [_difference(d) for d in _flatten(compare_metadata(context, SQLModel.metadata))]
+    if conn.dialect.name == "sqlite":
+        sql = dict(
+            conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+            ).fetchall()
+        )
+        problems += [
+            f"table {t} would give a deleted record's id again (no AUTOINCREMENT)"
+            for t in TABLES
+            if t in sql and "AUTOINCREMENT" not in (sql[t] or "").upper()
+        ]
+    if problems:
+        shown = "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
+        report.add(
+            "Tables and indexes",
+            FAIL,
+            f"{len(problems)} difference(s) from coachlog's schema: {shown}.",
+            "Restore your latest backup; keep this file.",
+        )
     else:
-        report.add("Search index", OK, "matches the records.")
+        report.add(
+            "Tables and indexes", OK, "every table, column, index and unique key is in place."
+        )
+
+
+def _flatten(diffs: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    for d in diffs:
+        out.extend(d if isinstance(d, list) else [d])
+    return out
+
+
+def _difference(diff: Any) -> str:
+    """One of Alembic's differences in words: ('add_index', Index) -> 'index … is missing'."""
+    op = diff[0]
+    verb = "is missing" if op.startswith("add_") else "should not be there"
+    if op.startswith("modify_"):
+        return f"column {diff[2]}.{diff[3]} differs ({op[len('modify_') :]})"
+    thing = op.split("_", 1)[1]
+    obj = diff[-1] if thing != "column" else diff[3]
+    if thing == "table":
+        return f"table {obj.name} {verb}"
+    if thing == "column":
+        return f"column {diff[2]}.{obj.name} {verb}"
+    if thing == "index":
+        unique = " (unique)" if getattr(obj, "unique", False) else ""
+        cols = ", ".join(c.name for c in obj.columns)
+        return f"index {obj.name}{unique} on {obj.table.name}({cols}) {verb}"
+    if thing == "constraint":
+        cols = ", ".join(c.name for c in getattr(obj, "columns", []))
+        return f"unique key on {obj.table.name}({cols}) {verb}"
+    if thing == "fk":
+        return f"reference from {obj.parent.name} {verb}"
+    return f"{op} {getattr(obj, 'name', obj)}"
+
+
+def backups_report(report: Report, store_path: Path, *, passphrase: str | None) -> None:
+    """Every backup doctor lists is read back whole (integrity_check, its schema); an
+    encrypted one with the store's passphrase. And a copy left by a backup that was killed
+    before it finished is named, as it holds the records too."""
+    from coachlog.errors import StoreError
+    from coachlog.store.backup import list_backups, unfinished_backups, verify_sqlite
+    from coachlog.store.engine import is_encrypted_file
+
+    copies = list_backups(store_path)
+    good = 0
+    for copy in copies:
+        encrypted = is_encrypted_file(copy)
+        if encrypted and passphrase is None:
+            report.add(
+                "Backup contents",
+                WARN,
+                f"{copy} is encrypted; it could not be checked without the passphrase.",
+            )
+            continue
+        try:
+            verify_sqlite(copy, passphrase=passphrase if encrypted else None)
+        except StoreError as exc:
+            report.add(
+                "Backup contents",
+                FAIL,
+                f"{copy} is not a usable backup: {exc.message}",
+                f"rm {copy}  (then make a new one: coachlog backup)",
+            )
+        else:
+            good += 1
+    if good:
+        what = "1 backup reads" if good == 1 else f"{good} backups read"
+        report.add("Backup contents", OK, f"{what} back whole (integrity_check: ok).")
+    for part in unfinished_backups(store_path):
+        report.add(
+            "Backup contents",
+            WARN,
+            f"{part} is an unfinished copy left by a backup that was stopped; it is not a "
+            "backup, but it holds records.",
+            f"rm {part}",
+        )

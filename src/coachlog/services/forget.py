@@ -163,12 +163,6 @@ def scrub(store: Store) -> Scrub:
 def older_copies(path: Path | None) -> list[Path]:
     """Backups beside the store (from `backup` and from schema upgrades). After a forget,
     those made before it still hold the client."""
-    if path is None:
-        return []
-    from coachlog.store.backup import BACKUP_DIR
+    from coachlog.store.backup import list_backups
 
-    found = list(path.parent.glob(f"{path.name}.before-*.bak"))
-    backups = path.parent / BACKUP_DIR
-    if backups.is_dir():
-        found += list(backups.glob("*.db"))
-    return sorted(found)
+    return list_backups(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,52 +39,161 @@ def free_name(folder: Path, store_path: Path, *, stamp: datetime | None = None) 
     return dest
 
 
-def backup_sqlite(store: Store, dest: Path) -> Path:
-    """Write a consistent snapshot with VACUUM INTO (it reads in one transaction, so other
-    commands may carry on writing), into a file created 0600 beforehand, then verify it
-    with integrity_check. An encrypted store gives an encrypted copy under the same key."""
+def list_backups(store_path: Path | None) -> list[Path]:
+    """The backups beside the store: those of `backup` (in the backups folder) and those
+    written before a schema upgrade (<store>.before-REV-TIME.bak). Unfinished copies carry
+    a temporary name (see backup_sqlite) and are not among them."""
+    if store_path is None:
+        return []
+    found = list(store_path.parent.glob(f"{store_path.name}.before-*.bak"))
+    backups = store_path.parent / BACKUP_DIR
+    if backups.is_dir():
+        found += [p for p in backups.glob("*.db") if not p.name.startswith(".")]
+    return sorted(found)
+
+
+PART_SUFFIX = ".part"
+
+
+def unfinished_backups(store_path: Path | None) -> list[Path]:
+    """Temporary copies left by a backup that was killed before it finished (they hold the
+    store's records, so doctor names them)."""
+    if store_path is None:
+        return []
+    found = list(store_path.parent.glob(f".{store_path.name}.before-*{PART_SUFFIX}"))
+    backups = store_path.parent / BACKUP_DIR
+    if backups.is_dir():
+        found += list(backups.glob(f".*{PART_SUFFIX}"))
+    return sorted(found)
+
+
+def backup_sqlite(store: Store, dest: Path, *, replace: bool = False) -> Path:
+    """Write a consistent snapshot of the store to dest, whole or not at all.
+
+    The copy is made with VACUUM INTO (it reads in one transaction, so other commands may
+    carry on writing) into a temporary file created 0600 in dest's folder (.NAME.XXXX.part:
+    no name a backup has), checked with integrity_check, flushed to disk, and only then
+    renamed to dest. A backup killed at any moment leaves no file that looks like a backup
+    (SPEC §7). An existing dest is replaced only when `replace` (--force).
+    An encrypted store gives an encrypted copy under the same key."""
     if store.location.path is None:
         raise StoreError("backup works on SQLite stores; use pg_dump for a PostgreSQL store.")
-    dest = dest.expanduser().resolve()
-    if dest.exists():
-        raise StoreError(f"{dest} already exists; choose another --out or remove it first.")
-    if dest == store.location.path:
+    dest = dest.expanduser().absolute()
+    if dest == store.location.path or os.path.realpath(dest) == str(store.location.path):
         raise StoreError("The backup cannot overwrite the store itself.")
+    if not replace and os.path.lexists(dest):
+        raise StoreError(
+            f"{dest} already exists; it was left as it was.",
+            hint="Choose another --out, or add --force to replace it.",
+        )
+    import tempfile
+
     try:
-        # VACUUM INTO accepts an existing empty file and keeps its mode: the copy is never
-        # readable by anyone else, whatever the umask.
-        fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        # mkstemp: O_EXCL, mode 0600 whatever the umask. VACUUM INTO accepts an existing
+        # empty file and keeps its mode, so the copy is never readable by anyone else.
+        fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=PART_SUFFIX, dir=dest.parent)
         os.close(fd)
     except OSError as exc:
         raise StoreError(f"Cannot write the backup at {dest}: {exc.strerror}.") from exc
+    tmp = Path(name)
+    try:
+        _copy_into(store, tmp)
+        verify_sqlite(tmp, passphrase=store.passphrase)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        if replace:
+            os.replace(tmp, dest)
+        else:
+            place_new(tmp, dest)
+    except BaseException as exc:
+        _shred(tmp)
+        if isinstance(exc, FileExistsError):
+            raise StoreError(f"{dest} appeared while the backup was written; it was kept.") from exc
+        if isinstance(exc, OSError):
+            raise StoreError(f"Cannot write the backup at {dest}: {exc.strerror}.") from exc
+        raise
+    _sync_folder(dest.parent)
+    return dest
+
+
+def backup_stream(store: Store, write: Callable[[bytes], object]) -> int:
+    """A verified snapshot handed to `write` a block at a time (standard output, a FIFO, a
+    device): made under a temporary name in the backups folder, which is removed (its
+    bytes overwritten first) when done or on failure. Returns the size in bytes."""
+    assert store.location.path is not None
+    import tempfile
+
+    folder = default_backup_path(store).parent
+    fd, name = tempfile.mkstemp(
+        prefix=f".{store.location.path.stem}.", suffix=PART_SUFFIX, dir=folder
+    )
+    os.close(fd)
+    tmp = Path(name)
+    size = 0
+    try:
+        _copy_into(store, tmp)
+        verify_sqlite(tmp, passphrase=store.passphrase)
+        with open(tmp, "rb") as fh:
+            while block := fh.read(1 << 20):
+                write(block)
+                size += len(block)
+    finally:
+        _shred(tmp)
+    return size
+
+
+def _copy_into(store: Store, tmp: Path) -> None:
     raw = store.engine.raw_connection()
     try:
         cursor = raw.cursor()
-        cursor.execute("VACUUM INTO ?", (str(dest),))
+        cursor.execute("VACUUM INTO ?", (str(tmp),))
         cursor.close()
         if store.passphrase is not None:
             from coachlog.store.engine import is_encrypted_file
 
-            if not is_encrypted_file(dest):
+            if not is_encrypted_file(tmp):
                 # Some SQLCipher builds write VACUUM INTO copies in plaintext; never keep one.
-                _shred(dest)
-                fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                _shred(tmp)
+                fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
                 os.close(fd)
-                _sqlcipher_export(raw, dest, store.passphrase)
+                _sqlcipher_export(raw, tmp, store.passphrase)
+        os.chmod(tmp, 0o600)
     except Exception as exc:
-        _shred(dest)
         from coachlog.store.engine import translate
 
         raise translate(exc, store.location, encrypted=store.encrypted) from exc
     finally:
         raw.close()
-    os.chmod(dest, 0o600)
+
+
+def place_new(tmp: Path, path: Path) -> None:
+    """Rename tmp to path unless path exists (also if it appeared a moment ago): a hard
+    link fails when the name is taken, a rename would not. Where the file system has no
+    hard links (a FAT-formatted stick), a check and a rename."""
     try:
-        verify_sqlite(dest, passphrase=store.passphrase)
-    except StoreError:
-        _shred(dest)
+        os.link(tmp, path)
+    except FileExistsError:
         raise
-    return dest
+    except OSError:
+        if os.path.lexists(path):
+            raise FileExistsError(17, "File exists", str(path)) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename durable (best effort: not every platform can fsync a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _sqlcipher_export(raw: Any, dest: Path, passphrase: str) -> None:
@@ -117,13 +227,16 @@ def _shred(path: Path) -> None:
 
 
 def verify_sqlite(path: Path, *, passphrase: str | None = None) -> None:
-    """integrity_check on a copy, read-only."""
+    """A copy is a backup when it reads back whole: integrity_check passes and it holds
+    coachlog's schema version (a copy cut short, or some other file, does not)."""
     from coachlog.store.engine import connect_raw
 
     try:
         conn = connect_raw(path, passphrase=passphrase, readonly=True)
         try:
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            if result == "ok":
+                conn.execute("SELECT version_num FROM alembic_version").fetchall()
         finally:
             conn.close()
     except Exception as exc:
