@@ -11,6 +11,8 @@ import stat
 import time
 from pathlib import Path
 
+import pytest
+
 from support.contention import Writer
 from support.processes import ok, query, run
 
@@ -38,9 +40,10 @@ def test_ids_are_never_given_twice(proc):
     assert ok_("session", "new", "caio", "--notes", "z")["id"] > again["id"]
 
 
-def _store_of_the_previous_version(db: Path) -> None:
-    """A store as coachlog left it before 0003: schema 0002, unmarked, made with the same
-    two migrations, with records written by the previous version's services."""
+def _store_of_the_previous_version(db: Path, revision: str) -> None:
+    """A store as coachlog left it before 0003: unmarked, made with the same migrations up
+    to `revision` (0004, the undo log, is the previous version's head; 0002 the one
+    before), with records written by the services."""
     from datetime import UTC, datetime
 
     from alembic import command
@@ -53,7 +56,7 @@ def _store_of_the_previous_version(db: Path) -> None:
     prepare_file(db)
     store = Store(resolve(str(db)), coach="t")
     with store.engine.connect() as conn, conn.begin():
-        command.upgrade(alembic_config(conn), "0002")
+        command.upgrade(alembic_config(conn), revision)
     now = datetime(2026, 11, 20, 10, tzinfo=UTC)
     with store.write() as s:
         for name in ("Ana Lima", "Bea Souza", "Caio Reis"):
@@ -75,11 +78,12 @@ def _store_of_the_previous_version(db: Path) -> None:
     raw.commit()
     raw.close()
     assert query(db, "PRAGMA application_id") == [(0,)]
-    assert query(db, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert query(db, "SELECT version_num FROM alembic_version") == [(revision,)]
 
 
-def test_a_store_of_the_previous_version_upgrades(db_path: Path):
-    _store_of_the_previous_version(db_path)
+@pytest.mark.parametrize("revision", ["0004", "0002"])
+def test_a_store_of_the_previous_version_upgrades(db_path: Path, revision: str):
+    _store_of_the_previous_version(db_path, revision)
     before = {
         t: query(db_path, f"SELECT * FROM {t} ORDER BY id")
         for t in ("clients", "sessions", "promises")
@@ -89,7 +93,7 @@ def test_a_store_of_the_previous_version_upgrades(db_path: Path):
     assert "Upgraded the store's schema; a backup of the old one is at" in r.err
     # the backup was written first, checked, and is the old store
     (backup,) = db_path.parent.glob("coachlog.db.before-0003-*.bak")
-    assert query(backup, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert query(backup, "SELECT version_num FROM alembic_version") == [(revision,)]
     assert query(backup, "PRAGMA integrity_check") == [("ok",)]
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     # the store: marked, every record as it was, ids remembered, references whole
