@@ -43,7 +43,7 @@ def _window(st: AppState, since: str | None, until: str | None) -> Any:
 
 
 def _emit(text: str | Iterable[str]) -> None:
-    from coachlog.export.files import to_stdout
+    from coachlog.cli.output import to_stdout
 
     to_stdout(text)
 
@@ -122,9 +122,10 @@ def export(
       coachlog export --all --format ics --out promises.ics
     """
     from coachlog import __version__
+    from coachlog.cli.output import write_output
     from coachlog.errors import UsageError
     from coachlog.export import slug
-    from coachlog.export.files import json_text, private_dir, write_output
+    from coachlog.export.files import json_text, private_dir
     from coachlog.render.exchange import counts_line, wrote
     from coachlog.services import exchange
 

@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     saved.reset()
     os.umask(0o077)  # every file we create (store, WAL, backups, exports) is ours alone
     real = sys.stdout
-    sys.stdout = GuardedStream(real)  # type: ignore[assignment]
+    sys.stdout = GuardedStream(real)
     try:
         code = _run(sys.argv[1:] if argv is None else argv)
         sys.stdout.flush()  # what is still buffered fails here, not silently at exit

@@ -6,7 +6,11 @@ says it was saved (SPEC §7). cli/main.py puts this guard around every command."
 from __future__ import annotations
 
 import errno
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coachlog.export.files import Data, Output
 
 
 class OutputLost(Exception):
@@ -84,3 +88,30 @@ def silence(stream: Any) -> None:
         os.close(fd)
     except (OSError, ValueError, AttributeError):  # a stream without a file (a test's)
         pass
+
+
+def write_output(target: Output, data: Data) -> Path | None:
+    """Write an output where --out / --ics sends it (export/files.py output()): standard
+    output here, anything else through export/files.py. Returns the file written, or
+    None for standard output."""
+    if target.kind == "stdout":
+        to_stdout(data)
+        return None
+    from coachlog.export.files import write_target
+
+    return write_target(target, data)
+
+
+def to_stdout(data: Data) -> None:
+    """A file format on stdout (whole, or in pieces): as is into a pipe; on a terminal,
+    control and bidi characters in it are spelled out so that a note cannot restyle the
+    screen (character by character, so pieces can be cleaned one at a time)."""
+    import sys
+
+    from coachlog.render import clean
+
+    tty = sys.stdout.isatty()
+    for piece in [data] if isinstance(data, bytes | str) else data:
+        text = piece.decode("utf-8") if isinstance(piece, bytes) else piece
+        sys.stdout.write(clean(text) if tty else text)
+    sys.stdout.flush()

@@ -144,7 +144,7 @@ def due(
 
 
 def _write_ics(st: AppState, target: Output, items: list[Item], *, quiet: bool) -> None:
-    from coachlog.export.files import write_output
+    from coachlog.cli.output import write_output
     from coachlog.export.ics import promises_calendar
 
     data = promises_calendar([(i.promise, i.client) for i in items], now=st.now)

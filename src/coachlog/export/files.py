@@ -2,7 +2,8 @@
 leaves a half-written summary behind, and no other user of the machine can read it. And the
 JSON text of a document that is too big to hold whole, written as its records come.
 
-Every --out and --ics goes through output() and write_output() (SPEC §6, "Output files"):
+Every --out and --ics goes through output() and cli/output.py write_output() (SPEC §6,
+"Output files"):
 `-` is standard output; a FIFO or a character device (or a symlink to one) is written
 through, never replaced; a regular file is written whole under a temporary name and
 renamed, and an existing one is replaced only with --force; the store and its companion
@@ -102,12 +103,10 @@ def output(given: Path | str, *, force: bool, option: str, store: Path | None) -
     )
 
 
-def write_output(target: Output, data: Data) -> Path | None:
-    """Write `data` where `target` says. Returns the file written (None for stdout)."""
-    if target.kind == "stdout":
-        to_stdout(data)
-        return None
-    assert target.path is not None
+def write_target(target: Output, data: Data) -> Path:
+    """Write `data` to a FIFO or device, or to a file, as `target` says (standard output is
+    the CLI's: cli/output.py write_output). Returns the path written."""
+    assert target.kind != "stdout" and target.path is not None
     if target.kind == "through":
         _write_through(target, data)
         return target.path
@@ -116,21 +115,6 @@ def write_output(target: Output, data: Data) -> Path | None:
 
 def _pieces(data: Data) -> Iterable[bytes | str]:
     return [data] if isinstance(data, bytes | str) else data
-
-
-def to_stdout(data: Data) -> None:
-    """A file format on stdout (whole, or in pieces): as is into a pipe; on a terminal,
-    control and bidi characters in it are spelled out so that a note cannot restyle the
-    screen (character by character, so pieces can be cleaned one at a time)."""
-    import sys
-
-    from coachlog.render import clean
-
-    tty = sys.stdout.isatty()
-    for piece in _pieces(data):
-        text = piece.decode("utf-8") if isinstance(piece, bytes) else piece
-        sys.stdout.write(clean(text) if tty else text)
-    sys.stdout.flush()
 
 
 def _write_through(target: Output, data: Data) -> None:
