@@ -159,6 +159,8 @@ def test_backup_falls_back_to_sqlcipher_export(encrypted: Path, tmp_path: Path, 
     assert calls[0].name.startswith(".fallback.db.") and not calls[0].exists()
     assert real(out) and MARK.encode() not in out.read_bytes()
     assert query(out, "SELECT goals FROM agreements", passphrase=PASS) == [(f"{MARK}goals",)]
+    # still a coachlog store when restored: sqlcipher_export does not copy the header's mark
+    assert query(out, "PRAGMA application_id", passphrase=PASS) == [(0x434C6F67,)]
 
 
 def test_schema_upgrade_of_an_encrypted_store_keeps_an_encrypted_backup(db_path: Path):

@@ -42,13 +42,10 @@ def test_ids_are_never_given_twice(proc):
 
 def _store_of_the_previous_version(db: Path, revision: str) -> None:
     """A store as coachlog left it before 0003: unmarked, made with the same migrations up
-    to `revision` (0004, the undo log, is the previous version's head; 0002 the one
-    before), with records written by the services."""
-    from datetime import UTC, datetime
-
+    to `revision` (0005, the credentials, is the previous version's head; 0004 and 0002
+    before), with records in the columns every one of them has."""
     from alembic import command
 
-    from coachlog.services.clients import add_client
     from coachlog.store.engine import Store, prepare_file
     from coachlog.store.migrate import alembic_config
     from coachlog.store.paths import resolve
@@ -57,14 +54,17 @@ def _store_of_the_previous_version(db: Path, revision: str) -> None:
     store = Store(resolve(str(db)), coach="t")
     with store.engine.connect() as conn, conn.begin():
         command.upgrade(alembic_config(conn), revision)
-    now = datetime(2026, 11, 20, 10, tzinfo=UTC)
-    with store.write() as s:
-        for name in ("Ana Lima", "Bea Souza", "Caio Reis"):
-            add_client(s, values={"name": name}, now=now)
     store.dispose()
     raw = sqlite3.connect(db)
     raw.executescript(
         """
+        INSERT INTO clients (id, uid, created_at, updated_at, coach, name, status)
+          VALUES (1, 'c-1', '2026-11-20 10:00:00', '2026-11-20 10:00:00', 't', 'Ana Lima',
+                  'active'),
+                 (2, 'c-2', '2026-11-20 10:00:00', '2026-11-20 10:00:00', 't', 'Bea Souza',
+                  'active'),
+                 (3, 'c-3', '2026-11-20 10:00:00', '2026-11-20 10:00:00', 't', 'Caio Reis',
+                  'active');
         INSERT INTO sessions (id, uid, created_at, updated_at, client_id, held_at, kind,
                               notes, themes, private)
           VALUES (1, 's-1', '2026-11-20 10:00:00', '2026-11-20 10:00:00', 1,
@@ -81,13 +81,15 @@ def _store_of_the_previous_version(db: Path, revision: str) -> None:
     assert query(db, "SELECT version_num FROM alembic_version") == [(revision,)]
 
 
-@pytest.mark.parametrize("revision", ["0004", "0002"])
+@pytest.mark.parametrize("revision", ["0005", "0004", "0002"])
 def test_a_store_of_the_previous_version_upgrades(db_path: Path, revision: str):
     _store_of_the_previous_version(db_path, revision)
-    before = {
-        t: query(db_path, f"SELECT * FROM {t} ORDER BY id")
+    # (compared on the columns the old schema had: 0005 added some, with defaults)
+    columns = {
+        t: ", ".join(r[1] for r in query(db_path, f"PRAGMA table_info({t})"))
         for t in ("clients", "sessions", "promises")
     }
+    before = {t: query(db_path, f"SELECT {c} FROM {t} ORDER BY id") for t, c in columns.items()}
     r = ok(db_path, "client", "list", "--json")
     assert [c["name"] for c in r.json] == ["Ana Lima", "Bea Souza", "Caio Reis"]
     assert "Upgraded the store's schema; a backup of the old one is at" in r.err
@@ -100,7 +102,8 @@ def test_a_store_of_the_previous_version_upgrades(db_path: Path, revision: str):
     assert query(db_path, "PRAGMA application_id") == [(0x434C6F67,)]
     assert query(db_path, "SELECT version_num FROM alembic_version") == [("0003",)]
     for table, rows in before.items():
-        assert query(db_path, f"SELECT * FROM {table} ORDER BY id") == rows, table
+        assert query(db_path, f"SELECT {columns[table]} FROM {table} ORDER BY id") == rows, table
+    assert dict(query(db_path, "SELECT name, seq FROM sqlite_sequence"))["clients"] == 3
     for table in ("clients", "agreements", "sessions", "promises"):
         sql = query(db_path, "SELECT sql FROM sqlite_master WHERE name = ?", table)[0][0]
         assert "AUTOINCREMENT" in sql, table

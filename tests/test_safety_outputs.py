@@ -23,6 +23,7 @@ WRITERS = [
     ("export", "--all", "--format", "ics", "--out"),
     ("promises", "due", "--ics"),
     ("backup", "--out"),
+    ("icf", "log", "--out"),
 ]
 
 
@@ -126,6 +127,8 @@ def test_a_fifo_is_written_through(practice: Path, tmp_path: Path):
         data = received[0]
         if writer[0] == "backup":
             assert data.startswith(b"SQLite format 3\x00")
+        elif writer[0] == "icf":
+            assert data.startswith(b"Client Name,Contact Information")
         elif "json" in writer:
             assert b'"format": "coachlog"' in data
         elif "ics" in writer or writer[0] == "promises":
@@ -141,6 +144,7 @@ def test_dash_is_standard_output(practice: Path, tmp_path: Path):
         (["export", "ana", "-f", "json", "-o", "-"], b"{\n"),
         (["promises", "due", "--ics", "-"], b"BEGIN:VCALENDAR"),
         (["backup", "--out", "-"], b"SQLite format 3\x00"),
+        (["icf", "log", "--out", "-"], b"Client Name,Contact Information"),
     ):
         p = subprocess.run(
             [*COACHLOG, *args], capture_output=True, env=env, cwd=tmp_path, timeout=60

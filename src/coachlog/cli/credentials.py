@@ -72,8 +72,16 @@ def log(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Write to this file (mode 0600).", metavar="FILE"),
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write to this file (mode 0600); '-': standard output.",
+            metavar="FILE",
+        ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --out file if it exists.")
+    ] = False,
 ) -> None:
     """The client coaching log ICF asks for: a row per client and kind (one-to-one, group),
     with paid and pro bono hours, for clients who consented to be listed. Hours are held
@@ -89,10 +97,10 @@ def log(
     """
     import sys
 
-    from coachlog.cli.exchange import _emit, _target
+    from coachlog.cli.exchange import _target
+    from coachlog.cli.output import write_output
     from coachlog.dates import local
     from coachlog.errors import UsageError
-    from coachlog.export.files import write_private
     from coachlog.export.icflog import csv_text, markdown_text, period_text
     from coachlog.jsontext import dumps
     from coachlog.render.credentials import log_notes, log_screen, log_summary
@@ -123,12 +131,13 @@ def log(
         text = markdown_text(result, period=period)
     else:
         text = dumps(log_json(result, since=start, until=end, training_started_on=training)) + "\n"
-    if out is None:
-        _emit(text)
+    # Checked before anything is written (export/files.py output(): '-', FIFOs, --force).
+    target = _target(st, out or Path("-"), f"icf-coaching-log.{chosen}", force=force)
+    path = write_output(target, text)
+    if path is None:  # standard output: the notes go to stderr, never into the CSV
         if chosen == "csv":
             log_notes(result, stderr=True, shown=None)
         return
-    path = write_private(_target(st, out, f"icf-coaching-log.{chosen}"), text)
     wrote(f"the ICF coaching log ({log_summary(result)})", path)
     log_notes(result)
 

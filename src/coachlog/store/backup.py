@@ -207,6 +207,11 @@ def _sqlcipher_export(raw: Any, dest: Path, passphrase: str) -> None:
         )
         cursor.execute("BEGIN")  # one read transaction: a consistent snapshot
         cursor.execute("SELECT sqlcipher_export('coachlog_backup')")
+        # sqlcipher_export copies tables and rows, not the header's marks: the copy must
+        # still be a coachlog store (store/identity.py) when it is restored.
+        for mark in ("application_id", "user_version"):
+            value = int(cursor.execute(f"PRAGMA main.{mark}").fetchone()[0])
+            cursor.execute(f"PRAGMA coachlog_backup.{mark} = {value}")
         cursor.execute("COMMIT")
         cursor.execute("DETACH DATABASE coachlog_backup")
     finally:

@@ -3,8 +3,8 @@
 another program's database is refused before a single byte of it is written (no switch to
 WAL, no tables), so it stays exactly as it was (SPEC §2a).
 
-Stores made before the mark (schema 0001, 0002 or 0004) are recognised by coachlog's own
-tables and schema version; the upgrade to 0003 marks them."""
+Stores made before the mark (schema 0001, 0002, 0004 or 0005) are recognised by coachlog's
+own tables and schema version; the upgrade to 0003 marks them."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from coachlog.errors import StoreError
 
 # "CLog" in ASCII. Fixed forever: every coachlog store carries it at offset 68 of the file.
 APPLICATION_ID = 0x434C6F67
-# Schema versions written before stores were marked (0004, the undo log, came before 0003
-# in the chain); a later one always has the mark.
-UNMARKED_REVISIONS = ("0001", "0002", "0004")
+# Schema versions written before stores were marked (0004, the undo log, and 0005, the
+# credentials, came before 0003 in the chain); a later one always has the mark.
+UNMARKED_REVISIONS = ("0001", "0002", "0004", "0005")
 COACHLOG_TABLES = frozenset({"alembic_version", "clients", "agreements", "sessions", "promises"})
 
 Kind = Literal["coachlog", "unmarked", "blank", "foreign"]

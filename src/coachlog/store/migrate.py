@@ -38,7 +38,12 @@ def current_revision(conn: Any) -> str | None:
 # What each schema version has that the one before it did not (on SQLite), so that a
 # version record changed by hand is named as such instead of failing halfway through a
 # migration with "table search_index already exists".
-ADDED_BY = {"0001": ("clients",), "0002": ("search_index",), "0004": ("undo_steps",)}
+ADDED_BY = {
+    "0001": ("clients",),
+    "0002": ("search_index",),
+    "0004": ("undo_steps",),
+    "0005": ("learning",),
+}
 
 
 def check_consistent(conn: Any, revision: str | None) -> None:
