@@ -8,12 +8,11 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import stat
-import time
 from pathlib import Path
 
 import pytest
 
-from support.contention import Writer
+from support.contention import SecondTerminal
 from support.processes import ok, query, run
 
 
@@ -122,22 +121,20 @@ def test_a_store_of_the_previous_version_upgrades(db_path: Path, revision: str):
     assert doctor["ok"], [c for c in doctor["checks"] if c["status"] != "ok"]
 
 
-def test_wal_and_shm_of_a_store_others_can_read_are_private(db_path: Path, tmp_path: Path):
+def test_wal_and_shm_of_a_store_others_can_read_are_private(db_path: Path):
     """SQLite gives -wal and -shm the store file's own mode, whatever the umask: a 0644
-    store had 0644 companions holding the latest records."""
+    store had 0644 companions holding the latest records. Another program keeps the store
+    open (so the companions outlive each command, as they do while a coachlog runs), and
+    made them with the store's mode; the coachlog that writes makes them private."""
     ok(db_path, "client", "add", "Ana Lima")
     db_path.chmod(0o644)
-    writer = Writer(db_path, tmp_path / "progress")
-    try:
-        deadline = time.monotonic() + 30
-        while not (tmp_path / "progress").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        wal, shm = (db_path.with_name(db_path.name + s) for s in ("-wal", "-shm"))
-        assert wal.exists() and shm.exists()
+    wal, shm = (db_path.with_name(db_path.name + s) for s in ("-wal", "-shm"))
+    with SecondTerminal(db_path):
+        assert stat.S_IMODE(wal.stat().st_mode) == 0o644  # as SQLite made them
+        ok(db_path, "client", "add", "Bea Souza")  # its records go into the -wal
+        assert wal.stat().st_size > 0
         assert stat.S_IMODE(wal.stat().st_mode) == 0o600
         assert stat.S_IMODE(shm.stat().st_mode) == 0o600
-    finally:
-        writer.close()
     r = run(db_path, "doctor")  # the store itself is the coach's to fix, and doctor says so
     assert r.code == 1 and f"chmod 600 {db_path}" in r.out
 
