@@ -198,3 +198,48 @@ def test_when_it_is_saved_nothing_is_kept(store_with_ana, tmp_path):
     assert "kept in" not in r.shown
     unsaved = Path(os.environ["XDG_DATA_HOME"]) / "coachlog" / "unsaved"
     assert not unsaved.exists() or list(unsaved.iterdir()) == []
+
+
+def test_text_not_utf8_is_kept_byte_for_byte(store_with_ana, tmp_path):
+    """An editor that saves Latin-1 (issue: 'unexpected problem (UnicodeDecodeError)', and
+    the text was gone). Without a terminal to reopen it on, the error names the first line
+    that is not UTF-8, and the bytes the editor saved are kept, as they were, 0600."""
+    script = tmp_path / "latin1.py"
+    script.write_text(
+        "import sys\n"
+        "p = sys.argv[1]\n"
+        "t = open(p, encoding='utf-8').read()\n"
+        f"t = t.replace('## Notes\\n', '## Notes\\n' + {WORDS!r} + '\\nCafé à noite.\\n', 1)\n"
+        "open(p, 'w', encoding='latin-1').write(t)\n"
+        f"open({str(tmp_path / 'saved.md')!r}, 'wb').write(t.encode('latin-1'))\n"
+    )
+    env = {"EDITOR": f"{sys.executable} {script}", "TMPDIR": str(tmp_path / "tmpdir")}
+    r = run(store_with_ana, "session", "new", "ana", "--edit", env=env)
+    assert r.code == 1, r.shown
+    assert "unexpected" not in r.err and "Traceback" not in r.err
+    saved = (tmp_path / "saved.md").read_bytes()
+    bad_line = saved.split(b"\n").index("Café à noite.".encode("latin-1")) + 1
+    assert f"Line {bad_line}" in r.err, r.err
+    assert "not UTF-8" in r.err
+    path = kept_file(r.err)
+    assert path.read_bytes() == saved
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert list((tmp_path / "tmpdir").iterdir()) == []
+    assert query(store_with_ana, "SELECT count(*) FROM sessions") == [(0,)]
+
+
+def test_the_kept_sentence_has_a_line_of_its_own(store_with_ana, tmp_path):
+    """With several problems listed, where the text was kept is said on its own line, after
+    the last problem and before the hint."""
+    env = {
+        "EDITOR": editor(tmp_path, "## Notes", WORDS, extra="Minutes: lots\nKind: nap\n"),
+        "TMPDIR": str(tmp_path / "tmpdir"),
+    }
+    r = run(store_with_ana, "session", "new", "ana", "--edit", env=env)
+    assert r.code == 1, r.shown
+    lines = r.err.splitlines()
+    kept_at = next(i for i, line in enumerate(lines) if "was kept in" in line)
+    assert lines[kept_at].startswith("Your text from the editor was kept in "), r.err
+    assert lines[kept_at - 1].strip().startswith("Line "), r.err
+    assert "To record it" in "\n".join(lines[kept_at + 1 :]), r.err
+    assert_kept(r, WORDS, tmp_path)

@@ -6,7 +6,8 @@ unchanged or empties cancels.
 
 When the text cannot be read back, the editor reopens with every problem listed on top, at
 the line numbers the editor shows; the next save drops that list whole, so a fixed text
-reads cleanly. Saving it unchanged stops the loop.
+reads cleanly. Saving it unchanged stops the loop. Bytes that are not UTF-8 (an editor set
+to Latin-1) are such a problem, at their line; nothing is lost reading them (from_bytes).
 
 From the moment the editor closes on a changed text until the store has it, the text is a
 `Draft`: a command does its saving inside `drafting()`, and whatever makes the save fail
@@ -66,15 +67,53 @@ def editor_command() -> list[str]:
 
 def _read_back(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return from_bytes(path.read_bytes())
+    except OSError:
         return None
 
 
+def from_bytes(data: bytes) -> str:
+    """The bytes an editor saved, as text. Bytes that are not UTF-8 become lone surrogates
+    (Python's "surrogateescape"), so nothing is lost on the way: not_utf8_lines() finds
+    them, and writing the text back with the same error handler gives the same bytes."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def not_utf8_lines(text: str) -> list[tuple[int, int]]:
+    """(line number, the first byte there that is not UTF-8) for each line that has one."""
+    return [
+        (number, ord(m.group()) - 0xDC00)
+        for number, line in enumerate(text.split("\n"), 1)
+        if (m := _NOT_UTF8.search(line))
+    ]
+
+
+def visible(text: str) -> str:
+    """Text read with from_bytes(), each byte that is not UTF-8 shown as \\xe9."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def utf8_problems(text: str) -> TemplateProblems | None:
+    """The lines of `text` that are not UTF-8 (SPEC §3a), as problems to list, else None."""
+    bad = not_utf8_lines(text)
+    if not bad:
+        return None
+    message = "not UTF-8 text (the byte 0x{0:02X}, shown as \\x{0:02x}); retype the letters there."
+    return TemplateProblems(
+        [(number, message.format(byte)) for number, byte in bad],
+        hint="The editor saved the file in another encoding than UTF-8 (Latin-1?): set it "
+        "to UTF-8, e.g. in vim :set fileencoding=utf-8",
+    )
+
+
 def run_editor(text: str, *, name: str = "coachlog.md", draft: Draft | None = None) -> str:
-    """Write text to a private file, open the editor on it, return what was saved. If the
-    editor fails or coachlog is interrupted while it is open, a changed text is put in
-    `draft` before the file is removed, so that drafting() can keep it."""
+    """Write text to a private file, open the editor on it, return what was saved (bytes
+    that are not UTF-8 as from_bytes() reads them). If the editor fails or coachlog is
+    interrupted while it is open, a changed text is put in `draft` before the file is
+    removed, so that drafting() can keep it."""
     command = editor_command()
     folder = Path(tempfile.mkdtemp(prefix="coachlog-"))  # mkdtemp makes it 0700
     path = folder / name
@@ -104,21 +143,26 @@ def run_editor(text: str, *, name: str = "coachlog.md", draft: Draft | None = No
             raise Cancelled(
                 f"The editor exited with status {result.returncode}; nothing was saved."
             )
-        return path.read_text(encoding="utf-8")
+        try:
+            return from_bytes(path.read_bytes())
+        except BaseException:  # unreadable, or Ctrl-C while reading: keep what there is
+            rescue()
+            raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def strip_problems(text: str) -> str:
     """The text without the list of problems we put on top of a reopened file: the whole
-    comment, however many lines it has."""
-    if not text.startswith(ERROR_MARK):
-        return text
-    end = text.find("-->")
-    if end < 0:  # its end was deleted: leave the text as it is, the reader will say so
-        return text
-    rest = text[end + 3 :]
-    return rest[1:] if rest.startswith("\n") else rest
+    comment, however many lines it has, wherever it now is (the coach may have typed above
+    it), with the line break that ended it."""
+    while (start := text.find(ERROR_MARK)) >= 0:
+        end = text.find("-->", start)
+        if end < 0:  # its end was deleted: leave the text as it is, the reader will say so
+            return text
+        rest = text[end + 3 :]
+        text = text[:start] + (rest[1:] if rest.startswith("\n") else rest)
+    return text
 
 
 def _problems_of(exc: InvalidInput) -> list[tuple[int | None, str]]:
@@ -165,20 +209,26 @@ def edit_until_valid(
     text, held in `draft`, is kept by drafting()."""
     shown = template
     original = strip_problems(template)
-    previous: str | None = None
+    previous: str | None = None  # the text reopened with its problems listed
+    listed: InvalidInput | None = None  # those problems
     while True:
         body = strip_problems(run_editor(shown, name=name, draft=draft))
         if not body.strip() or body == original:
             draft.text = None  # emptied or left as it was: a cancel, nothing to keep
             raise Cancelled("Nothing changed in the editor; nothing was saved.")
+        if body == previous and listed is not None:  # saved unchanged: stop, keep the text
+            raise InvalidInput(describe_problems(_problems_of(listed)), hint=listed.hint)
         draft.text = body
         try:
+            not_utf8 = utf8_problems(body)  # SPEC §3a: a clear error, the bytes kept
+            if not_utf8 is not None:
+                raise not_utf8
             return parse(body)
         except InvalidInput as exc:
             problems = _problems_of(exc)
-            if sys.stdin.isatty() and body != previous:
-                previous = body
-                shown = problems_block(problems, exc.hint) + body
+            if sys.stdin.isatty():
+                listed, previous = exc, visible(body)
+                shown = problems_block(problems, exc.hint) + previous
                 continue
             raise InvalidInput(describe_problems(problems), hint=exc.hint) from exc
 
@@ -220,7 +270,8 @@ def _write_private(folder: Path, text: str) -> Path:
         except FileExistsError:
             continue
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            # surrogateescape: bytes the editor saved that are not UTF-8 are kept as they were
+            with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as fh:
                 fh.write(text)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -285,7 +336,7 @@ def _keep(draft: Draft, exc: BaseException, retry_hint: str) -> None:
         return
     where = f"Your text from the editor was kept in {draft.kept}."
     if isinstance(exc, CoachlogError):
-        exc.message += " " + where
+        exc.message += "\n" + where  # a line of its own, after the last problem listed
         hint = retry_hint.format(path=draft.kept)
         exc.hint = f"{exc.hint}\n{hint}" if exc.hint else hint
     elif isinstance(exc, KeyboardInterrupt):
