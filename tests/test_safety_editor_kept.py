@@ -161,6 +161,21 @@ def test_an_unexpected_error_keeps_the_text(store_with_ana, tmp_path):
     assert query(store_with_ana, "SELECT count(*) FROM sessions") == [(0,)]
 
 
+def wait_for_the_lock(p: subprocess.Popen, saved: Path, timeout: float = 60) -> None:
+    """Until coachlog, its editor closed (it wrote `saved`), waits for the store's write
+    lock: its main thread asleep in the kernel, where SQLite's wait for a lock sleeps
+    (coachlog sleeps nowhere else once the editor has closed). A generous deadline: the
+    machine may be busy."""
+    wchan = Path(f"/proc/{p.pid}/wchan")
+    if not wchan.exists():
+        pytest.skip("needs /proc/PID/wchan (Linux) to see a process wait")
+    deadline = time.monotonic() + timeout
+    while not (saved.exists() and "nanosleep" in wchan.read_text()):
+        assert p.poll() is None, p.communicate()
+        assert time.monotonic() < deadline, "coachlog never waited for the write lock"
+        time.sleep(0.01)
+
+
 def test_ctrl_c_while_saving_keeps_the_text(store_with_ana, held, tmp_path):
     """Ctrl-C while coachlog waits for the store after the editor closed."""
     env = {
@@ -177,10 +192,7 @@ def test_ctrl_c_while_saving_keeps_the_text(store_with_ana, held, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 30
-    while not (tmp_path / "saved.md").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)  # the editor has closed; coachlog is waiting for the write lock
+    wait_for_the_lock(p, tmp_path / "saved.md")
     os.kill(p.pid, signal.SIGINT)
     _, err = p.communicate(timeout=30)
     assert p.returncode == 130, err
@@ -243,3 +255,32 @@ def test_the_kept_sentence_has_a_line_of_its_own(store_with_ana, tmp_path):
     assert lines[kept_at - 1].strip().startswith("Line "), r.err
     assert "To record it" in "\n".join(lines[kept_at + 1 :]), r.err
     assert_kept(r, WORDS, tmp_path)
+
+
+def test_ctrl_c_acts_at_once_while_the_store_is_busy(store_with_ana, held, tmp_path):
+    """SQLite waits for a lock in C, where Ctrl-C is not seen: coachlog ignored it until the
+    busy timeout ran out. It now waits in short slices, and Ctrl-C acts within a second."""
+    env = {
+        **env_for(store_with_ana),
+        "EDITOR": editor(tmp_path, "## Notes", WORDS),
+        "TMPDIR": str(tmp_path / "tmpdir"),
+        "COACHLOG_BUSY_TIMEOUT": "20",
+    }
+    p = subprocess.Popen(
+        [*COACHLOG, "session", "new", "ana", "--edit"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for_the_lock(p, tmp_path / "saved.md")
+    pressed = time.monotonic()
+    os.kill(p.pid, signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    took = time.monotonic() - pressed
+    assert p.returncode == 130, err
+    assert took < 1.5, f"coachlog left {took:.1f} s after Ctrl-C"
+    assert "Interrupted; nothing was saved." in err
+    assert WORDS in kept_file(err).read_text(encoding="utf-8")
+    assert query(store_with_ana, "SELECT count(*) FROM sessions") == [(0,)]
