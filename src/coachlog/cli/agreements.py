@@ -106,7 +106,8 @@ def new(
     """
     from coachlog.cli.context import interactive
     from coachlog.dates import in_words
-    from coachlog.editor import drafting, edit_until_valid, keep_texts_for
+    from coachlog.drafts import drafting, keep_texts_for
+    from coachlog.editor import edit_until_valid
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.messages import aside, say, success
