@@ -182,3 +182,17 @@ def test_agreement_without_anything_and_no_terminal_fails_fast(cli):
     cli("client", "add", "Ana Lima")
     r = cli("agreement", "new", "ana", input="")
     assert r.code == 2 and "--goals" in r.err
+
+
+def test_cadence_flag_reads_words_as_the_questions_and_template_do(cli, proc):
+    assert cli("client", "add", "Ana Lima").code == 0
+    for said, days in (("weekly", 7), ("fortnightly", 14), ("every 3 weeks", 21), ("10", 10)):
+        r = proc("agreement", "new", "ana", "--goals", "Lead", "--cadence-days", said, "--json")
+        assert r.code == 0, (said, r.err)
+        assert r.json["cadence_days"] == days, said
+    r = proc("agreement", "new", "ana", "--goals", "Lead", "--cadence-days", "monthly")
+    assert r.code == 2, r.err
+    assert "--cadence-days" in r.err and "fortnightly" in r.err and "weeks" in r.err
+    assert "Traceback" not in r.err
+    r = proc("agreement", "new", "ana", "--goals", "Lead", "--cadence-days", "400")
+    assert r.code == 2 and "between 1 and 365" in r.err, r.err

@@ -167,3 +167,79 @@ def test_ids_and_choices_answered_fast_like_typer(cli, db_path):
     fish["_TYPER_COMPLETE_ARGS"] = "coachlog session show "
     # the notes' escape sequence is not passed to the terminal
     assert _complete(fish, "entry") == "1\tAna Lima, 2026-11-22: Delegation [31m\n"
+
+
+def test_both_paths_match_names_whatever_the_case(cli, db_path):
+    """Where the fast path does not answer (an option with a value before the client),
+    Typer's path answers, and both match a name typed in lower case."""
+    cli("client", "add", "Ana Lima")
+    cli("client", "add", "Bo Chen")
+    for words, cword in (
+        ("coachlog session new --minutes 30 an", "5"),
+        ("coachlog prep an", "2"),
+        ("coachlog session new --minutes 30 --kind REG", "6"),
+    ):
+        env = {
+            "COACHLOG_DB": str(db_path),
+            "_COACHLOG_COMPLETE": "complete_bash",
+            "COMP_WORDS": words,
+            "COMP_CWORD": cword,
+        }
+        expected = "regular\n" if words.endswith("REG") else "'Ana Lima'\n"
+        assert _complete(env, "entry") == expected, words
+        assert _complete(env, "main") == expected, words
+
+
+# A Typer release that moved what coachlog adjusts in its completion (a private part of it).
+WITHOUT_TYPER_PRIVATE = (
+    "import sys, typer._completion_shared as shared\n"
+    "del shared._completion_scripts\n"
+    "from coachlog.cli.main import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+def _run_code(code: str, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+def test_commands_do_not_depend_on_typers_private_completion(cli, db_path):
+    cli("client", "add", "Ana Lima")
+    env = {"COACHLOG_DB": str(db_path)}
+    p = _run_code(WITHOUT_TYPER_PRIVATE, "client", "list", env=env)
+    assert p.returncode == 0, p.stderr
+    assert "Ana Lima" in p.stdout
+    # completion still answers: Typer's own, unquoted, when its private parts are not there
+    p = _run_code(
+        WITHOUT_TYPER_PRIVATE,
+        env={
+            **env,
+            "_COACHLOG_COMPLETE": "complete_bash",
+            "COMP_WORDS": "coachlog cli",
+            "COMP_CWORD": "1",
+        },
+    )
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["client"]
+
+
+def test_a_command_leaves_typers_completion_as_it_is(cli, db_path):
+    """Only completing (or showing and installing its script) adjusts Typer's completion;
+    any other command runs with Typer as it comes."""
+    code = (
+        "import sys, typer._completion_classes as classes\n"
+        "before = classes.BashComplete.format_completion\n"
+        "from coachlog.cli.main import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print('untouched' if classes.BashComplete.format_completion is before else 'patched')\n"
+        "sys.exit(code)\n"
+    )
+    p = _run_code(code, "client", "list", env={"COACHLOG_DB": str(db_path)})
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-1] == "untouched"

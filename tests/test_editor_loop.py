@@ -25,10 +25,14 @@ TZ = "Europe/Lisbon"
 LINE = re.compile(r"Line (\d+): (.*)")
 
 
-def scripted_editor(tmp_path: Path, rounds: list[list[tuple[str, str]]]) -> str:
+def scripted_editor(
+    tmp_path: Path, rounds: list[list[tuple[str, str]]], *, encodings: list[str] | None = None
+) -> str:
     """An editor that, at its Nth opening, replaces each (old, new) of rounds[N] once, and
-    keeps a copy of the file as it was shown in seen/N."""
+    keeps a copy of the file as it was shown in seen/N. It saves round N in encodings[N]
+    (UTF-8 when not given), as an editor set to another encoding would."""
     (tmp_path / "rounds.json").write_text(json.dumps(rounds))
+    (tmp_path / "encodings.json").write_text(json.dumps(encodings or []))
     script = tmp_path / "editor.py"
     script.write_text(
         "import json, os, sys\n"
@@ -43,7 +47,8 @@ def scripted_editor(tmp_path: Path, rounds: list[list[tuple[str, str]]]) -> str:
         "for old, new in (rounds[n] if n < len(rounds) else []):\n"
         "    assert old in text, (n, old)\n"
         "    text = text.replace(old, new, 1)\n"
-        "open(p, 'w', encoding='utf-8').write(text)\n"
+        "codes = json.load(open(os.path.join(base, 'encodings.json')))\n"
+        "open(p, 'w', encoding=codes[n] if n < len(codes) else 'utf-8').write(text)\n"
     )
     return f"{sys.executable} {script}"
 
@@ -203,3 +208,49 @@ def test_saving_unchanged_after_problems_stops_and_keeps_the_text(ana, db_url, t
     text = kept.read_text()
     assert "Precious words." in text and not text.startswith("<!--")
     assert ana("session", "list", "--json").json == []
+
+
+def test_typing_above_the_problem_list_leaves_it_out_of_the_text(ana, db_url, tmp_path):
+    """The coach types above the list of problems (here: a title and an empty line at the
+    top of the file) and fixes the problem: the list, no longer at the start, is still not
+    read as text, and the next save is recorded."""
+    editor = scripted_editor(
+        tmp_path,
+        [
+            [("## Notes\n", "## Notes\nWe talked about delegation.\n"), ("Minutes: 60", "x: 1")],
+            [
+                ("<!-- coachlog: ", "# Ana, second try\n\n<!-- coachlog: "),
+                ("\nx: 1", "\nMinutes: 50"),
+            ],
+        ],
+    )
+    r = run_in_terminal(db_url, "session", "new", "ana", "--edit", env={"EDITOR": editor})
+    assert r.code == 0, r.plain
+    assert len(seen(tmp_path)) == 2
+    data = ana("session", "show", "1", "--json").json
+    assert (data["notes"], data["minutes"]) == ("We talked about delegation.", 50)
+
+
+def test_text_the_editor_saved_in_latin1_reopens_naming_its_line(ana, db_url, tmp_path):
+    """An editor set to Latin-1 saves bytes that are not UTF-8: on a terminal the file
+    reopens with the line named and the unreadable byte shown as \\xe9; retyped, it is
+    recorded."""
+    editor = scripted_editor(
+        tmp_path,
+        [
+            [("## Notes\n", "## Notes\nCafé com a equipa.\n")],
+            [("Caf\\xe9", "Café")],
+        ],
+        encodings=["latin-1"],
+    )
+    r = run_in_terminal(db_url, "session", "new", "ana", "--edit", env={"EDITOR": editor})
+    assert r.code == 0, r.plain
+    assert "unexpected" not in r.plain
+    shown = seen(tmp_path)
+    assert len(shown) == 2
+    problems = listed(shown[1])
+    assert len(problems) == 1
+    number, message = problems[0]
+    assert shown[1][number - 1] == "Caf\\xe9 com a equipa."
+    assert "not UTF-8" in message
+    assert ana("session", "show", "1", "--json").json["notes"] == "Café com a equipa."

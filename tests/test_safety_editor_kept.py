@@ -161,6 +161,21 @@ def test_an_unexpected_error_keeps_the_text(store_with_ana, tmp_path):
     assert query(store_with_ana, "SELECT count(*) FROM sessions") == [(0,)]
 
 
+def wait_for_the_lock(p: subprocess.Popen, saved: Path, timeout: float = 60) -> None:
+    """Until coachlog, its editor closed (it wrote `saved`), waits for the store's write
+    lock: its main thread asleep in the kernel, where SQLite's wait for a lock sleeps
+    (coachlog sleeps nowhere else once the editor has closed). A generous deadline: the
+    machine may be busy."""
+    wchan = Path(f"/proc/{p.pid}/wchan")
+    if not wchan.exists():
+        pytest.skip("needs /proc/PID/wchan (Linux) to see a process wait")
+    deadline = time.monotonic() + timeout
+    while not (saved.exists() and "nanosleep" in wchan.read_text()):
+        assert p.poll() is None, p.communicate()
+        assert time.monotonic() < deadline, "coachlog never waited for the write lock"
+        time.sleep(0.01)
+
+
 def test_ctrl_c_while_saving_keeps_the_text(store_with_ana, held, tmp_path):
     """Ctrl-C while coachlog waits for the store after the editor closed."""
     env = {
@@ -177,10 +192,7 @@ def test_ctrl_c_while_saving_keeps_the_text(store_with_ana, held, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 30
-    while not (tmp_path / "saved.md").exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.5)  # the editor has closed; coachlog is waiting for the write lock
+    wait_for_the_lock(p, tmp_path / "saved.md")
     os.kill(p.pid, signal.SIGINT)
     _, err = p.communicate(timeout=30)
     assert p.returncode == 130, err
@@ -198,3 +210,77 @@ def test_when_it_is_saved_nothing_is_kept(store_with_ana, tmp_path):
     assert "kept in" not in r.shown
     unsaved = Path(os.environ["XDG_DATA_HOME"]) / "coachlog" / "unsaved"
     assert not unsaved.exists() or list(unsaved.iterdir()) == []
+
+
+def test_text_not_utf8_is_kept_byte_for_byte(store_with_ana, tmp_path):
+    """An editor that saves Latin-1 (issue: 'unexpected problem (UnicodeDecodeError)', and
+    the text was gone). Without a terminal to reopen it on, the error names the first line
+    that is not UTF-8, and the bytes the editor saved are kept, as they were, 0600."""
+    script = tmp_path / "latin1.py"
+    script.write_text(
+        "import sys\n"
+        "p = sys.argv[1]\n"
+        "t = open(p, encoding='utf-8').read()\n"
+        f"t = t.replace('## Notes\\n', '## Notes\\n' + {WORDS!r} + '\\nCafé à noite.\\n', 1)\n"
+        "open(p, 'w', encoding='latin-1').write(t)\n"
+        f"open({str(tmp_path / 'saved.md')!r}, 'wb').write(t.encode('latin-1'))\n"
+    )
+    env = {"EDITOR": f"{sys.executable} {script}", "TMPDIR": str(tmp_path / "tmpdir")}
+    r = run(store_with_ana, "session", "new", "ana", "--edit", env=env)
+    assert r.code == 1, r.shown
+    assert "unexpected" not in r.err and "Traceback" not in r.err
+    saved = (tmp_path / "saved.md").read_bytes()
+    bad_line = saved.split(b"\n").index("Café à noite.".encode("latin-1")) + 1
+    assert f"Line {bad_line}" in r.err, r.err
+    assert "not UTF-8" in r.err
+    path = kept_file(r.err)
+    assert path.read_bytes() == saved
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert list((tmp_path / "tmpdir").iterdir()) == []
+    assert query(store_with_ana, "SELECT count(*) FROM sessions") == [(0,)]
+
+
+def test_the_kept_sentence_has_a_line_of_its_own(store_with_ana, tmp_path):
+    """With several problems listed, where the text was kept is said on its own line, after
+    the last problem and before the hint."""
+    env = {
+        "EDITOR": editor(tmp_path, "## Notes", WORDS, extra="Minutes: lots\nKind: nap\n"),
+        "TMPDIR": str(tmp_path / "tmpdir"),
+    }
+    r = run(store_with_ana, "session", "new", "ana", "--edit", env=env)
+    assert r.code == 1, r.shown
+    lines = r.err.splitlines()
+    kept_at = next(i for i, line in enumerate(lines) if "was kept in" in line)
+    assert lines[kept_at].startswith("Your text from the editor was kept in "), r.err
+    assert lines[kept_at - 1].strip().startswith("Line "), r.err
+    assert "To record it" in "\n".join(lines[kept_at + 1 :]), r.err
+    assert_kept(r, WORDS, tmp_path)
+
+
+def test_ctrl_c_acts_at_once_while_the_store_is_busy(store_with_ana, held, tmp_path):
+    """SQLite waits for a lock in C, where Ctrl-C is not seen: coachlog ignored it until the
+    busy timeout ran out. It now waits in short slices, and Ctrl-C acts within a second."""
+    env = {
+        **env_for(store_with_ana),
+        "EDITOR": editor(tmp_path, "## Notes", WORDS),
+        "TMPDIR": str(tmp_path / "tmpdir"),
+        "COACHLOG_BUSY_TIMEOUT": "20",
+    }
+    p = subprocess.Popen(
+        [*COACHLOG, "session", "new", "ana", "--edit"],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for_the_lock(p, tmp_path / "saved.md")
+    pressed = time.monotonic()
+    os.kill(p.pid, signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    took = time.monotonic() - pressed
+    assert p.returncode == 130, err
+    assert took < 1.5, f"coachlog left {took:.1f} s after Ctrl-C"
+    assert "Interrupted; nothing was saved." in err
+    assert WORDS in kept_file(err).read_text(encoding="utf-8")
+    assert query(store_with_ana, "SELECT count(*) FROM sessions") == [(0,)]

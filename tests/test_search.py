@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from coachlog.errors import InvalidInput
 from coachlog.models import Agreement, CoachingSession, Promise
+from coachlog.render.search import snippet
 from coachlog.services.agreements import new_agreement
 from coachlog.services.clients import add_client
 from coachlog.services.search import Query, Term, excerpt, fallback, parse_query, search
@@ -132,9 +133,11 @@ def test_ranked_hits_with_snippets(journal, fts_only):
         ("session", "Ana Lima"),
     ]
     session = next(h for h in results.hits if h.kind == "session")
-    assert session.snippet.startswith("We talked about delegation to her team lead.")
-    assert session.snippet.endswith("themes: delegation, fear")
-    assert [session.snippet[a:b] for a, b in session.spans] == ["delegation", "delegation"]
+    text, spans = snippet(session)
+    assert text.startswith("We talked about delegation to her team lead.")
+    assert text.endswith("themes: delegation, fear")
+    assert [text[a:b] for a, b in spans] == ["delegation", "delegation"]
+    assert [p.field for p in session.pieces] == ["notes", "themes"]
     assert (session.detail, session.private) == ("regular", False)
 
 
@@ -145,7 +148,7 @@ def test_accents_prefixes_phrases_and_private_sessions(journal, fts_only):
         assert kinds(search(db, '"team lead"')) == [("session", "Ana Lima")]
         assert search(db, '"lead team"').hits == []
         fear = search(db, "fear NOT delegation").hits  # reflections of private sessions too
-        assert [(h.kind, h.private, h.snippet) for h in fear] == [
+        assert [(h.kind, h.private, snippet(h)[0]) for h in fear] == [
             ("session", True, "Health worries. reflection: I noticed my own fear of silence.")
         ]
 
@@ -274,7 +277,8 @@ def test_the_portable_fallback_finds_the_same_records(journal):
         q = parse_query("100% _under")  # LIKE's wildcards are searched literally
         assert fallback(db, q, client=None, limit=5).hits == []
         hit = fallback(db, parse_query("email"), client=None, limit=5).hits[0]
-        assert [hit.snippet[a:b] for a, b in hit.spans] == ["email"]
+        text, spans = snippet(hit)
+        assert [text[a:b] for a, b in spans] == ["email"]
 
 
 def test_non_ascii_theme_is_found(cli):
@@ -328,3 +332,96 @@ def test_a_promise_repair_is_labelled_as_such(repaired, cli):
     assert "repair: Apologised" in snippet and "themes" not in snippet
     r = cli("search", "apologised", env={"COLUMNS": "100"})
     assert "repair: Apologised and sent it the next morning" in r.out
+
+
+# --- a word that is also a client's name: text hits first, ranked and marked ----------------
+
+
+@pytest.fixture
+def names_and_words(cli):
+    """Clients whose names are also words of other records (the reviewer's cases on the
+    demo: rui, sam, mere). Each name-only record is written after the text that mentions
+    the word, so that newest-first would put it on top."""
+    for name in ("Ana Lima", "Rui Costa", "Sam Ortiz", "Mere Henare"):
+        assert cli("client", "add", name).code == 0
+    for client, notes, at in (
+        ("ana", "She will talk to Rui about the handover.", "2026-05-01 15:00"),
+        ("ana", "It was a mere formality, she said.", "2026-05-02 15:00"),
+        ("ana", "The same fear came back.", "2026-05-03 15:00"),
+        ("rui", "Prepared the talk with the board.", "2026-06-01 15:00"),
+        ("sam", "Career options.", "2026-06-02 15:00"),
+        ("mere", "Values and whakapapa.", "2026-06-03 15:00"),
+    ):
+        r = cli("session", "new", client, "--notes", notes, "--at", at, "--minutes", "50")
+        assert r.code == 0, r.err
+    return cli
+
+
+def found(proc, *words: str) -> list[tuple[str, str, list[str]]]:
+    """(client, snippet, the words marked in it) for each hit, in order, from a real run.
+    A marked word is cut to the length of what was typed: SQLite marks the whole word that
+    starts with it (same), PostgreSQL the letters typed (sam)."""
+    r = proc("search", *words, "--json")
+    assert r.code == 0, r.err
+    typed = {w.lower() for w in words}
+    return [
+        (
+            h["client"],
+            h["snippet"],
+            [next((w for w in typed if m.lower().startswith(w)), m) for m in marked(h)],
+        )
+        for h in r.json
+    ]
+
+
+def marked(hit: dict) -> list[str]:
+    return [hit["snippet"][a:b] for a, b in hit["matches"]]
+
+
+def test_text_hits_come_first_marked_then_the_records_of_a_named_client(names_and_words, proc):
+    assert found(proc, "rui") == [
+        ("Ana Lima", "She will talk to Rui about the handover.", ["rui"]),
+        ("Rui Costa", "Prepared the talk with the board.", []),
+    ]
+    assert found(proc, "mere") == [
+        ("Ana Lima", "It was a mere formality, she said.", ["mere"]),
+        ("Mere Henare", "Values and whakapapa.", []),
+    ]
+    assert found(proc, "sam") == [
+        ("Ana Lima", "The same fear came back.", ["sam"]),  # (same, on SQLite)
+        ("Sam Ortiz", "Career options.", []),
+    ]
+    # a word of the text and a name together: the client's record with the word, marked
+    assert found(proc, "ana", "fear") == [("Ana Lima", "The same fear came back.", ["fear"])]
+
+
+def test_a_name_matches_on_a_whole_word_or_three_letters(names_and_words, proc):
+    assert found(proc, "co") == []  # not "Rui Costa" for two letters
+    assert [c for c, _, _ in found(proc, "cos")] == ["Rui Costa"]
+    assert [c for c, _, _ in found(proc, "henare")] == ["Mere Henare"]
+    r = proc("search", "rui")  # the screen: the text hit first
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[2].startswith("Ana Lima  session 1")
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "matches"),
+    [
+        ("rui", "Rui Costa", True),
+        ("ru", "Rui Costa", False),
+        ("cos", "Rui Costa", True),
+        ("co", "Rui Costa", False),
+        ("bo", "Bo Chen", True),  # a whole word, however short
+        ("josé", "Jose Rocha", True),
+        ("o'bri", "O'Brien Shaw", True),
+        ('"rui costa"', "Rui Costa", True),
+        ('"rui cos"', "Rui Costa", False),  # a phrase is matched as written
+        ("costa", "Rui Costa", True),
+        ("ui", "Rui Costa", False),
+    ],
+)
+def test_which_words_match_a_name(typed, name, matches):
+    from coachlog.services.search import name_matches
+
+    (term,) = parse_query(typed).groups[0]
+    assert name_matches(term, name) is matches

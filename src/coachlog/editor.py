@@ -6,12 +6,11 @@ unchanged or empties cancels.
 
 When the text cannot be read back, the editor reopens with every problem listed on top, at
 the line numbers the editor shows; the next save drops that list whole, so a fixed text
-reads cleanly. Saving it unchanged stops the loop.
+reads cleanly. Saving it unchanged stops the loop. Bytes that are not UTF-8 (an editor set
+to Latin-1) are such a problem, at their line; nothing is lost reading them (from_bytes).
 
 From the moment the editor closes on a changed text until the store has it, the text is a
-`Draft`: a command does its saving inside `drafting()`, and whatever makes the save fail
-(bad text without a terminal, a full disk, a busy store, Ctrl-C, a bug), the text is kept
-in a private 0600 file whose path is printed (SPEC §3a)."""
+`Draft` (coachlog.drafts), kept if the save fails."""
 
 from __future__ import annotations
 
@@ -22,13 +21,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from coachlog.drafts import Draft
 from coachlog.errors import (
     Cancelled,
     CoachlogError,
@@ -41,14 +38,6 @@ from coachlog.errors import (
 T = TypeVar("T")
 ERROR_MARK = "<!-- coachlog: "
 _LINE = re.compile(r"^Line (\d+): ", re.S)
-
-
-@dataclass
-class Draft:
-    """The text the coach wrote in the editor, until it is stored (None: nothing to keep)."""
-
-    text: str | None = None
-    kept: Path | None = None
 
 
 def editor_command() -> list[str]:
@@ -66,15 +55,53 @@ def editor_command() -> list[str]:
 
 def _read_back(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        return from_bytes(path.read_bytes())
+    except OSError:
         return None
 
 
+def from_bytes(data: bytes) -> str:
+    """The bytes an editor saved, as text. Bytes that are not UTF-8 become lone surrogates
+    (Python's "surrogateescape"), so nothing is lost on the way: not_utf8_lines() finds
+    them, and writing the text back with the same error handler gives the same bytes."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+def not_utf8_lines(text: str) -> list[tuple[int, int]]:
+    """(line number, the first byte there that is not UTF-8) for each line that has one."""
+    return [
+        (number, ord(m.group()) - 0xDC00)
+        for number, line in enumerate(text.split("\n"), 1)
+        if (m := _NOT_UTF8.search(line))
+    ]
+
+
+def visible(text: str) -> str:
+    """Text read with from_bytes(), each byte that is not UTF-8 shown as \\xe9."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def utf8_problems(text: str) -> TemplateProblems | None:
+    """The lines of `text` that are not UTF-8 (SPEC §3a), as problems to list, else None."""
+    bad = not_utf8_lines(text)
+    if not bad:
+        return None
+    message = "not UTF-8 text (the byte 0x{0:02X}, shown as \\x{0:02x}); retype the letters there."
+    return TemplateProblems(
+        [(number, message.format(byte)) for number, byte in bad],
+        hint="The editor saved the file in another encoding than UTF-8 (Latin-1?): set it "
+        "to UTF-8, e.g. in vim :set fileencoding=utf-8",
+    )
+
+
 def run_editor(text: str, *, name: str = "coachlog.md", draft: Draft | None = None) -> str:
-    """Write text to a private file, open the editor on it, return what was saved. If the
-    editor fails or coachlog is interrupted while it is open, a changed text is put in
-    `draft` before the file is removed, so that drafting() can keep it."""
+    """Write text to a private file, open the editor on it, return what was saved (bytes
+    that are not UTF-8 as from_bytes() reads them). If the editor fails or coachlog is
+    interrupted while it is open, a changed text is put in `draft` before the file is
+    removed, so that drafting() can keep it."""
     command = editor_command()
     folder = Path(tempfile.mkdtemp(prefix="coachlog-"))  # mkdtemp makes it 0700
     path = folder / name
@@ -104,21 +131,26 @@ def run_editor(text: str, *, name: str = "coachlog.md", draft: Draft | None = No
             raise Cancelled(
                 f"The editor exited with status {result.returncode}; nothing was saved."
             )
-        return path.read_text(encoding="utf-8")
+        try:
+            return from_bytes(path.read_bytes())
+        except BaseException:  # unreadable, or Ctrl-C while reading: keep what there is
+            rescue()
+            raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def strip_problems(text: str) -> str:
     """The text without the list of problems we put on top of a reopened file: the whole
-    comment, however many lines it has."""
-    if not text.startswith(ERROR_MARK):
-        return text
-    end = text.find("-->")
-    if end < 0:  # its end was deleted: leave the text as it is, the reader will say so
-        return text
-    rest = text[end + 3 :]
-    return rest[1:] if rest.startswith("\n") else rest
+    comment, however many lines it has, wherever it now is (the coach may have typed above
+    it), with the line break that ended it."""
+    while (start := text.find(ERROR_MARK)) >= 0:
+        end = text.find("-->", start)
+        if end < 0:  # its end was deleted: leave the text as it is, the reader will say so
+            return text
+        rest = text[end + 3 :]
+        text = text[:start] + (rest[1:] if rest.startswith("\n") else rest)
+    return text
 
 
 def _problems_of(exc: InvalidInput) -> list[tuple[int | None, str]]:
@@ -165,130 +197,25 @@ def edit_until_valid(
     text, held in `draft`, is kept by drafting()."""
     shown = template
     original = strip_problems(template)
-    previous: str | None = None
+    previous: str | None = None  # the text reopened with its problems listed
+    listed: InvalidInput | None = None  # those problems
     while True:
         body = strip_problems(run_editor(shown, name=name, draft=draft))
         if not body.strip() or body == original:
             draft.text = None  # emptied or left as it was: a cancel, nothing to keep
             raise Cancelled("Nothing changed in the editor; nothing was saved.")
+        if body == previous and listed is not None:  # saved unchanged: stop, keep the text
+            raise InvalidInput(describe_problems(_problems_of(listed)), hint=listed.hint)
         draft.text = body
         try:
+            not_utf8 = utf8_problems(body)  # SPEC §3a: a clear error, the bytes kept
+            if not_utf8 is not None:
+                raise not_utf8
             return parse(body)
         except InvalidInput as exc:
             problems = _problems_of(exc)
-            if sys.stdin.isatty() and body != previous:
-                previous = body
-                shown = problems_block(problems, exc.hint) + body
+            if sys.stdin.isatty():
+                listed, previous = exc, visible(body)
+                shown = problems_block(problems, exc.hint) + previous
                 continue
             raise InvalidInput(describe_problems(problems), hint=exc.hint) from exc
-
-
-# ---- keeping what was written when the save fails -------------------------------------------
-
-
-def recovery_folder() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("coachlog", appauthor=False)) / "unsaved"
-
-
-def recovery_path() -> Path:
-    folder = recovery_folder()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
-# The client whose text this command may keep: its uid ends the kept file's name, so that
-# `client forget` finds and removes that client's kept texts (cli/store_cmds.py).
-_KEPT_FOR: ContextVar[str] = ContextVar("coachlog_kept_for", default="")
-
-
-def keep_texts_for(client_uid: str) -> None:
-    """Say which client the text written in this command is about."""
-    _KEPT_FOR.set(client_uid)
-
-
-def _write_private(folder: Path, text: str) -> Path:
-    from datetime import datetime
-
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    owner = f"-{_KEPT_FOR.get()}" if _KEPT_FOR.get() else ""
-    for n in range(100):
-        path = folder / f"unsaved-{stamp}-{os.getpid()}{f'-{n}' if n else ''}{owner}.md"
-        try:
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        except FileExistsError:
-            continue
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        return path
-    raise FileExistsError(folder)
-
-
-def keep_text(text: str) -> Path:
-    """Save text the coach wrote that could not be stored, 0600, and return its path: in the
-    user data folder's unsaved/ (0700), else (that disk is full too) in a new private folder
-    under $TMPDIR."""
-    try:
-        return _write_private(recovery_path(), text)
-    except OSError:
-        folder = Path(tempfile.mkdtemp(prefix="coachlog-unsaved-"))
-        try:
-            return _write_private(folder, text)
-        except OSError:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-
-
-def _say_on_stderr(message: str) -> None:
-    try:
-        from coachlog.render.messages import warn
-
-        warn(message)
-    except Exception:  # a closed terminal: nothing more can be said
-        pass
-
-
-@contextmanager
-def drafting(*, retry_hint: str) -> Iterator[Draft]:
-    """Run the editing and the saving inside this block. If the block fails for any reason
-    after the editor gave back a changed text, the text is kept and its path said: in the
-    error's message for coachlog's own errors, on stderr for anything else (Ctrl-C, a
-    closed terminal, a bug). `retry_hint` may name the file as {path}."""
-    draft = Draft()
-    try:
-        yield draft
-    except BaseException as exc:
-        if draft.text is not None and not (isinstance(exc, SystemExit) and not exc.code):
-            _keep(draft, exc, retry_hint)
-        raise
-
-
-def _keep(draft: Draft, exc: BaseException, retry_hint: str) -> None:
-    assert draft.text is not None
-    try:
-        draft.kept = keep_text(draft.text)
-    except OSError as failure:
-        note = f"Your text from the editor could not be kept either ({failure.strerror})."
-        if isinstance(exc, CoachlogError):
-            exc.message += " " + note
-        else:
-            _say_on_stderr(note)
-        if sys.stderr.isatty():  # the last place it can still be copied from
-            sys.stderr.write("---- your text ----\n" + draft.text + "\n---- end ----\n")
-        return
-    where = f"Your text from the editor was kept in {draft.kept}."
-    if isinstance(exc, CoachlogError):
-        exc.message += " " + where
-        hint = retry_hint.format(path=draft.kept)
-        exc.hint = f"{exc.hint}\n{hint}" if exc.hint else hint
-    elif isinstance(exc, KeyboardInterrupt):
-        _say_on_stderr("Interrupted; nothing was saved. " + where)
-    else:  # the error that follows says that nothing was saved
-        _say_on_stderr(where)

@@ -20,6 +20,19 @@ def _text_opt(flag: str, help: str) -> Any:
     return typer.Option(flag, help=help, show_default=False)
 
 
+def _cadence_flag(said: str) -> int:
+    """--cadence-days in the words the questions and the template take (SPEC §3a)."""
+    from coachlog.errors import InvalidInput, UsageError
+    from coachlog.services.agreements import read_cadence
+
+    try:
+        return read_cadence(said)
+    except InvalidInput as exc:
+        raise UsageError(
+            f"--cadence-days: {exc.message.removeprefix('cadence: ')}", hint=exc.hint
+        ) from None
+
+
 @agreement_app.command("new")
 def new(
     ctx: typer.Context,
@@ -57,8 +70,13 @@ def new(
     ] = None,
     ends_on: Annotated[str | None, _text_opt("--ends-on", "End date, if agreed.")] = None,
     cadence_days: Annotated[
-        int | None,
-        typer.Option("--cadence-days", help="Agreed days between sessions.", min=1, max=365),
+        str | None,
+        typer.Option(
+            "--cadence-days",
+            help="Agreed days between sessions: 14, weekly, fortnightly, every 3 weeks.",
+            metavar="DAYS",
+            show_default=False,
+        ),
     ] = None,
     draft: Annotated[
         bool, typer.Option("--draft", help="Save as a draft; the active version stays.")
@@ -88,7 +106,8 @@ def new(
     """
     from coachlog.cli.context import interactive
     from coachlog.dates import in_words
-    from coachlog.editor import drafting, edit_until_valid, keep_texts_for
+    from coachlog.drafts import drafting, keep_texts_for
+    from coachlog.editor import edit_until_valid
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.messages import aside, say, success
@@ -108,7 +127,7 @@ def new(
         "fees": fees,
         "conflicts_of_interest": conflicts_of_interest,
         "sponsor_reporting": sponsor_reporting,
-        "cadence_days": cadence_days,
+        "cadence_days": None if cadence_days is None else _cadence_flag(cadence_days),
     }
     flags = {k: v for k, v in flags.items() if v is not None}
     for key, raw in (("starts_on", starts_on), ("review_on", review_on), ("ends_on", ends_on)):

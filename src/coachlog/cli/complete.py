@@ -15,6 +15,7 @@ import re
 import shlex
 import sqlite3
 from collections.abc import Callable
+from typing import Any
 
 from coachlog.choices import (
     CLIENT_STATUSES,
@@ -229,6 +230,26 @@ def for_shell(shell: str, items: list[Item], *, files_when_none: bool = False) -
         return f"_arguments '*: :(({specs}))'"
     # fish (and anything else): one value per line, a tab before its help
     return "".join(f"{v}\t{h}\n" if h else f"{v}\n" for v, h in items)
+
+
+def case_blind(find: Callable[[Any, list[str], str], list[Any]]) -> Callable[..., list[Any]]:
+    """A completion class's get_completions() that matches values whatever their case, as
+    the fast path does (cli/main.py fits it to Typer's classes): Typer keeps only the values
+    that start with the word exactly as typed, so when that finds nothing, every value is
+    asked for and those that start with the word in any case are kept."""
+
+    def get_completions(self: Any, args: list[str], incomplete: str) -> list[Any]:
+        found = find(self, args, incomplete)
+        if found or not incomplete or incomplete.startswith("-"):
+            return found
+        try:
+            every = find(self, list(args), "")
+        except Exception:
+            return found
+        folded = incomplete.casefold()
+        return [item for item in every if str(item.value).casefold().startswith(folded)]
+
+    return get_completions
 
 
 def typer_callback(find: Callable[[str], list[Item]]) -> Callable[[str], list[Item]]:

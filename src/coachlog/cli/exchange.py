@@ -290,8 +290,9 @@ def search(
     json: JsonOpt = False,
 ) -> None:
     """Search session notes, reflections, promises and agreements (private ones too: this
-    is your own search), and clients' names: a word of a client's name matches that
-    client's records. Best matches first, each with the words around the match.
+    is your own search), and clients' names: a whole word of a client's name, or its first
+    three letters or more, matches that client's records. Best matches first, each with the
+    words around the match; records found only by a client's name follow them.
 
     \b
     Examples:

@@ -60,21 +60,51 @@ end
 complete --command %(prog_name)s --no-files --arguments '(%(complete_func)s)'"""
 
 
-def _completion_fixes() -> None:
+COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
+
+
+def wants_completion(args: list[str]) -> bool:
+    """Whether this run completes a word, or shows or installs the completion script."""
+    return "_COACHLOG_COMPLETE" in os.environ or any(
+        a.split("=", 1)[0] in COMPLETION_OPTIONS for a in args
+    )
+
+
+def fit_completion() -> None:
     """Typer's completion, made to fit (SPEC §3a; tests/test_completion_shells.py): fish
-    gets FISH_SCRIPT, and bash gets values quoted as the command line needs them
-    ('Ana Lima'), since its script inserts them as they are."""
-    from typer import _completion_classes, _completion_shared
+    gets FISH_SCRIPT, bash gets values quoted as the command line needs them ('Ana Lima'),
+    since its script inserts them as they are, and values match whatever their case, as the
+    fast path matches them (cli/complete.py).
 
-    from coachlog.cli.complete import bash_quote
+    Typer offers no public way to do this: its scripts are a private dict that
+    --show-completion reads, and it registers its own completion classes again each time
+    it builds the command (click's add_completion_class cannot replace them; Typer 0.29
+    even brings a click of its own). So this reaches into Typer's private modules, and only
+    when completing or showing and installing the script, never for another command. If
+    anything there is not where it was (a newer Typer: pyproject.toml bounds it), nothing
+    is changed and completion is Typer's own."""
+    try:
+        from typer import _completion_classes as classes
+        from typer import _completion_shared as shared
 
-    _completion_shared._completion_scripts["fish"] = FISH_SCRIPT
-    _completion_classes.FishComplete.source_template = FISH_SCRIPT
+        from coachlog.cli.complete import bash_quote, case_blind
+
+        scripts = shared._completion_scripts
+        bash, zsh, fish = classes.BashComplete, classes.ZshComplete, classes.FishComplete
+        finders = {cls: cls.get_completions for cls in (bash, zsh, fish)}
+        if not isinstance(scripts, dict) or "fish" not in scripts:
+            return
+    except Exception:
+        return
 
     def quoted(self: object, item: Any) -> str:
         return bash_quote(item.value)
 
-    _completion_classes.BashComplete.format_completion = quoted  # type: ignore[method-assign]
+    scripts["fish"] = FISH_SCRIPT
+    fish.source_template = FISH_SCRIPT
+    bash.format_completion = quoted  # type: ignore[method-assign]
+    for cls, finder in finders.items():
+        cls.get_completions = case_blind(finder)  # type: ignore[method-assign]
 
 
 def make_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
@@ -90,7 +120,6 @@ def make_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
     root.callback()(_root)
-    _completion_fixes()
     for name in modules:
         importlib.import_module(f"coachlog.cli.{name}").register(root)
     return root
@@ -277,6 +306,8 @@ def _run(args: list[str]) -> int:
                 footer()
             return status
         cli = help_app() if wants_root_help(args) else make_app(modules_for(args))
+        if wants_completion(args):
+            fit_completion()
         cli(args=hoist_globals(args, cli), prog_name="coachlog", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code

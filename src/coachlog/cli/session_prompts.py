@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
-    from coachlog.editor import Draft
+    from coachlog.drafts import Draft
     from coachlog.models import Client, CoachingSession
     from coachlog.services.promises import Item, PromiseSpec
 
@@ -113,7 +113,7 @@ def from_editor(
     """Open the template filled with `shown` (and the promise flags as lines); return the
     values read back and the promises written in it. A blank When or Kind keeps what was
     shown; a When left as shown keeps the exact instant (seconds and all). What the coach
-    wrote is held in `draft` until the caller has stored it (editor.drafting)."""
+    wrote is held in `draft` until the caller has stored it (drafts.drafting)."""
     from coachlog.editor import edit_until_valid
     from coachlog.services import session_template
 

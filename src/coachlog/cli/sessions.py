@@ -198,7 +198,7 @@ def new(
     """
     from coachlog.cli import session_prompts as ways
     from coachlog.cli.context import interactive
-    from coachlog.editor import drafting, keep_texts_for
+    from coachlog.drafts import drafting, keep_texts_for
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import saved
@@ -424,7 +424,7 @@ def edit_(
         from_editor,
         read_specs,
     )
-    from coachlog.editor import drafting, keep_texts_for
+    from coachlog.drafts import drafting, keep_texts_for
     from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import moved, saved

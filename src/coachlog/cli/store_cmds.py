@@ -459,12 +459,12 @@ def forget(
 
 def _erase_kept_texts(client_uid: str) -> int:
     """Texts written in the editor for this client that could not be saved and were kept
-    (editor.keep_text names them with the client's uid): overwritten, then removed. Texts
+    (drafts.keep_text names them with the client's uid): overwritten, then removed. Texts
     kept by an older coachlog carry no uid and cannot be told apart; see docs/privacy.md."""
     import os
     import tempfile
 
-    from coachlog.editor import recovery_folder
+    from coachlog.drafts import recovery_folder
 
     pattern = f"unsaved-*-{client_uid}.md"
     # unsaved/ in the user data folder, or (when that disk was full) a private folder under

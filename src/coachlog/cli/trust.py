@@ -218,7 +218,7 @@ def pitstop(
     store = st.store()
     with store.read() as db:
         found = find_client(db, client)
-    from coachlog.editor import drafting, keep_texts_for
+    from coachlog.drafts import drafting, keep_texts_for
 
     retry = "To record it, run the command again with --edit and paste the text in from {path}."
     keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget

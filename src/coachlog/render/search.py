@@ -10,6 +10,22 @@ if TYPE_CHECKING:
     from coachlog.services.search import Hit, Results
 
 MATCH = "bold underline"
+# The fields shown without a label: the record's main text (a session's notes, a promise's
+# text). Every other field is labelled by its name ("repair: …", "coach responsibilities: …").
+UNLABELLED = {"notes", "text"}
+
+
+def snippet(hit: Hit) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The hit's excerpt as one line, each field after the main text labelled, and where
+    the matches are in it: what the screen shows and the JSON's snippet and matches."""
+    line = ""
+    spans: list[tuple[int, int]] = []
+    for piece in hit.pieces:
+        label = "" if piece.field in UNLABELLED else piece.field.replace("_", " ") + ": "
+        start = len(line) + (1 if line else 0) + len(label)
+        line += (" " if line else "") + label + piece.text
+        spans += [(start + a, start + b) for a, b in piece.spans]
+    return line, tuple(spans)
 
 
 def snippet_text(hit: Hit) -> Any:
@@ -18,15 +34,16 @@ def snippet_text(hit: Hit) -> Any:
     control characters, which would shift the positions)."""
     from rich.text import Text
 
+    text, spans = snippet(hit)
     out = Text()
     pos = 0
-    for start, end in hit.spans:
+    for start, end in spans:
         if start < pos:
             continue
-        out.append(clean_line(hit.snippet[pos:start]))
-        out.append(clean_line(hit.snippet[start:end]), style=MATCH)
+        out.append(clean_line(text[pos:start]))
+        out.append(clean_line(text[start:end]), style=MATCH)
         pos = end
-    out.append(clean_line(hit.snippet[pos:]))
+    out.append(clean_line(text[pos:]))
     return out
 
 
@@ -74,6 +91,7 @@ def search_results(results: Results, query: str, *, tz: str) -> None:
 def hit_json(hit: Hit, rank: int) -> dict[str, Any]:
     from coachlog.dates import iso
 
+    text, spans = snippet(hit)
     return {
         "rank": rank,
         "kind": hit.kind,
@@ -83,6 +101,6 @@ def hit_json(hit: Hit, rank: int) -> dict[str, Any]:
         "at": iso(hit.at),
         "detail": hit.detail,
         "private": hit.private,
-        "snippet": hit.snippet,
-        "matches": [list(s) for s in hit.spans],
+        "snippet": text,
+        "matches": [list(s) for s in spans],
     }

@@ -3,7 +3,6 @@ few 'key: value' lines for dates and cadence. Used by `agreement new --edit` and
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -11,6 +10,7 @@ from pendulum import DateTime
 
 from coachlog.errors import InvalidInput, Problems
 from coachlog.services.agreements import ELEMENT_HELP, ELEMENTS, read_cadence
+from coachlog.services.template_text import HEADING, blank_comments, detail_line
 
 DETAILS = {
     "starts on": "starts_on",
@@ -19,8 +19,6 @@ DETAILS = {
     "cadence days": "cadence_days",
     "status": "status",
 }
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 
 def render(client_name: str, version: int, values: dict[str, Any]) -> str:
@@ -47,17 +45,11 @@ def render(client_name: str, version: int, values: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _blank_comments(text: str) -> str:
-    """The text without comments, each replaced by the line breaks it held, so that line
-    numbers in messages are those of the file the coach edited."""
-    return _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
-
-
 def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
     """Read a filled template back. Unknown headings and unreadable details are reported all
     at once (TemplateProblems), each naming its line, so the coach can fix them in one go."""
     by_heading = {h.lower(): k for k, h in ELEMENTS.items()}
-    body = _blank_comments(text)
+    body = blank_comments(text)
     values: dict[str, Any] = {}
     problems = Problems()
     current: str | None = None
@@ -68,7 +60,7 @@ def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
             values[current] = "\n".join(buffer).strip() or None
 
     for number, line in enumerate(body.splitlines(), start=1):
-        match = _HEADING.match(line)
+        match = HEADING.match(line)
         if match:
             flush()
             title = match.group(1).strip().lower()
@@ -108,17 +100,14 @@ def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
 def _detail(line: str, values: dict[str, Any], *, now: DateTime, tz: str) -> None:
     from coachlog.dates import DateError, parse_date
 
-    if not line.strip():
+    detail = detail_line(
+        line,
+        DETAILS,
+        hint="Details are 'Starts on:', 'Review on:', 'Ends on:', 'Cadence days:' and 'Status:'.",
+    )
+    if detail is None:
         return
-    label, sep, value = line.partition(":")
-    key = DETAILS.get(label.strip().lower())
-    if not sep or key is None:
-        raise InvalidInput(
-            f"'{line.strip()}' is not a detail line.",
-            hint="Details are 'Starts on:', 'Review on:', 'Ends on:', "
-            "'Cadence days:' and 'Status:'.",
-        )
-    value = value.strip()
+    label, key, value = detail
     if not value:
         values[key] = None
     elif key == "cadence_days":
@@ -129,4 +118,4 @@ def _detail(line: str, values: dict[str, Any], *, now: DateTime, tz: str) -> Non
         try:
             values[key] = parse_date(value, now=now, tz=tz)
         except DateError as exc:
-            raise InvalidInput(f"{label.strip()}: {exc}") from exc
+            raise InvalidInput(f"{label}: {exc}") from exc

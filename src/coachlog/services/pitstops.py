@@ -17,12 +17,12 @@ whichever comes first. Only sessions held by `now` count; a pit-stop resets both
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from coachlog.errors import InvalidInput, Problems
+from coachlog.services.template_text import HEADING, blank_comments
 from coachlog.words import count
 
 DEFAULT_EVERY_SESSIONS = 6
@@ -39,9 +39,6 @@ QUESTIONS: tuple[tuple[str, str, str], ...] = (
 )
 TEXT_KEYS = tuple(k for k, _, _ in QUESTIONS if k != "safety")
 SAFETY_HINT = "1-5: 1 guarded, 5 completely open"
-
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
 
 # ---------------------------------------------------------------------------- the due rule
@@ -182,7 +179,7 @@ def _key_for(title: str) -> str | None:
 def parse_template(text: str) -> dict[str, Any]:
     """Read a filled template back; unknown headings and a bad safety score are reported
     all at once (TemplateProblems), each naming its line in `text`."""
-    body = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)  # keep line numbers
+    body = blank_comments(text)
     values: dict[str, Any] = {}
     problems = Problems()
     current: str | None = None
@@ -202,7 +199,7 @@ def parse_template(text: str) -> dict[str, Any]:
             values[current] = value or None
 
     for number, line in enumerate(body.splitlines(), start=1):
-        match = _HEADING.match(line)
+        match = HEADING.match(line)
         if match:
             flush()
             current = _key_for(match.group(1)) or "?"
@@ -278,7 +275,7 @@ def answers_from_notes(notes: str | None) -> dict[str, str]:
     current: str | None = None
     buffer: list[str] = []
     for line in [*(notes or "").splitlines(), "## end"]:
-        match = _HEADING.match(line)
+        match = HEADING.match(line)
         if match:
             if current is not None and "\n".join(buffer).strip():
                 out[current] = "\n".join(buffer).strip()

@@ -11,10 +11,13 @@ finds "delegation"; a trailing * says the same); "two words" in quotes is a phra
 as written; OR between two words means either; NOT before a word excludes it; AND is allowed
 and changes nothing. Only uppercase OR / NOT / AND are operators.
 
-A client's name is searched too: a word that starts a word of a client's name matches every
-record of that client, so `search ana delegation` finds Ana's records about delegation.
+A client's name is searched too: a word that is a whole word of a client's name, or the
+first three letters or more of one, matches every record of that client, so `search ana
+delegation` finds Ana's records about delegation. Records whose text holds every word come
+first, ranked, with the words marked; records found only through a client's name follow.
 
-Snippets label the fields after the first ("themes: …", "repair: …"), the same way on
+A hit's excerpt comes in pieces, one per field it shows, so that the screen and the JSON
+(render/search.py) can say which field each piece is from ("repair: …"), the same way on
 every database."""
 
 from __future__ import annotations
@@ -50,25 +53,6 @@ TEXT_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
             "conflicts_of_interest",
             "sponsor_reporting",
         ),
-    ),
-}
-
-
-# How each kind's fields are labelled in a snippet, in the order the index holds them
-# (migration 0002); None: the record's main text, shown as it is.
-LABELS: dict[str, tuple[str | None, ...]] = {
-    "session": (None, "reflection", "themes"),
-    "promise": (None, "note", "repair"),
-    "agreement": (
-        "goals",
-        "confidentiality",
-        "communication",
-        "logistics",
-        "coach responsibilities",
-        "client responsibilities",
-        "fees",
-        "conflicts of interest",
-        "sponsor reporting",
     ),
 }
 
@@ -150,6 +134,15 @@ def parse_query(text: str) -> Query:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """Part of a hit's excerpt: one field's text (one line, "…" where it was cut)."""
+
+    field: str  # the column: notes, reflection, themes, text, note, repair, goals, ...
+    text: str
+    spans: tuple[tuple[int, int], ...] = ()  # where the matches are in text
+
+
+@dataclass(frozen=True)
 class Hit:
     kind: str  # session | promise | agreement
     id: int
@@ -159,8 +152,7 @@ class Hit:
     at: datetime  # held_at, made_at, or the agreement's created_at
     detail: str  # "regular", "coach, open", "version 2"
     private: bool
-    snippet: str
-    spans: tuple[tuple[int, int], ...]  # where the matches are in the snippet
+    pieces: tuple[Piece, ...]  # the excerpt, field by field, matches marked
 
 
 @dataclass(frozen=True)
@@ -193,7 +185,7 @@ def _marked(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             spans.append((start, pos))
         else:
             if ch.isspace():
-                if out and out[-1] == " ":
+                if not out or out[-1] == " ":  # none at the start: the spans count from it
                     continue
                 ch = " "
             out.append(ch)
@@ -212,35 +204,48 @@ def _themes_words(line: str) -> str:
     )
 
 
-def _labelled(kind: str, record: Any, body: str, snippet: str) -> str:
-    """The snippet with the first line it shows of each field after the main text labelled
-    ("repair: …"). Fields may hold several lines, so the record says which body line is
-    whose; the snippet's first line says where in the body it starts."""
-    labels = LABELS[kind]
-    owner: list[int] = []  # body line -> field
-    for field_index, column in enumerate(TEXT_COLUMNS[kind][1]):
+def _owners(kind: str, record: Any) -> list[str]:
+    """The column each line of the record's indexed body comes from (migration 0002 joins
+    the fields with line breaks, in TEXT_COLUMNS order; a field may hold several lines)."""
+    owner: list[str] = []
+    for column in TEXT_COLUMNS[kind][1]:
         value = getattr(record, column, None)
         count = 1 if isinstance(value, list) or value is None else str(value).count("\n") + 1
-        owner += [field_index] * count
+        owner += [column] * count
+    return owner
+
+
+def _snippet_pieces(kind: str, record: Any, body: str, snippet: str) -> tuple[Piece, ...]:
+    """An FTS snippet (several lines of the body, matches between OPEN and CLOSE) as pieces,
+    one per field it shows. The snippet's first line says where in the body it starts."""
+    owner = _owners(kind, record)
     lines = snippet.split("\n")
     first = lines[0].replace(OPEN, "").replace(CLOSE, "").strip("…").strip()
     body_lines = body.split("\n")
     start = next((i for i, line in enumerate(body_lines) if first and first in line), 0)
-    out = []
-    previous = -1
+    groups: list[tuple[str, list[str]]] = []
+    waiting: list[str] = []  # lines with nothing to read ("…"): go with the next field's
     for offset, line in enumerate(lines):
         index = start + offset
-        field_index = owner[index] if index < len(owner) else len(labels) - 1
-        label = labels[field_index] if field_index < len(labels) else None
-        if label == "themes":
+        column = owner[index] if index < len(owner) else owner[-1]
+        if column == "themes":
             line = _themes_words(line)
-        visible = line.replace(OPEN, "").replace(CLOSE, "").strip("… ")
-        if label and visible and field_index != previous:
-            line = f"{label}: {line}"
-        if visible:
-            previous = field_index
-        out.append(line)
-    return "\n".join(out)
+        if not line.replace(OPEN, "").replace(CLOSE, "").strip("… "):
+            waiting.append(line)
+        elif groups and groups[-1][0] == column:
+            groups[-1][1].extend([*waiting, line])
+            waiting = []
+        else:
+            groups.append((column, [*waiting, line]))
+            waiting = []
+    if waiting and groups:
+        groups[-1][1].extend(waiting)
+    pieces = []
+    for column, chunk in groups:
+        text, spans = _marked("\n".join(chunk))
+        if text:
+            pieces.append(Piece(column, text, spans))
+    return tuple(pieces)
 
 
 def _fold(text: str) -> str:
@@ -251,79 +256,117 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+NAME_PREFIX = 3  # the fewest letters of a word of a name that find the client's records
+
+
+def name_matches(term: Term, name: str) -> bool:
+    """Whether a term of a query names this client: its words are whole words of the name,
+    in a row, except that a bare word may also be the start of a word of the name, when it
+    has NAME_PREFIX letters or more ('cos' for "Rui Costa", not 'co'). A phrase in quotes
+    is matched as written, whole words only. Case and accents do not matter."""
+    typed = re.findall(r"\w+", _fold(term.text))
+    words = re.findall(r"\w+", _fold(name))
+    if not typed:
+        return False
+    *head, last = typed
+    for i in range(len(words) - len(typed) + 1):
+        window = words[i : i + len(typed)]
+        if window[:-1] != head:
+            continue
+        if window[-1] == last or (
+            term.prefix and len(last) >= NAME_PREFIX and window[-1].startswith(last)
+        ):
+            return True
+    return False
+
+
 def _names_matching(session: Session, query: Query, client: Client | None) -> list[set[int]]:
-    """For each group of the query, the clients whose name it matches: a term that starts a
-    word of the name (a phrase: starts at a word of it)."""
+    """For each group of the query, the clients whose name one of its terms matches."""
     stmt = scope(select(Client.id, Client.name), session)
     if client is not None:
         stmt = stmt.where(Client.id == client.id)
-    names = [
-        (cid, " " + " ".join(re.findall(r"\w+", _fold(name)))) for cid, name in session.exec(stmt)
+    names = list(session.exec(stmt))
+    return [
+        {int(cid) for cid, name in names if any(name_matches(t, name) for t in group)}
+        for group in query.groups
     ]
-    out = []
-    for group in query.groups:
-        wanted = [" " + " ".join(re.findall(r"\w+", _fold(t.text))) for t in group]
-        out.append({cid for cid, name in names for w in wanted if w.strip() and w in name})
-    return out
 
 
 def _fts(session: Session, query: Query, client: Client | None, limit: int) -> Results:
+    """Two tiers: the records whose text holds every group (ranked by bm25, the matches
+    marked), then, when a group names clients, the records found through a name (ranked by
+    the other groups' words when there are any, else newest first)."""
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
 
     by_name = _names_matching(session, query, client)
-    params: dict[str, Any] = {"cid": client.id if client else None, "open": OPEN, "close": CLOSE}
-    # Groups no client name answers go to the outer MATCH (ranked, with snippets); a group
-    # some name answers is: its words in the text, or a record of one of those clients.
-    plain = Query(
-        tuple(g for g, ids in zip(query.groups, by_name, strict=True) if not ids), query.exclude
-    )
-    where: list[str] = []
-    if plain.groups:
-        where.append("search_index MATCH :q")
-        params["q"] = plain.fts
-    for n, (group, ids) in enumerate(zip(query.groups, by_name, strict=True)):
-        if ids:
-            params[f"g{n}"] = Query((group,)).fts
-            where.append(
-                f"(rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH :g{n}) "
-                f"OR client_id IN ({', '.join(str(int(i)) for i in sorted(ids))}))"
-            )
-    if not plain.groups and query.exclude:
-        params["x"] = " OR ".join(t.fts for t in query.exclude)
-        where.append("rowid NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH :x)")
-    if client:
-        where.append("client_id = :cid")
-    condition = " AND ".join(where)
-    if plain.groups:
-        shown = "snippet(search_index, 0, :open, :close, '…', 24)"
-        order = "bm25(search_index)"
-    else:  # only names asked for: newest first, and the start of each record as its snippet
-        shown = "NULL"
-        order = "rowid DESC"
-    try:
-        total = session.execute(
-            text(f"SELECT count(*) FROM search_index WHERE {condition}"), params
+    params: dict[str, Any] = {
+        "cid": client.id if client else None,
+        "open": OPEN,
+        "close": CLOSE,
+        "q": query.fts,
+    }
+    snippet = "snippet(search_index, 0, :open, :close, '…', 24)"
+    only = " AND client_id = :cid" if client else ""
+    tiers = [("search_index MATCH :q" + only, snippet, "bm25(search_index)")]
+    if any(by_name):
+        # Groups no name answers are still needed in the text; a group a name answers is
+        # its words in the text, or a record of one of those clients.
+        plain = Query(
+            tuple(g for g, ids in zip(query.groups, by_name, strict=True) if not ids),
+            query.exclude,
         )
-        rows = session.execute(
-            text(
-                f"SELECT kind, ref_id, {shown}, body FROM search_index WHERE {condition} "
-                f"ORDER BY {order} LIMIT :limit"
-            ),
-            {**params, "limit": limit},
-        ).all()
-        count = int(total.scalar_one())
+        where = ["rowid NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH :q)"]
+        if plain.groups:
+            where.append("search_index MATCH :p")
+            params["p"] = plain.fts
+        elif query.exclude:
+            params["x"] = " OR ".join(t.fts for t in query.exclude)
+            where.append(
+                "rowid NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH :x)"
+            )
+        for n, (group, ids) in enumerate(zip(query.groups, by_name, strict=True)):
+            if ids:
+                params[f"g{n}"] = Query((group,)).fts
+                where.append(
+                    f"(rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH :g{n}) "
+                    f"OR client_id IN ({', '.join(str(int(i)) for i in sorted(ids))}))"
+                )
+        if plain.groups:  # ranked by the words that are in the text, and marked
+            tiers.append((" AND ".join(where) + only, snippet, "bm25(search_index)"))
+        else:  # only names: newest first, each record's start as its excerpt
+            tiers.append((" AND ".join(where) + only, "NULL", "rowid DESC"))
+    found: list[tuple[str, int, Any, Any]] = []
+    count = 0
+    try:
+        for condition, shown, order in tiers:
+            total = session.execute(
+                text(f"SELECT count(*) FROM search_index WHERE {condition}"), params
+            )
+            count += int(total.scalar_one())
+            rows = session.execute(
+                text(
+                    f"SELECT kind, ref_id, {shown}, body FROM search_index WHERE {condition} "
+                    f"ORDER BY {order} LIMIT :limit"
+                ),
+                {**params, "limit": max(0, limit - len(found))},
+            ).all()
+            found += [(kind, int(ref), snip, body or "") for kind, ref, snip, body in rows]
     except OperationalError as exc:  # the query is built to be valid; this is a safety net
         raise InvalidInput(f"Cannot search for that: {getattr(exc, 'orig', exc)}.") from None
-    found = [(kind, int(ref), snip, body or "") for kind, ref, snip, body in rows]
-    return Results(_hits(session, found, raw=True), count)
+    return Results(_hits(session, found, raw=True, words=[t.text for t in query.terms]), count)
 
 
 def _hits(
-    session: Session, found: list[tuple[str, int, Any, Any]], *, raw: bool = False
+    session: Session,
+    found: list[tuple[str, int, Any, Any]],
+    *,
+    raw: bool = False,
+    words: list[str] | None = None,
 ) -> list[Hit]:
-    """Details for each (kind, id, snippet, spans), keeping the order given. With `raw`,
-    each is (kind, id, FTS snippet or None, indexed body): labelled and marked here."""
+    """Details for each (kind, id, pieces, None), keeping the order given. With `raw`, each
+    is (kind, id, FTS snippet or None, indexed body), made into pieces here (None: a window
+    around the first of `words` in the record, else its start)."""
     by_kind: dict[str, dict[int, Any]] = {}
     for kind, (model, _) in TEXT_COLUMNS.items():
         ids = [ref for k, ref, *_ in found if k == kind]
@@ -334,16 +377,16 @@ def _hits(
         session.exec(select(Client.id, Client.name).where(col(Client.id).in_(client_ids))).all()
     )
     hits = []
-    for kind, ref, snippet, spans in found:
+    for kind, ref, shown, body in found:
         r = by_kind[kind].get(ref)
         if r is None:
             continue
-        if raw:  # (snippet, spans) are (FTS snippet or None, body)
-            body = spans
-            if snippet is None:  # matched by the client's name: the record's start
-                snippet, spans = excerpt(_labelled(kind, r, body, body), [])
-            else:
-                snippet, spans = _marked(_labelled(kind, r, body, snippet))
+        if not raw:
+            pieces = shown
+        elif shown is None:  # found through the client's name: the record's start
+            pieces = record_pieces(kind, r, words or [])
+        else:
+            pieces = _snippet_pieces(kind, r, body, shown)
         if kind == "session":
             at, detail, private = r.held_at, r.kind, r.private
         elif kind == "promise":
@@ -351,19 +394,9 @@ def _hits(
         else:
             at, detail, private = r.created_at, f"version {r.version}", False
         hits.append(
-            Hit(
-                kind,
-                r.id,
-                r.uid,
-                names.get(r.client_id, ""),
-                r.client_id,
-                at,
-                detail,
-                private,
-                snippet,
-                spans,
-            )
-        )
+            Hit(kind, r.id, r.uid, names.get(r.client_id, ""), r.client_id, at, detail,
+                private, pieces)
+        )  # fmt: skip
     return hits
 
 
@@ -375,13 +408,14 @@ def _like(term: str) -> str:
 
 
 def fallback(session: Session, query: Query, *, client: Client | None, limit: int) -> Results:
-    """Case-insensitive substring search on the tables themselves: every group must match
-    some column (or the client's name, as on SQLite), no excluded term any. Newest first
-    (no relevance score without an index). A prefix term is a substring here anyway."""
+    """Case-insensitive substring search on the tables themselves, in the same two tiers as
+    on SQLite: the records whose text holds every group first, then those found through a
+    client's name; each tier newest first (no relevance score without an index). A prefix
+    term is a substring here anyway."""
     from sqlalchemy import String, and_, cast, func, not_, or_
 
     by_name = _names_matching(session, query, client)
-    found: list[tuple[datetime, str, Any]] = []
+    tiers: tuple[list[tuple[datetime, str, Any]], ...] = ([], [])
     total = 0
     for kind, (model, columns) in TEXT_COLUMNS.items():
         cols = [func.coalesce(cast(getattr(model, c), String), "") for c in columns]
@@ -389,52 +423,94 @@ def fallback(session: Session, query: Query, *, client: Client | None, limit: in
         def anywhere(term: Term, cols: list[Any] = cols) -> Any:
             return or_(*(c.ilike(_like(term.text), escape="\\") for c in cols))
 
-        def group_matches(group: tuple[Term, ...], ids: set[int], model: Any = model) -> Any:
-            words = or_(*(anywhere(t) for t in group))
-            return or_(words, col(model.client_id).in_(sorted(ids))) if ids else words
-
-        cond = and_(
-            *(group_matches(g, ids) for g, ids in zip(query.groups, by_name, strict=True)),
+        in_text = and_(
+            *(or_(*(anywhere(t) for t in g)) for g in query.groups),
             *(not_(anywhere(t)) for t in query.exclude),
         )
-        stmt = scope(select(model).where(cond), session, model.client_id)
-        if client is not None:
-            stmt = stmt.where(model.client_id == client.id)
-        total += session.exec(select(func.count()).select_from(stmt.subquery())).one()
+        by_names = and_(
+            *(
+                or_(*(anywhere(t) for t in g), col(model.client_id).in_(sorted(ids)))
+                for g, ids in zip(query.groups, by_name, strict=True)
+            ),
+            *(not_(anywhere(t)) for t in query.exclude),
+            not_(in_text),
+        )
         order = {"session": "held_at", "promise": "made_at", "agreement": "created_at"}[kind]
-        rows = session.exec(stmt.order_by(col(getattr(model, order)).desc()).limit(limit)).all()
-        found += [(getattr(r, order), kind, r) for r in rows]
-    found.sort(key=lambda f: f[0], reverse=True)
-    marked = []
-    for _, kind, r in found[:limit]:
-        parts = []
-        for c, label in zip(TEXT_COLUMNS[kind][1], LABELS[kind], strict=True):
-            value = getattr(r, c)
-            if not value:
-                continue
+        conditions = (in_text, by_names) if any(by_name) else (in_text,)
+        for tier, cond in zip(tiers, conditions, strict=False):
+            stmt = scope(select(model).where(cond), session, model.client_id)
+            if client is not None:
+                stmt = stmt.where(model.client_id == client.id)
+            total += session.exec(select(func.count()).select_from(stmt.subquery())).one()
+            rows = session.exec(stmt.order_by(col(getattr(model, order)).desc()).limit(limit))
+            tier += [(getattr(r, order), kind, r) for r in rows.all()]
+    words = [t.text for t in query.terms]
+    chosen = [
+        (kind, r.id, record_pieces(kind, r, words), None)
+        for tier in tiers
+        for _, kind, r in sorted(tier, key=lambda f: f[0], reverse=True)
+    ][:limit]
+    return Results(_hits(session, chosen), total)
+
+
+def record_pieces(
+    kind: str, record: Any, words: Iterable[str], width: int = 160
+) -> tuple[Piece, ...]:
+    """A window of the record's fields around the first of `words` it holds (its start when
+    none), every match in it marked: for the fallback, and for hits found by a name."""
+    fields = []
+    for column in TEXT_COLUMNS[kind][1]:
+        value = getattr(record, column, None)
+        if value:
             shown = ", ".join(value) if isinstance(value, list) else str(value)
-            parts.append(f"{label}: {shown}" if label else shown)
-        marked.append((kind, r.id, *excerpt("\n".join(parts), [t.text for t in query.terms])))
-    return Results(_hits(session, marked), total)
+            fields.append((column, " ".join(shown.split())))
+    whole = " ".join(text for _, text in fields)
+    lo, hi = _window(whole, words, width)
+    pieces = []
+    at = 0
+    for column, field_text in fields:
+        start, end = at, at + len(field_text)
+        at = end + 1
+        cut_lo, cut_hi = max(start, lo), min(end, hi)
+        if cut_lo >= cut_hi:
+            continue
+        part = field_text[cut_lo - start : cut_hi - start]
+        before = "…" if cut_lo > start else ""
+        after = "…" if cut_hi < end else ""
+        pieces.append(Piece(column, before + part + after, _spans(part, words, len(before))))
+    return tuple(pieces)
+
+
+def _lowered(text: str) -> str:
+    low = text.lower()
+    return low if len(low) == len(text) else text  # a few letters change length when lowered
+
+
+def _window(text: str, words: Iterable[str], width: int) -> tuple[int, int]:
+    """Where a window of `width` characters around the first match in text starts and ends."""
+    low = _lowered(text)
+    starts = [i for w in words if w and (i := low.find(w.lower())) >= 0]
+    lo = max(0, min(starts) - width // 3) if starts else 0
+    return lo, min(len(text), lo + width)
+
+
+def _spans(text: str, words: Iterable[str], shift: int = 0) -> tuple[tuple[int, int], ...]:
+    low = _lowered(text)
+    spans = []
+    for w in (w.lower() for w in words if w):
+        i = low.find(w)
+        while i >= 0:
+            spans.append((i + shift, i + shift + len(w)))
+            i = low.find(w, i + len(w))
+    return tuple(sorted(set(spans)))
 
 
 def excerpt(body: str, words: Iterable[str], width: int = 160) -> tuple[str, Any]:
     """A window of `body` around the first match, with every match in it marked."""
+    words = list(words)
     flat = " ".join(body.split())
-    low = flat.lower()
-    if len(low) != len(flat):  # a few letters change length when lowered; match as typed
-        low = flat
-    words = [w.lower() for w in words if w]
-    starts = [i for w in words if (i := low.find(w)) >= 0]
-    first = min(starts) if starts else 0
-    lo = max(0, first - width // 3)
-    hi = min(len(flat), lo + width)
-    text = ("…" if lo else "") + flat[lo:hi] + ("…" if hi < len(flat) else "")
-    shift = 1 if lo else 0
-    spans = []
-    for w in words:
-        i = low.find(w, lo)
-        while i >= 0 and i + len(w) <= hi:
-            spans.append((i - lo + shift, i - lo + shift + len(w)))
-            i = low.find(w, i + len(w))
-    return text, tuple(sorted(set(spans)))
+    lo, hi = _window(flat, words, width)
+    before = "…" if lo else ""
+    text = before + flat[lo:hi] + ("…" if hi < len(flat) else "")
+    spans = [s for s in _spans(flat[lo:hi], words, len(before))]
+    return text, tuple(spans)

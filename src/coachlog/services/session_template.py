@@ -18,6 +18,7 @@ from typing import Any
 from coachlog.errors import InvalidInput, Problems
 from coachlog.models import SESSION_KINDS
 from coachlog.services.promises import EXAMPLE, Item, PromiseSpec, parse_spec
+from coachlog.services.template_text import HEADING, blank_comments, detail_line
 
 SECTIONS = {
     "notes": "Notes",
@@ -37,8 +38,6 @@ DETAILS = {
     "group size": "group_size",
     "counts for icf": "counts_for_icf",
 }
-_HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-_ANY_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _YES = {"yes", "y", "true", "1"}
 _NO = {"no", "n", "false", "0", ""}
@@ -165,20 +164,6 @@ def render(
     return Template(text="\n".join(lines) + "\n", comments=tuple(comments))
 
 
-def _blank_comments(text: str, comments: tuple[str, ...] | None) -> str:
-    """Drop the template's comments (all comments, when not told which), keeping the line
-    breaks they held so that error messages name the right line."""
-
-    def blank(chunk: str) -> str:
-        return "\n" * chunk.count("\n")
-
-    if comments is None:
-        return _ANY_COMMENT.sub(lambda m: blank(m.group()), text)
-    for chunk in sorted(set(comments), key=len, reverse=True):
-        text = text.replace(chunk, blank(chunk))
-    return text
-
-
 def _detail(key: str, value: str, number: int, now: datetime, tz: str) -> Any:
     from coachlog.dates import DateError, parse_when
 
@@ -237,13 +222,13 @@ def parse(text: str, *, now: datetime, tz: str, comments: tuple[str, ...] | None
     """Read a filled template back. Every line that cannot be read is reported at once
     (TemplateProblems), each by its line number in `text`."""
     by_heading = {h.lower(): k for k, h in SECTIONS.items()}
-    body = _blank_comments(text, comments)
+    body = blank_comments(text, comments)
     out = Parsed()
     problems = Problems()
     blocks: dict[str, list[str]] = {}
     current: str | None = None
     for number, line in enumerate(body.splitlines(), start=1):
-        match = _HEADING.match(line)
+        match = HEADING.match(line)
         if match and match.group(1).strip().lower() in by_heading:
             current = by_heading[match.group(1).strip().lower()]
             blocks.setdefault(current, [])
@@ -305,17 +290,15 @@ def _read_line(
             )
         out.promises.append(parse_spec(line[bullet.end() :], owner=current, now=now, tz=tz))
     elif current == "details":
-        if not line.strip():
+        detail = detail_line(
+            line,
+            DETAILS,
+            hint="Details are 'When:', 'Minutes:', 'Kind:', 'Trust pulse:', 'Private:', "
+            "'Group size:' and 'Counts for ICF:'.",
+        )
+        if detail is None:
             return
-        label, sep, value = line.partition(":")
-        key = DETAILS.get(label.strip().lower())
-        if not sep or key is None:
-            raise InvalidInput(
-                f"'{line.strip()}' is not a detail line.",
-                hint="Details are 'When:', 'Minutes:', 'Kind:', 'Trust pulse:', 'Private:', "
-                "'Group size:' and 'Counts for ICF:'.",
-            )
-        value = value.strip()
+        _, key, value = detail
         if key == "held_at":
             out.when_text = value
         out.values[key] = _detail(key, value, number, now, tz)

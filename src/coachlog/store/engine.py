@@ -239,9 +239,43 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
         # A write transaction takes the write lock at its start, so a second writer waits
         # (busy timeout) instead of failing halfway or overwriting (SPEC §7).
         mode = conn.get_execution_options().get("coachlog_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode == "DEFERRED":  # takes no lock: nothing to wait for
+            conn.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            begin_when_free(conn, f"BEGIN {mode}")
 
     return engine
+
+
+BUSY_SLICE_MS = 100  # how long SQLite itself waits for a lock before Python looks again
+
+
+def begin_when_free(conn: Any, statement: str) -> None:
+    """Run `statement` (BEGIN IMMEDIATE), waiting for the write lock up to the busy timeout.
+    SQLite waits for a lock in C, where Ctrl-C is not seen until the wait ends (30 s by
+    default), so it is given BUSY_SLICE_MS at a time and Python tries again until the
+    deadline: a Ctrl-C acts between two slices."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    driver = conn.connection.driver_connection
+    busy_error = conn.dialect.loaded_dbapi.OperationalError
+    full = busy_timeout_ms()
+    deadline = time.monotonic() + full / 1000
+    driver.execute(f"PRAGMA busy_timeout = {min(BUSY_SLICE_MS, full)}")
+    try:
+        while True:
+            try:
+                driver.execute(statement)
+                return
+            except busy_error as exc:
+                text = str(exc).lower()
+                if not ("locked" in text or "busy" in text) or time.monotonic() >= deadline:
+                    # as SQLAlchemy wraps driver errors, for Store.write() and translate()
+                    raise OperationalError(statement, None, exc) from exc
+    finally:
+        driver.execute(f"PRAGMA busy_timeout = {full}")
 
 
 def _writable(path: Path) -> bool:
