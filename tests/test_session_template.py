@@ -114,3 +114,13 @@ def test_recorded_promises_are_a_comment_and_are_not_read_back(now):
     assert "#12 Send it -- > now (due Fri 27 Nov 18:00)" in t.text
     parsed = session_template.parse(t.text, now=now, tz=TZ, comments=t.comments)
     assert parsed.promises == []
+
+
+def test_when_in_the_template_is_about_the_past(now):
+    """SPEC §3a: the session was held, so a bare weekday in `When:` is the one just gone
+    (now is Sunday 22 Nov 2026: 'mon 10:00' is Monday 16 Nov, not Monday 23 Nov)."""
+    t = _render({"notes": "x"}, now=now)
+    text = t.text.replace("When: 2026-11-22 15:00", "When: mon 10:00")
+    assert "When: mon 10:00" in text, t.text
+    parsed = session_template.parse(text, now=now, tz=TZ, comments=t.comments)
+    assert parsed.values["held_at"] == pendulum.datetime(2026, 11, 16, 10, 0, tz="UTC")

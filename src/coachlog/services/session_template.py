@@ -171,7 +171,9 @@ def _detail(key: str, value: str, number: int, now: datetime, tz: str) -> Any:
         if not value:
             return None
         try:
-            return parse_when(value, now=now, tz=tz, mode="start").instant  # type: ignore[arg-type]
+            # When a session was held is about the past: "mon 10:00" is the Monday just gone.
+            read = parse_when(value, now=now, tz=tz, mode="start", toward="past")  # type: ignore[arg-type]
+            return read.instant
         except DateError as exc:
             raise InvalidInput(f"Line {number}: When: {exc}") from exc
     if key == "minutes":
