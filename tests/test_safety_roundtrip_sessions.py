@@ -21,7 +21,9 @@ from support.typed import ARGV_TEXT, INTERESTING, expected_text
 pytest.importorskip("coachlog.services.sessions")
 
 STDIN_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
-INSTANTS = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 12, 31)).map(
+# Wall times from a day inside 1900 (any offset keeps the moment in range) to two days
+# before the pinned now (a session is recorded once it has happened: SPEC §3a).
+INSTANTS = st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2026, 11, 20)).map(
     lambda d: d.replace(microsecond=0)
 )
 OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60)
@@ -67,7 +69,7 @@ def _store(tmp_path: Path) -> Path:
 )  # fmt: skip
 @example(
     notes="[red]x[/] \x1b]8;;https://e.vil\x07z \u202eabc", reflection="\n\n",
-    wall=datetime(1900, 1, 1), offset=14 * 60, via_stdin=False,
+    wall=datetime(1900, 1, 2), offset=14 * 60, via_stdin=False,
 )  # fmt: skip
 def test_session_notes_and_times_round_trip(
     tmp_path: Path, notes, reflection, wall, offset, via_stdin

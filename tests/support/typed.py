@@ -35,7 +35,9 @@ INTERESTING = st.sampled_from(
 )
 NAMES = st.one_of(INTERESTING, ARGV_TEXT)
 NOTES = st.one_of(INTERESTING, ARGV_TEXT)
-DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31))
+# coachlog takes moments from 1900 to 2199 (SPEC §3a); outside that is a clean refusal,
+# tested in test_input_trust.py.
+DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
 
 
 def expected_name(name: str) -> str | None:
