@@ -240,6 +240,7 @@ def test_a_command_leaves_typers_completion_as_it_is(cli, db_path):
         "print('untouched' if classes.BashComplete.format_completion is before else 'patched')\n"
         "sys.exit(code)\n"
     )
+    cli("client", "add", "Ana Lima")
     p = _run_code(code, "client", "list", env={"COACHLOG_DB": str(db_path)})
     assert p.returncode == 0, p.stderr
     assert p.stdout.splitlines()[-1] == "untouched"

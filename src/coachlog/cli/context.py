@@ -20,6 +20,7 @@ class AppState:
     db: str | None = None
     tz_option: str | None = None
     encrypt: bool = False
+    read_only: bool = False  # a command that only reads never creates a store (SPEC §2a)
     _store: Store | None = field(default=None, repr=False)
     _now: Any = field(default=None, repr=False)
     _tz: str | None = field(default=None, repr=False)
@@ -101,7 +102,16 @@ class AppState:
         if self._store is None:
             from coachlog.store import open_store
 
-            self._store = open_store(self.db, encrypt=self.encrypt, ask_passphrase=ask_passphrase)
+            self._store = open_store(
+                self.db,
+                encrypt=self.encrypt,
+                ask_passphrase=ask_passphrase,
+                create=not self.read_only,
+            )
+            if self._store.created:
+                from coachlog.render.messages import warn
+
+                warn("Created a new store at ", self._store.location.describe())
             if self._store.passphrase_unused:
                 from coachlog.render.messages import warn
 

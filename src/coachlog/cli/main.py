@@ -42,6 +42,32 @@ OWNERS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("icf", "learning", "renewal"), ("credentials",)),
 }
 GLOBAL_OPTIONS = {"--db", "--tz"}
+# The commands that only read: they never create a store (SPEC §2a). Anything else may.
+READ_ONLY = {
+    ("client", "list"), ("client", "show"),
+    ("agreement", "show"), ("agreement", "list"), ("agreement", "check"),
+    ("session", "list"), ("session", "show"),
+    ("promises", "due"), ("promise", "due"), ("promises", "list"), ("promise", "list"),
+    ("prep",), ("trust",), ("dashboard",), ("search",), ("export",), ("doctor",),
+    ("icf", "log"), ("icf", "progress"), ("learning", "list"), ("renewal",),
+}  # fmt: skip
+
+
+def only_reads(args: list[str]) -> bool:
+    """Whether the command line names one of the READ_ONLY commands."""
+    words: list[str] = []
+    i = 0
+    while i < len(args) and len(words) < 2:
+        word = args[i]
+        if word.split("=", 1)[0] in GLOBAL_OPTIONS:
+            i += 1 if "=" in word else 2
+            continue
+        if word.startswith("-"):
+            break
+        words.append(word)
+        i += 1
+    return any(tuple(words[:n]) in READ_ONLY for n in (1, 2))
+
 
 # Typer's fish script runs the program twice per Tab (an "is-args" condition, then
 # "get-args"), a whole start-up each. This one asks once and offers files itself when
@@ -246,7 +272,8 @@ def _root(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    ctx.obj = AppState(db=db, tz_option=tz)
+    read_only = isinstance(ctx.obj, dict) and bool(ctx.obj.get("read_only"))
+    ctx.obj = AppState(db=db, tz_option=tz, read_only=read_only)
     ctx.call_on_close(ctx.obj.close)
     ctx.obj.check_zone()
 
@@ -308,7 +335,13 @@ def _run(args: list[str]) -> int:
         cli = help_app() if wants_root_help(args) else make_app(modules_for(args))
         if wants_completion(args):
             fit_completion()
-        cli(args=hoist_globals(args, cli), prog_name="coachlog", standalone_mode=True)
+        args = hoist_globals(args, cli)
+        cli(
+            args=args,
+            prog_name="coachlog",
+            standalone_mode=True,
+            obj={"read_only": only_reads(args)},
+        )
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)

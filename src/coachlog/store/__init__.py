@@ -17,16 +17,31 @@ def open_store(
     *,
     encrypt: bool = False,
     ask_passphrase: Callable[[bool], str | None] | None = None,
+    create: bool = True,
 ) -> Store:
     """Open (creating on first use) and migrate the store.
+
+    create=False, for a command that only reads (SPEC §2a): a store named by --db,
+    COACHLOG_DB or the settings file that does not exist is an error naming the path, and
+    the default store before its first use reads as empty, from a throwaway copy in a
+    private temporary folder; nothing is created where the store would be.
 
     ask_passphrase(new) is called when a passphrase is needed and COACHLOG_PASSPHRASE is
     unset; `new` tells whether the store is being created (so the caller can confirm it)."""
     location = resolve(db)
     passphrase: str | None = None
+    existed = True
     if location.path is not None:
         check_regular(location.path)
         existed = location.path.exists() and location.path.stat().st_size > 0
+        if not existed and not create:
+            if not location.default:
+                raise StoreError(
+                    f"There is no coachlog store at {location.path}.",
+                    hint="Check the path (--db, COACHLOG_DB or the db setting: coachlog "
+                    "config); a command that records something creates a store there.",
+                )
+            return _empty_store()
         env_pass = os.environ.get("COACHLOG_PASSPHRASE") or None
         if existed and is_encrypted_file(location.path):
             passphrase = env_pass or (ask_passphrase(False) if ask_passphrase else None)
@@ -55,6 +70,7 @@ def open_store(
             hint="Use the server's own encryption at rest, or --db PATH for an encrypted file.",
         )
     store = Store(location, coach=coach_name(), passphrase=passphrase)
+    store.created = location.path is not None and not existed
     # A passphrase in the environment that this store does not use: the caller says so
     # (a coach who believes the store is encrypted must learn that it is not).
     store.passphrase_unused = passphrase is None and bool(os.environ.get("COACHLOG_PASSPHRASE"))
@@ -72,4 +88,27 @@ def open_store(
         from coachlog.store.engine import translate
 
         raise translate(exc, location, encrypted=passphrase is not None) from exc
+    return store
+
+
+def _empty_store() -> Store:
+    """An empty, migrated store in a private temporary folder, removed when it is closed:
+    what a reading command sees before the default store's first use."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from coachlog.store.paths import Location
+
+    folder = Path(tempfile.mkdtemp(prefix="coachlog-empty-"))
+    path = folder / "coachlog.db"
+    store = Store(Location(url=f"sqlite:///{path}", path=path), coach=coach_name())
+    store.on_dispose = lambda: shutil.rmtree(folder, ignore_errors=True)
+    try:
+        from coachlog.store.migrate import ensure_schema
+
+        ensure_schema(store)
+    except BaseException:
+        store.dispose()
+        raise
     return store

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -372,6 +372,8 @@ class Store:
         self.engine = make_engine(location, passphrase=passphrase)
         self.backup_written: Path | None = None
         self.passphrase_unused = False  # COACHLOG_PASSPHRASE set for a plain store
+        self.created = False  # this command made the store's file (SPEC §2a says so)
+        self.on_dispose: Callable[[], None] | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -429,3 +431,6 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.on_dispose is not None:
+            self.on_dispose()
+            self.on_dispose = None

@@ -14,6 +14,7 @@ from coachlog.errors import UsageError
 class Location:
     url: str
     path: Path | None  # the file, for SQLite stores
+    default: bool = False  # the user data folder's store: named by no flag, variable or setting
 
     @property
     def is_sqlite(self) -> bool:
@@ -39,7 +40,7 @@ def resolve(db: str | None) -> Location:
         value = read_file().get("db") or ""
     if not value:
         path = default_path()
-        return Location(url=f"sqlite:///{path}", path=path)
+        return Location(url=f"sqlite:///{path}", path=path, default=True)
     if "://" in value:
         scheme = value.split("://", 1)[0].lower()
         if scheme in ("sqlite", "sqlite+pysqlite"):
