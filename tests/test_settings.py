@@ -163,3 +163,14 @@ def test_bare_coachlog_is_todays_view(cli, proc):
         assert "Send the article" in r.out
         assert r.out.rstrip().endswith("after a call: coachlog session new")
     assert "Usage: coachlog" in cli("--help").out
+
+
+def test_the_editor_setting_is_the_editor(config, monkeypatch):
+    """`editor` from the file when no variable names one; $VISUAL/$EDITOR still win."""
+    from coachlog.editor import editor_command
+
+    config.parent.mkdir()
+    config.write_text('editor = "my-editor --wait"\n')
+    assert editor_command() == ["my-editor", "--wait"]
+    monkeypatch.setenv("EDITOR", "nano")
+    assert editor_command() == ["nano"]

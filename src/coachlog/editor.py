@@ -41,10 +41,13 @@ _LINE = re.compile(r"^Line (\d+): ", re.S)
 
 
 def editor_command() -> list[str]:
-    for var in ("VISUAL", "EDITOR"):
-        value = os.environ.get(var, "").strip()
-        if value:
-            return shlex.split(value)
+    """$COACHLOG_EDITOR, else $VISUAL, else $EDITOR, else the `editor` setting (SPEC §2a),
+    else nano or vi."""
+    from coachlog.settings import Settings
+
+    value = Settings().value("editor")
+    if value:
+        return shlex.split(value)
     for fallback in ("nano", "vi"):
         if shutil.which(fallback):
             return [fallback]
