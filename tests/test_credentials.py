@@ -182,6 +182,7 @@ def test_icf_log_refuses_a_bad_format_or_period(practice):
 
 
 def test_an_empty_store_gives_the_header_alone(cli):
+    cli("init")  # a reading command never creates the store (SPEC §2a)
     r = cli("icf", "log")
     assert r.code == 0 and r.out == HEADER + "\n"
 
@@ -299,6 +300,7 @@ def test_learning_add_list_delete(cli):
     ],
 )
 def test_bad_learning_is_refused_and_nothing_is_written(cli, args, message):
+    cli("init")  # a reading command never creates the store (SPEC §2a)
     r = cli("learning", "add", "A course", *args)
     unreadable_date = "blursday" in args  # a bad option value: a usage error
     assert r.code == (2 if unreadable_date else 1) and message in " ".join(r.err.split()), r.err
@@ -431,6 +433,7 @@ def test_a_version_1_file_imports_with_the_defaults(cli, tmp_path):
     ],
 )
 def test_bad_version_2_values_are_refused_whole(cli, tmp_path, patch, message):
+    cli("init")  # a reading command never creates the store (SPEC §2a)
     doc = _v1()
     doc["version"] = 2
     for table, values in patch.items():

@@ -115,6 +115,7 @@ def test_screen_at_80_columns(practice, cli, monkeypatch):
 
 
 def test_all_calm_and_empty(cli):
+    cli("init")  # a reading command never creates the store (SPEC §2a)
     assert "No active clients yet" in cli("dashboard").out
     assert cli("dashboard", "--json").json == []
     cli("client", "add", "Ana Lima", "--context", "Lisbon")

@@ -435,6 +435,7 @@ def test_trust_without_client_is_a_matrix_of_active_clients(cli):
 
 
 def test_trust_on_an_empty_store_is_calm(cli):
+    cli("init")  # a reading command never creates the store (SPEC §2a)
     r = cli("trust")
     assert r.code == 0 and "No active clients" in r.out
     assert cli("trust", "--json").json == []
