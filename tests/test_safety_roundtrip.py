@@ -42,7 +42,9 @@ _counter = itertools.count()
 def _clean_refusal(r, *words: str) -> None:
     assert r.code in (1, 2), r.shown
     assert "Traceback" not in r.shown and "unexpected" not in r.shown, r.shown
-    assert r.err.startswith("Error") or "Usage" in r.err, r.shown
+    # (a first write may say "Created a new store at …" before its error)
+    errors = [line for line in r.err.splitlines() if not line.startswith("! Created a new store")]
+    assert (errors and errors[0].startswith("Error")) or "Usage" in r.err, r.shown
 
 
 def _has_command(*path: str) -> bool:
