@@ -54,6 +54,9 @@ LimitOpt = Annotated[
     int | None,
     typer.Option("--limit", "-n", help="Show at most this many (the latest).", min=1),
 ]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace the output file (--out, --ics) if it exists.")
+]
 NoPagerOpt = Annotated[
     bool,
     typer.Option(

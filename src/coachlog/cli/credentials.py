@@ -10,6 +10,7 @@ import typer
 
 from coachlog.choices import CREDENTIALS, ICF_LOG_FORMATS, LEARNING_CATEGORIES
 from coachlog.cli.common import (
+    ForceOpt,
     JsonOpt,
     complete_choice,
     note_read_as,
@@ -79,9 +80,7 @@ def log(
             metavar="FILE",
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace the --out file if it exists.")
-    ] = False,
+    force: ForceOpt = False,
 ) -> None:
     """The client coaching log ICF asks for: a row per client and kind (one-to-one, group),
     with paid and pro bono hours, for clients who consented to be listed. Hours are held

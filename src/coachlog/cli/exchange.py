@@ -11,6 +11,7 @@ import typer
 from coachlog.choices import EXPORT_FORMATS
 from coachlog.cli.common import (
     ClientOpt,
+    ForceOpt,
     JsonOpt,
     NoPagerOpt,
     complete_choice,
@@ -108,9 +109,7 @@ def export(
             metavar="PATH",
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace a file that --out names if it exists.")
-    ] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Export a client's records, or your whole practice: a Markdown summary (client-facing
     by default), the JSON interchange file, or open promises as iCalendar.

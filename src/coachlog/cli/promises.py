@@ -12,6 +12,7 @@ from coachlog.choices import PROMISE_STATUSES
 from coachlog.cli.common import (
     ClientArg,
     ClientOpt,
+    ForceOpt,
     JsonOpt,
     LimitOpt,
     NoPagerOpt,
@@ -94,9 +95,7 @@ def due(
             dir_okay=False,
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace the --ics file if it exists.")
-    ] = False,
+    force: ForceOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """What is due before your next sessions: open promises due within the window, overdue

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from coachlog.cli.common import ClientArg, JsonOpt, find_client, state
+from coachlog.cli.common import (
+    ClientArg,
+    ForceOpt,
+    JsonOpt,
+    find_client,
+    state,
+)
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
@@ -224,9 +230,7 @@ def backup(
             metavar="FILE",
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace the --out file if it exists.")
-    ] = False,
+    force: ForceOpt = False,
     json: JsonOpt = False,
 ) -> None:
     """Write a consistent copy of the store, even while other commands run. The copy is
