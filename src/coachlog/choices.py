@@ -13,8 +13,9 @@ EXPORT_FORMATS = ("md", "json", "ics")
 # The ICF coaching log and the learning log (SPEC §9).
 PAYMENTS = ("paid", "pro_bono")
 CONSENTS = ("yes", "no")  # null: not asked yet
-# A session's status (SPEC §4a): only held sessions exist until planned sessions are built.
-SESSION_STATUSES = ("held",)
+# A session's status (SPEC §4a): held (what `session new` records), planned (ahead, from
+# `session plan` or a calendar), cancelled (a planned one that will not happen).
+SESSION_STATUSES = ("held", "planned", "cancelled")
 LEARNING_CATEGORIES = ("core", "resource", "mentor", "supervision")
 CREDENTIALS = ("acc", "pcc", "mcc")
 ICF_LOG_FORMATS = ("csv", "md", "json")

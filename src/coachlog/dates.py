@@ -410,9 +410,9 @@ def future_session_problem(
     shown = format_instant(held, tz, now=now)
     read = f"{typed.strip()!r} reads as {shown}, which is" if typed else shown + " is"
     return (
-        f"{read} still ahead. coachlog records sessions that have happened; planning "
-        "sessions ahead is not built yet. Give the time it was held, e.g. 'today 10:00' "
-        "or 'last mon 15:00'."
+        f"{read} still ahead. 'session new' records sessions that have happened: give the "
+        "time it was held, e.g. 'today 10:00' or 'last mon 15:00'; to plan one ahead, "
+        "use 'coachlog session plan CLIENT --at WHEN'."
     )
 
 

@@ -143,12 +143,9 @@ def icf_values(values: dict[str, Any], group_size: int | None, counts: bool | No
 
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
     """session_record + id + client, and the promises made in it (as `promises list`)."""
-    from coachlog.services.promises import public as public_promise
-    from coachlog.services.records import public, session_record
+    from coachlog.services.records import public_session
 
-    out = public(session_record(s, client), id=s.id, client=client)
-    out["promises"] = [public_promise(i) for i in items]
-    return out
+    return public_session(s, client, items)
 
 
 @session_app.command("new")
@@ -265,19 +262,30 @@ def new(
         with store.write() as db, undo.step(db, "session new", now=st.now) as step:
             found = find_client(db, str(found.id))
             was_prospect = found.status == "prospect"
-            if values.get("minutes") is None:
+            # A session planned within 12 hours of this one is this one (SPEC §4a).
+            planned = sessions.planned_near(db, found, at=values.get("held_at", st.now))
+            planned_at = planned.held_at if planned is not None else None
+            if values.get("minutes") is None and planned is None:
                 values["minutes"] = sessions.default_minutes(
                     db, found, fallback=st.settings.value("minutes")
                 )
             s, made = sessions.record_session(
-                db, found, values=values, promises=specs, now=st.now, tz=st.tz
+                db, found, values=values, promises=specs, now=st.now, tz=st.tz, planned=planned
             )
             items = [Item(p, found, s.uid) for p in made]
-            step.summary = f"session #{s.id} with {found.name}" + _promises_words(len(made))
+            step.summary = (
+                f"{'planned ' if planned is not None else ''}session #{s.id} with {found.name}"
+                + (" recorded as held" if planned is not None else "")
+                + _promises_words(len(made))
+            )
     if json:
         print_json(session_json(s, found, items))
         return
     saved("recorded", s, found, items, specs, now=st.now, tz=st.tz, at_typed=typed)
+    if planned_at is not None:
+        from coachlog.render.sessions import took_up
+
+        took_up(planned_at, now=st.now, tz=st.tz)
     if was_prospect:
         from coachlog.render.clients import became_active
 
@@ -300,18 +308,24 @@ def list_(
         typer.Option("--until", help="Up to this day (its end) or time.", metavar="WHEN"),
     ] = None,
     kind: Kind = None,
+    planned: Annotated[
+        bool,
+        typer.Option("--planned", help="The sessions planned from now on, instead of held ones."),
+    ] = False,
     limit: LimitOpt = None,
     no_pager: NoPagerOpt = False,
     json: JsonOpt = False,
 ) -> None:
-    """List sessions in the order they were held (--limit N: the latest N). A long list
-    goes through your pager on a terminal.
+    """List the sessions held, in the order they were held (--limit N: the latest N); with
+    --planned, the sessions planned from now on, soonest first. A long list goes through
+    your pager on a terminal.
 
     \b
     Examples:
       coachlog session list --client ana --since "4 weeks ago"
       coachlog session list --limit 10
       coachlog session list --kind pitstop --json
+      coachlog session list --planned
     """
     from coachlog.render import paged, print_json
     from coachlog.render.messages import not_shown
@@ -325,10 +339,22 @@ def list_(
     wanted = option_value("--kind", kind_of, kind)
     note_read_as(st, "--since", since, start)
     note_read_as(st, "--until", until, end)
+    if planned:  # from now on (or from --since, when that is later)
+        start = st.now if start is None or start < st.now else start
     with st.store().read() as db:
         found = find_client(db, client) if client is not None else None
-        rows = list_sessions(db, client=found, since=start, until=end, kind=wanted)
-    rows, before = limited(rows, limit)
+        rows = list_sessions(
+            db,
+            client=found,
+            since=start,
+            until=end,
+            kind=wanted,
+            status="planned" if planned else "held",
+        )
+    if planned and limit is not None:
+        rows, before = rows[:limit], max(0, len(rows) - limit)  # the soonest N
+    else:
+        rows, before = limited(rows, limit)
     if json:
         print_json(
             [
@@ -339,8 +365,8 @@ def list_(
         return
     filtered = any(v is not None for v in (client, since, until, kind))
     with paged(pager_on(st, no_pager)):
-        session_list(rows, now=st.now, tz=st.tz, filtered=filtered)
-        not_shown(before, "session")
+        session_list(rows, now=st.now, tz=st.tz, filtered=filtered, planned=planned)
+        not_shown(before, "session", "later" if planned else "earlier")
 
 
 @session_app.command("show")
@@ -573,4 +599,8 @@ def delete(
 
 
 def register(app: typer.Typer) -> None:
+    from coachlog.cli import session_ahead
+
+    session_app.command("plan")(session_ahead.plan)
+    session_app.command("cancel")(session_ahead.cancel)
     app.add_typer(session_app, name="session")

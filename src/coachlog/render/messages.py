@@ -119,12 +119,12 @@ def warn(*parts: object) -> None:
     emit(("! ", "warn"), *parts, stderr=True)
 
 
-def not_shown(count: int, what: str) -> None:
-    """Below a listing cut by --limit: how much came before it."""
+def not_shown(count: int, what: str, which: str = "earlier") -> None:
+    """Below a listing cut by --limit: how much came before it (or after it)."""
     if count:
         from coachlog.words import plural
 
-        say((f"… and {count} earlier {plural(count, what)}, not shown (--limit).", "muted"))
+        say((f"… and {count} {which} {plural(count, what)}, not shown (--limit).", "muted"))
 
 
 def error(message: str, hint: str | None = None) -> None:

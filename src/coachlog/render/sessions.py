@@ -58,6 +58,47 @@ def saved(
         recorded(items, specs, now=now, tz=tz)
 
 
+def planned(
+    s: CoachingSession, client: Client, *, now: datetime, tz: str, at_typed: str | None = None
+) -> None:
+    """'✓ Session #9 with Ana Lima planned: Tue 24 Nov 15:00, 60 min, regular'."""
+    from coachlog.render.messages import aside, success
+
+    success(
+        (f"Session #{s.id}", "id"),
+        " with ",
+        (client.name, "name"),
+        f" planned: {_summary(s, now=now, tz=tz)}",
+        *aside(f'from "{at_typed}"' if at_typed else None),
+    )
+
+
+def cancelled(s: CoachingSession, client: Client, *, now: datetime, tz: str) -> None:
+    """'✓ Cancelled session #9 with Ana Lima (Tue 24 Nov 15:00)'."""
+    from coachlog.render.messages import success
+
+    success(
+        "Cancelled ",
+        (f"session #{s.id}", "id"),
+        " with ",
+        (client.name, "name"),
+        f" ({when(s.held_at, now=now, tz=tz)})",
+    )
+
+
+def took_up(planned_at: datetime, *, now: datetime, tz: str) -> None:
+    """Said after the confirmation when `session new` recorded a planned session."""
+    from coachlog.render.messages import say
+
+    say(
+        (
+            f"  This is the session planned for {when(planned_at, now=now, tz=tz)} "
+            "(same id, now held).",
+            "muted",
+        )
+    )
+
+
 def moved(s: CoachingSession, source: Client, target: Client, promises: int) -> None:
     """'✓ Session #7 moved from Ana Lima to Bruno Costa, with the 2 promises made in it'."""
     from coachlog.render.messages import success
@@ -85,7 +126,9 @@ def _first_line(text: str | None, width: int = 60) -> str:
     return ""
 
 
-def session_list(rows: list[Row], *, now: datetime, tz: str, filtered: bool) -> None:
+def session_list(
+    rows: list[Row], *, now: datetime, tz: str, filtered: bool, planned: bool = False
+) -> None:
     """One line per session; the last column (themes, then the first line of the notes) gets
     what width is left and is cut with an ellipsis, so no row wraps. Laid out by hand: a
     decade of sessions (10,000 rows) prints in well under a second, where a Rich table
@@ -93,11 +136,16 @@ def session_list(rows: list[Row], *, now: datetime, tz: str, filtered: bool) -> 
     from rich.text import Text
 
     out = console()
+    if not rows and planned:
+        hint = "" if filtered else " Plan one: coachlog session plan ana --at 'tue 15:00'"
+        out.print(safe(f"No sessions planned{' that match.' if filtered else '.'}{hint}", "muted"))
+        return
     if not rows:
         hint = "" if filtered else ' Record one after a call: coachlog session new ana --notes "…"'
         out.print(safe(f"No sessions{' match.' if filtered else ' yet.'}{hint}", "muted"))
         return
-    heads = ["id", "held", "client", "kind", "min", "trust", "promises"]
+    heads = ["id", "planned for" if planned else "held", "client", "kind", "min", "trust"]
+    heads.append("promises")
     right = {"id", "min", "trust", "promises"}
     cells = []
     for r in rows:
@@ -172,7 +220,8 @@ def session_page(
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="muted", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("Held", _summary(s, now=now, tz=tz))
+    label = {"planned": "Planned for", "cancelled": "Cancelled"}.get(s.status, "Held")
+    grid.add_row(label, _summary(s, now=now, tz=tz))
     grid.add_row("Themes", safe(", ".join(s.themes)) if s.themes else safe("—", "muted"))
     grid.add_row("Trust pulse", f"{s.trust_pulse}/5" if s.trust_pulse else safe("—", "muted"))
     grid.add_row("Notes", safe(s.notes) if s.notes else safe("—", "muted"))

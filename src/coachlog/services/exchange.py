@@ -219,7 +219,10 @@ def client_bundle(
         )
     sessions = session.exec(
         window.where(
-            select(CoachingSession).where(CoachingSession.client_id == client.id),
+            # The sessions that happened: planned and cancelled ones are no part of it.
+            select(CoachingSession).where(
+                CoachingSession.client_id == client.id, CoachingSession.status == "held"
+            ),
             col(CoachingSession.held_at),
         )
     ).all()

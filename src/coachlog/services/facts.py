@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import and_, case, exists, func, or_
 from sqlmodel import Session, col, select
 
+from coachlog.domain.ahead import HELD
 from coachlog.models import Agreement, Client, CoachingSession, Promise
 from coachlog.services import pitstops
 from coachlog.services.pitstops import PitstopStatus
@@ -136,7 +137,7 @@ def gather_facts(session: Session, clients: list[Client], *, now: datetime) -> d
 def _session_counts(session: Session, ids: list[int], now: datetime, facts: dict) -> None:
     rows = session.exec(
         select(col(S.client_id), func.count(), func.min(S.held_at), func.max(S.held_at))
-        .where(col(S.client_id).in_(ids), col(S.held_at) <= now)
+        .where(col(S.client_id).in_(ids), col(S.held_at) <= now, col(S.status) == HELD)
         .group_by(col(S.client_id))
     ).all()
     for client_id, count, first, last in rows:
@@ -145,7 +146,9 @@ def _session_counts(session: Session, ids: list[int], now: datetime, facts: dict
 
 
 def held(client_id: int, now: datetime) -> Any:
-    return and_(col(S.client_id) == client_id, col(S.held_at) <= now)
+    """The client's sessions that count: held by now (planned and cancelled ones do not,
+    SPEC §4a)."""
+    return and_(col(S.client_id) == client_id, col(S.held_at) <= now, col(S.status) == HELD)
 
 
 def _recent_all(session: Session, ids: list[int], now: datetime) -> dict[int, list[Any]]:
@@ -168,7 +171,7 @@ def _recent_all(session: Session, ids: list[int], now: datetime) -> dict[int, li
             func.length(func.trim(S.reflection)).label("reflected"),
             position,
         )
-        .where(col(S.client_id).in_(ids), col(S.held_at) <= now)
+        .where(col(S.client_id).in_(ids), col(S.held_at) <= now, col(S.status) == HELD)
         .subquery()
     )
     out: dict[int, list[Any]] = {}
@@ -273,6 +276,7 @@ def _promise_facts(session: Session, ids: list[int], now: datetime, facts: dict)
         col(S.client_id) == col(P.client_id),
         col(S.held_at) > col(P.closed_at),
         col(S.held_at) <= now,
+        col(S.status) == HELD,
     )
     no_repair = or_(col(P.repair).is_(None), func.trim(P.repair) == "")
     # sqlalchemy's select: sqlmodel's typed select stops at four columns.

@@ -194,6 +194,14 @@ def public_promise(item: Item, *, overdue: bool | None = None) -> dict[str, Any]
     return out
 
 
+def public_session(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
+    """The --json shape of a session: id, client, the interchange fields (status among
+    them: held, planned or cancelled), and the promises made in it (as `promises list`)."""
+    out = public(session_record(s, client), id=s.id, client=client)
+    out["promises"] = [public_promise(i) for i in items]
+    return out
+
+
 def public_step(step: UndoStep) -> dict[str, Any]:
     """A step of the undo log (`undo --list --json`): id, when, command, summary, whether
     it can be undone, and the rows it changed as {table, id, action}."""

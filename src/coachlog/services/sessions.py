@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from coachlog.domain import ahead
 from coachlog.errors import InvalidInput, NotFound
 from coachlog.models import SESSION_KINDS, Client, CoachingSession, Promise
 from coachlog.services.clients import activate_prospect
@@ -152,14 +153,32 @@ def record_session(
     promises: list[PromiseSpec],
     now: datetime,
     tz: str | None = None,
+    planned: CoachingSession | None = None,
 ) -> tuple[CoachingSession, list[Promise]]:
     """Write a session and every promise made in it. The caller's write() transaction makes
-    the whole of it one commit: either the session and all its promises, or nothing."""
-    values = clean_values({"held_at": now, "kind": "regular", **values})
+    the whole of it one commit: either the session and all its promises, or nothing.
+
+    With `planned` (see planned_near), that planned session is the one recorded: same id
+    and uid, now held; what was not given (when, minutes, kind) is taken from the plan."""
+    if planned is not None:
+        given = values.get("held_at")
+        held = ahead.taken_up_at(planned.held_at, given=given, now=now)
+        values = clean_values(
+            {"kind": planned.kind, "minutes": planned.minutes, **values, "held_at": held}
+        )
+    else:
+        values = clean_values({"held_at": now, "kind": "regular", **values})
     _check_held_at(values["held_at"], now=now, tz=tz)
     if values.get("minutes") is None:
         values["minutes"] = default_minutes(db, client)
-    session = CoachingSession(client_id=client.id, created_at=now, updated_at=now, **values)  # type: ignore[arg-type]
+    if planned is not None:
+        session = planned
+        for key, value in values.items():
+            setattr(session, key, value)
+        session.status = ahead.HELD
+        session.updated_at = now
+    else:
+        session = CoachingSession(client_id=client.id, created_at=now, updated_at=now, **values)  # type: ignore[arg-type]
     db.add(session)
     db.flush()  # the session's id, for its promises
     made = _add_promises(db, client, session, promises, now)
@@ -184,8 +203,15 @@ def update_session(
     from coachlog.dates import to_utc
 
     held = values.get("held_at")
-    if held is not None and (session.held_at is None or to_utc(held) != to_utc(session.held_at)):
+    moved = held is not None and (
+        session.held_at is None or to_utc(held) != to_utc(session.held_at)
+    )
+    if moved and session.status == ahead.HELD:
         _check_held_at(values["held_at"], now=now, tz=tz)
+    elif moved and session.status == ahead.PLANNED:
+        problem = ahead.plan_problem(held, now=now)
+        if problem is not None:
+            raise InvalidInput(f"A planned session {problem}.")
     for key, value in values.items():
         setattr(session, key, value)
     session.updated_at = now
@@ -222,9 +248,11 @@ def list_sessions(
     since: datetime | None = None,
     until: datetime | None = None,
     kind: str | None = None,
+    status: str = ahead.HELD,
 ) -> list[Row]:
-    """Sessions in the order they were held. With a client this is a range scan of the
-    sessions(client_id, held_at) index; the promise counts come from promises(session_id)."""
+    """Sessions of one status (held unless asked), in the order they were (or are to be)
+    held. With a client this is a range scan of the sessions(client_id, held_at) index; the
+    promise counts come from promises(session_id)."""
     count = (
         select(func.count())
         .select_from(Promise)
@@ -242,6 +270,7 @@ def list_sessions(
         stmt = stmt.where(CoachingSession.held_at <= until)
     if kind is not None:
         stmt = stmt.where(CoachingSession.kind == kind_of(kind))
+    stmt = stmt.where(CoachingSession.status == status)
     stmt = scope(stmt, db, CoachingSession.client_id).order_by(
         col(CoachingSession.held_at), col(CoachingSession.id)
     )
@@ -280,3 +309,69 @@ def move_session(
         db.add(promise)
     db.flush()
     return made
+
+
+# ---- sessions ahead (SPEC §4a) ------------------------------------------------------------
+
+
+def planned_of(db: Session, client: Client) -> list[CoachingSession]:
+    """The client's planned sessions, soonest first (those whose time has gone by too)."""
+    stmt = (
+        select(CoachingSession)
+        .where(CoachingSession.client_id == client.id, CoachingSession.status == ahead.PLANNED)
+        .order_by(col(CoachingSession.held_at), col(CoachingSession.id))
+    )
+    return list(db.exec(stmt).all())
+
+
+def planned_near(db: Session, client: Client, *, at: datetime) -> CoachingSession | None:
+    """The planned session that a session held at `at` is (domain/ahead.take_up)."""
+    return ahead.take_up(planned_of(db, client), at=at)
+
+
+def plan_session(
+    db: Session, client: Client, *, values: dict[str, Any], now: datetime, tz: str = "UTC"
+) -> CoachingSession:
+    """Plan a session ahead: status planned, at a time still ahead."""
+    values = clean_values({"kind": "regular", **values})
+    problem = ahead.plan_problem(values["held_at"], now=now)
+    if problem is not None:
+        from coachlog.dates import format_instant
+
+        raise InvalidInput(f"{format_instant(values['held_at'], tz, now=now)} {problem}.")
+    if values.get("minutes") is None:
+        values["minutes"] = default_minutes(db, client)
+    session = CoachingSession(
+        client_id=client.id,  # type: ignore[arg-type]
+        created_at=now,
+        updated_at=now,
+        status=ahead.PLANNED,
+        **values,
+    )
+    db.add(session)
+    db.flush()
+    return session
+
+
+def cancel_session(
+    db: Session, session: CoachingSession, *, note: str | None, now: datetime
+) -> CoachingSession:
+    """Cancel a planned session. A held session is not cancelled (it happened: `session
+    delete` removes one recorded by mistake); the note, if any, joins the session's notes."""
+    if session.status == ahead.HELD:
+        raise InvalidInput(
+            f"Session #{session.id} was held; only a planned session can be cancelled.",
+            hint=f"To remove a session recorded by mistake: coachlog session delete {session.id}",
+        )
+    if session.status == ahead.CANCELLED:
+        raise InvalidInput(f"Session #{session.id} is already cancelled.")
+    from coachlog.domain.promises import with_note
+
+    note = blank_to_none(note)
+    session.status = ahead.CANCELLED
+    if note:
+        session.notes = with_note(session.notes, f"Cancelled: {note}")
+    session.updated_at = now
+    db.add(session)
+    db.flush()
+    return session
