@@ -212,7 +212,10 @@ def import_(
     ctx: typer.Context,
     file: Annotated[
         str,
-        typer.Argument(help="A coachlog JSON export ('-' reads standard input).", metavar="FILE"),
+        typer.Argument(
+            help="A coachlog JSON export ('-' reads standard input), or a calendar (.ics).",
+            metavar="FILE",
+        ),
     ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", "-n", help="Check the file and say what would change.")
@@ -223,12 +226,24 @@ def import_(
     unless all of it is valid. Records are matched by uid, so importing the same file again
     changes nothing. An import cannot be undone: 'coachlog undo' stops at it.
 
+    A calendar exported by a calendar program (FILE.ics) plans sessions: each event ahead
+    with a client's email among its attendees, or a client's full name in its title,
+    becomes a planned session; importing it again moves or cancels them as the calendar
+    did. Events for no client, or for several, are listed, not imported.
+
     \b
-    Example:
+    Examples:
       coachlog import practice.json --dry-run
       coachlog import practice.json
+      coachlog import ~/Downloads/calendar.ics
     """
     import sys
+
+    if file.lower().endswith((".ics", ".ical", ".ifb", ".icalendar")):
+        from coachlog.cli.calendar_import import import_calendar
+
+        import_calendar(state(ctx), file, dry_run=dry_run, json=json)
+        return
 
     from coachlog.render import print_json
     from coachlog.render.exchange import import_report, outcome_json
