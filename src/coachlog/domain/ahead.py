@@ -49,8 +49,12 @@ def take_up(sessions: Iterable[S], *, at: datetime, window: timedelta = TAKE_UP_
     """The planned session that a session recorded as held at `at` is: the planned one
     nearest to `at`, at most `window` before or after it (both ends included); of two as
     near, the earlier. None when no planned session is that close."""
-    near = [s for s in sessions if s.status == PLANNED and abs(s.held_at - at) <= window]
-    return min(near, key=lambda s: (abs(s.held_at - at), s.held_at, s.id or 0), default=None)
+
+    def apart(s: S) -> float:  # seconds, not a timedelta: pendulum's intervals keep a sign
+        return abs((s.held_at - at).total_seconds())
+
+    near = [s for s in sessions if s.status == PLANNED and apart(s) <= window.total_seconds()]
+    return min(near, key=lambda s: (apart(s), s.held_at, s.id or 0), default=None)
 
 
 def taken_up_at(planned_at: datetime, *, given: datetime | None, now: datetime) -> datetime:
