@@ -428,7 +428,7 @@ def test_a_version_1_file_imports_with_the_defaults(cli, tmp_path):
     [
         ({"clients": {"payment": "free"}}, "clients[0] (uid 3f2b9c1e…), payment: must be one of"),
         ({"sessions": {"group_size": 0}}, "group_size: must be between 1 and 500"),
-        ({"sessions": {"status": "planned"}}, "status: must be one of held"),
+        ({"sessions": {"status": "postponed"}}, "status: must be one of held, planned, cancelled"),
         ({"sessions": {"counts_for_icf": "yes"}}, "counts_for_icf: must be true or false"),
     ],
 )

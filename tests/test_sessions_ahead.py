@@ -226,3 +226,32 @@ def test_prep_last_session_is_the_last_held(counted):
     r = counted("prep", "ana")
     assert r.code == 0, r.err
     assert "Sun 15 Nov" in r.out and "Sun 22 Nov 08:00" not in r.out
+
+
+def test_icf_hours_count_held_sessions_only(counted):
+    assert counted("client", "edit", "ana", "--icf-consent", "yes").code == 0
+    progress = counted("icf", "progress", "--json").json
+    assert progress["hours"] == 2  # two sessions of 60 minutes held
+
+
+def test_search_finds_a_cancellation_note_and_says_it_was_cancelled(counted):
+    hits = counted("search", "ill", "--json").json
+    assert [(h["id"], h["detail"]) for h in hits] == [(3, "regular, cancelled")]
+
+
+# ---- moving a planned session ------------------------------------------------------------
+
+
+def test_session_edit_moves_a_planned_session_ahead_only(ana):
+    proc = ana
+    assert proc("session", "plan", "ana", "--at", "tue 15:00").code == 0
+    r = proc("session", "edit", "1", "--at", "thu 16:30", "--minutes", "30")
+    assert r.code == 0, r.err
+    assert "Thu 26 Nov 16:30, 30 min" in r.out and '(from "thu 16:30")' in r.out
+    assert proc("session", "show", "1", "--json").json["status"] == "planned"
+    past = proc("session", "edit", "1", "--at", "yesterday 10:00")
+    assert past.code == 2 and "already past" in past.err
+    day = proc("session", "plan", "ana", "--at", "fri")
+    assert day.code == 2 and "a day without a time" in day.err
+    assert proc("undo").code == 0  # the move, undone
+    assert proc("session", "show", "1", "--json").json["held_at"] == "2026-11-24T15:00:00+00:00"

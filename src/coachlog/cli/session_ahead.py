@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -18,6 +18,34 @@ from coachlog.cli.common import (
     read_when,
     state,
 )
+
+if TYPE_CHECKING:
+    from coachlog.cli.context import AppState
+
+
+def read_plan_at(st: AppState, at: str) -> tuple[Any, str | None]:
+    """--at of a planned session: a day and a time still ahead (a bare weekday is the next
+    one); with the text typed when it was written in words, for the confirmation."""
+    from coachlog.domain.ahead import plan_problem
+    from coachlog.errors import UsageError
+
+    read = read_when(st, at, what="--at")
+    if read.date_only:
+        raise UsageError(
+            f"--at: {at.strip()!r} is a day without a time; a session is planned at a time.",
+            hint=f"e.g. --at '{at.strip()} 15:00'",
+        )
+    problem = plan_problem(read.instant, now=st.now)
+    if problem is not None:
+        from coachlog.render.promises import when
+
+        raise UsageError(
+            f"--at: {at.strip()!r} reads as {when(read.instant, now=st.now, tz=st.tz)}, which "
+            f"{problem}.",
+            hint="Give a time ahead, e.g. --at 'tue 15:00'.",
+        )
+    typed = at.strip() if read.in_words and at.strip().lower() != "now" else None
+    return read.instant, typed
 
 
 def plan(
@@ -61,24 +89,13 @@ def plan(
       coachlog session plan ana --at "tue 15:00"
       coachlog session plan ana --at "2026-12-01 09:30" --minutes 45 --kind pitstop
     """
-    from coachlog.domain.ahead import plan_problem
-    from coachlog.errors import UsageError
     from coachlog.render import print_json
     from coachlog.render.sessions import planned
     from coachlog.services import sessions, undo
 
     st = state(ctx)
-    read = read_when(st, at, what="--at")  # a bare weekday is the next one
-    problem = plan_problem(read.instant, now=st.now)
-    if problem is not None:
-        from coachlog.render.promises import when
-
-        raise UsageError(
-            f"--at: {at.strip()!r} reads as {when(read.instant, now=st.now, tz=st.tz)}, which "
-            f"{problem}.",
-            hint="Give a time ahead, e.g. --at 'tue 15:00'.",
-        )
-    values: dict[str, object] = {"held_at": read.instant}
+    instant, typed = read_plan_at(st, at)
+    values: dict[str, object] = {"held_at": instant}
     if kind is not None:
         values["kind"] = option_value("--kind", sessions.kind_of, kind)
     with st.store().write() as db, undo.step(db, "session plan", now=st.now) as step:
@@ -93,7 +110,6 @@ def plan(
 
         print_json(public_session(s, found, []))
         return
-    typed = at.strip() if read.in_words and at.strip().lower() != "now" else None
     planned(s, found, now=st.now, tz=st.tz, at_typed=typed)
 
 

@@ -459,9 +459,10 @@ def edit_(
     from coachlog.services.promises import Item
 
     st = state(ctx)
+    ahead_at = _planned_at(st, session_id, at) if at is not None else None
     values, typed = flag_values(
         st,
-        at=at,
+        at=None if ahead_at is not None else at,
         minutes=minutes,
         kind=kind,
         notes=notes,
@@ -469,6 +470,8 @@ def edit_(
         trust=trust,
         reflection=reflection,
     )
+    if ahead_at is not None:  # a planned session moves to another time ahead
+        values["held_at"], typed = ahead_at
     if private is not None:
         values["private"] = private
     icf_values(values, group_size, counts_for_icf)
@@ -525,6 +528,22 @@ def edit_(
             became_active(found)
     if values or specs or edit:
         saved("updated", s, found, items, specs, now=st.now, tz=st.tz, at_typed=typed)
+
+
+def _planned_at(st: Any, session_id: int, at: str) -> tuple[Any, str | None] | None:
+    """--at for a planned session: a time ahead (a bare weekday is the next one), with the
+    text typed when it was in words; None when the session is not a planned one (its --at
+    is when it was held)."""
+    from coachlog.cli.session_ahead import read_plan_at
+    from coachlog.domain.ahead import PLANNED
+    from coachlog.services import sessions
+
+    with st.store().read() as db:
+        s, _ = sessions.get(db, session_id)
+        status = s.status
+    if status != PLANNED:
+        return None
+    return read_plan_at(st, at)
 
 
 def _edit_summary(

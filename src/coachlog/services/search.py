@@ -388,7 +388,10 @@ def _hits(
         else:
             pieces = _snippet_pieces(kind, r, body, shown)
         if kind == "session":
-            at, detail, private = r.held_at, r.kind, r.private
+            # A planned or cancelled session is found too (a cancellation's note is the
+            # coach's words), and says which it is.
+            detail = r.kind if r.status == "held" else f"{r.kind}, {r.status}"
+            at, private = r.held_at, r.private
         elif kind == "promise":
             at, detail, private = r.made_at, f"{r.owner}, {r.status}", False
         else:
