@@ -106,7 +106,7 @@ def plan(
         s = sessions.plan_session(db, found, values=values, now=st.now, tz=st.tz)
         step.summary = f"planned session #{s.id} with {found.name}"
     if json:
-        from coachlog.services.records import public_session
+        from coachlog.records import public_session
 
         print_json(public_session(s, found, []))
         return
@@ -147,7 +147,7 @@ def cancel(
         sessions.cancel_session(db, s, note=note, now=st.now)
         step.summary = f"cancelled session #{s.id} with {found.name}"
     if json:
-        from coachlog.services.records import public_session
+        from coachlog.records import public_session
 
         print_json(public_session(s, found, []))
         return

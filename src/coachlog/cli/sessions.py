@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from coachlog.services.promises import Item
 
 session_app = typer.Typer(
-    help="Sessions: record a call and the promises made in it; list, show, edit, delete.",
+    help="Sessions: record a call and the promises made in it; list, show, edit, delete; "
+    "plan ahead, cancel.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -143,7 +144,7 @@ def icf_values(values: dict[str, Any], group_size: int | None, counts: bool | No
 
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
     """session_record + id + client, and the promises made in it (as `promises list`)."""
-    from coachlog.services.records import public_session
+    from coachlog.records import public_session
 
     return public_session(s, client, items)
 
@@ -327,10 +328,10 @@ def list_(
       coachlog session list --kind pitstop --json
       coachlog session list --planned
     """
+    from coachlog.records import public, session_record
     from coachlog.render import paged, print_json
     from coachlog.render.messages import not_shown
     from coachlog.render.sessions import session_list
-    from coachlog.services.records import public, session_record
     from coachlog.services.sessions import kind_of, list_sessions
 
     st = state(ctx)
@@ -617,9 +618,13 @@ def delete(
     )
 
 
-def register(app: typer.Typer) -> None:
-    from coachlog.cli import session_ahead
+# Sessions ahead (SPEC §4a) live in a module of their own; they join this group here, when
+# it is built, however the root finds it.
+from coachlog.cli import session_ahead  # noqa: E402  (after the group's own commands)
 
-    session_app.command("plan")(session_ahead.plan)
-    session_app.command("cancel")(session_ahead.cancel)
+session_app.command("plan")(session_ahead.plan)
+session_app.command("cancel")(session_ahead.cancel)
+
+
+def register(app: typer.Typer) -> None:
     app.add_typer(session_app, name="session")

@@ -76,7 +76,7 @@ def calendar_report(outcome: Outcome, name: str, *, now: datetime, tz: str, dry_
 
 
 def calendar_json(outcome: Outcome, name: str, *, dry_run: bool) -> dict[str, Any]:
-    from coachlog.services.records import value
+    from coachlog.records import value
 
     return {
         "file": name,
