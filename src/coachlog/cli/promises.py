@@ -86,6 +86,14 @@ def due(
     ] = None,
     mine: Annotated[bool, typer.Option("--mine", help="Only your promises.")] = False,
     theirs: Annotated[bool, typer.Option("--theirs", help="Only your clients' ones.")] = False,
+    before_next: Annotated[
+        bool,
+        typer.Option(
+            "--before-next",
+            help="End each client's window at their next planned session (--within for a "
+            "client with none planned).",
+        ),
+    ] = False,
     ics: Annotated[
         Path | None,
         typer.Option(
@@ -97,21 +105,25 @@ def due(
     ] = None,
     force: ForceOpt = False,
     json: JsonOpt = False,
+    today_view: Annotated[bool, typer.Option("--today-view", hidden=True)] = False,
 ) -> None:
     """What is due before your next sessions: open promises due within the window, overdue
-    first, grouped by client, yours first and marked. Your own overdue promises are the
-    loudest thing on the screen.
+    first, grouped by client, yours first and marked, each client with their next planned
+    session. Your own overdue promises are the loudest thing on the screen.
 
     \b
     Examples:
       coachlog promises due
       coachlog promises due --client ana --within 14d
+      coachlog promises due --before-next
       coachlog promises due --mine --ics ~/due.ics
     """
     from coachlog.dates import parse_span
+    from coachlog.domain.ahead import window_end
     from coachlog.errors import UsageError
     from coachlog.queries import promises
     from coachlog.queries.clients import find_client
+    from coachlog.queries.sessions import next_planned_by_client
 
     st = state(ctx)
     if mine and theirs:
@@ -128,7 +140,19 @@ def due(
 
         target = output(ics, force=force, option="--ics", store=db.location.path)
     found = find_client(db, client).id if client is not None else None
-    items = promises.due(db, now=st.now, within=window, owner=owner, client_id=found)
+    nexts = {
+        cid: s.held_at for cid, s in next_planned_by_client(db, now=st.now, client_ids=None).items()
+    }
+    if before_next:  # each client's own window (domain/ahead.window_end)
+        widest = max([window, *(at - st.now for at in nexts.values())])
+        items = [
+            i
+            for i in promises.due(db, now=st.now, within=widest, owner=owner, client_id=found)
+            if i.promise.due_at
+            < window_end(now=st.now, within=window, next_planned_at=nexts.get(i.client.id))
+        ]
+    else:
+        items = promises.due(db, now=st.now, within=window, owner=owner, client_id=found)
     if target is not None:
         _write_ics(st, target, items, quiet=json)
     if json:
@@ -141,7 +165,22 @@ def due(
         from coachlog.words import window as window_words
 
         words = window_words(window.total_seconds())
-        due_screen(items, now=st.now, tz=st.tz, window=words, owner=owner)
+        due_screen(
+            items,
+            now=st.now,
+            tz=st.tz,
+            window=words,
+            owner=owner,
+            next_sessions=nexts,
+            before_next=before_next,
+        )
+    if today_view:  # bare `coachlog` (cli/today.py): and the sessions planned soon
+        from coachlog.domain.ahead import days_ahead
+        from coachlog.queries.sessions import planned_between
+        from coachlog.render.sessions import planned_soon
+
+        start, end = days_ahead(st.now, st.tz)
+        planned_soon(planned_between(db, start=start, end=end), now=st.now, tz=st.tz)
 
 
 def _write_ics(st: AppState, target: Output, items: list[Item], *, quiet: bool) -> None:

@@ -1,14 +1,16 @@
-"""Bare `coachlog`: today's view (SPEC §2a). What is due, as `promises due` shows it, then
-one line on where help is; exit status 0, so `coachlog | less` shows something.
+"""Bare `coachlog`: today's view (SPEC §2a). What is due, as `promises due` shows it, the
+sessions planned for today and tomorrow, then one line on where help is; exit status 0, so
+`coachlog | less` shows something.
 
-(Sessions planned for today and tomorrow join this view once planned sessions exist,
-issue 16.)"""
+It is `promises due` run with a hidden option, TODAY, that adds the planned sessions below
+the promises: one command, one read of the store."""
 
 from __future__ import annotations
 
 import os
 
 GLOBAL_OPTIONS = ("--db", "--tz")
+TODAY = "--today-view"
 
 
 def today_args(args: list[str]) -> list[str] | None:
@@ -21,7 +23,7 @@ def today_args(args: list[str]) -> list[str] | None:
         i += 1 if "=" in args[i] else 2
     if i < len(args) or i > len(args):  # a command, or an option without its value
         return None
-    return [*args, "promises", "due"]
+    return [*args, "promises", "due", TODAY]
 
 
 def footer() -> None:

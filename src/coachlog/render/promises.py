@@ -120,23 +120,41 @@ def recorded(items: list[Item], specs: list[PromiseSpec], *, now: datetime, tz: 
 
 
 def due_screen(
-    items: list[Item], *, now: datetime, tz: str, window: str, owner: str | None
+    items: list[Item],
+    *,
+    now: datetime,
+    tz: str,
+    window: str,
+    owner: str | None,
+    next_sessions: dict[int, datetime] | None = None,
+    before_next: bool = False,
 ) -> None:
-    """Grouped by client; the columns line up across groups."""
+    """Grouped by client, each client's next planned session beside their name; the columns
+    line up across groups. `before_next`: each client's window ended at that session."""
     from rich.text import Text
 
     from coachlog.words import count
 
     out = console()
     whose = {"coach": " of yours", "client": " from your clients"}.get(owner or "", "")
+    # "in the next 7 days", "in the next day" (not "the next 1 day")
+    ahead = window[2:] if window.startswith("1 ") else window
     if not items:
-        # "in the next 7 days", "in the next day" (not "the next 1 day")
-        ahead = window[2:] if window.startswith("1 ") else window
-        out.print(safe(f"Nothing{whose} due in the next {ahead}.", "ok"))
+        if before_next:
+            out.print(
+                safe(f"Nothing{whose} due before the next sessions (or in the next {ahead}).", "ok")
+            )
+        else:
+            out.print(safe(f"Nothing{whose} due in the next {ahead}.", "ok"))
         return
     mine_late = [i for i in items if i.overdue and i.promise.owner == "coach"]
     theirs_late = [i for i in items if i.overdue and i.promise.owner != "coach"]
-    head = Text(count(len(items), "promise") + f"{whose} due within {window}", style="head")
+    span = (
+        f"before each client's next session (or within {window})"
+        if before_next
+        else f"within {window}"
+    )
+    head = Text(count(len(items), "promise") + f"{whose} due {span}", style="head")
     if mine_late:
         head.append(" — ")
         head.append(f"you are late on {len(mine_late)}", style="bad")
@@ -162,7 +180,11 @@ def due_screen(
                 below=[Text(history, style="muted")] if history else [],
             )
         )
-    _print_rows(rows)
+    headings = {
+        client_id: Text(f"  next session {when(at, now=now, tz=tz)}", style="muted")
+        for client_id, at in (next_sessions or {}).items()
+    }
+    _print_rows(rows, headings)
 
 
 def promise_list(items: list[Item], *, now: datetime, tz: str) -> None:
@@ -210,10 +232,11 @@ class _Row:
     below: list[Text] = field(default_factory=list)  # lines under the text
 
 
-def _print_rows(rows: list[_Row]) -> None:
-    """Rows grouped under their client's name, laid out by hand rather than as a table: the
-    columns line up across the groups, a long text wraps under itself, the lines below a
-    row sit under its text, and no line ends in padding."""
+def _print_rows(rows: list[_Row], headings: dict[int, Text] | None = None) -> None:
+    """Rows grouped under their client's name (followed by the client's entry in
+    `headings`, if any), laid out by hand rather than as a table: the columns line up across
+    the groups, a long text wraps under itself, the lines below a row sit under its text,
+    and no line ends in padding."""
     from rich.text import Text
 
     out = console()
@@ -242,7 +265,10 @@ def _print_rows(rows: list[_Row]) -> None:
         p = r.item.promise
         if r.item.client.id != current:
             current = r.item.client.id
-            lines += [Text(), safe_line(r.item.client.name, "name")]
+            heading = safe_line(r.item.client.name, "name")
+            if headings and current in headings:
+                heading.append_text(headings[current])
+            lines += [Text(), heading]
         wrapped = fitted(safe_line(p.text, "bad" if r.loud else ""), text_w)
         row = Text()
         row.append(" ! " if r.loud else "   ", style="bad")

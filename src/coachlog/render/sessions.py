@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coachlog.render import clean_line, console, safe, safe_line
 from coachlog.render.promises import line, print_lines, recorded, when
@@ -97,6 +97,35 @@ def took_up(planned_at: datetime, *, now: datetime, tz: str) -> None:
             "muted",
         )
     )
+
+
+def planned_soon(rows: list[tuple[Any, Any]], *, now: datetime, tz: str) -> None:
+    """Today's view: the sessions planned for today and tomorrow, each with its client; one
+    whose time has gone by is marked as still to be recorded."""
+    from rich.text import Text
+
+    from coachlog.render.widgets import KIND
+
+    out = console()
+    out.print()
+    if not rows:
+        out.print(safe("No sessions planned today or tomorrow.", "muted"))
+        return
+    out.print(safe("Planned today and tomorrow", "head"))
+    for s, client in rows:
+        line = Text("  ")
+        line.append(when(s.held_at, now=now, tz=tz))
+        line.append("  ")
+        line.append_text(safe_line(client.name, "name"))
+        details = [f"{s.minutes} min"] if s.minutes else []
+        if s.kind != "regular":
+            details.append(KIND.get(s.kind, s.kind))
+        if details:
+            line.append(f"  {', '.join(details)}")
+        line.append(f"  #{s.id}", style="id")
+        if s.held_at < now:
+            line.append("  not recorded yet", style="warn")
+        out.print(line, soft_wrap=True)
 
 
 def moved(s: CoachingSession, source: Client, target: Client, promises: int) -> None:

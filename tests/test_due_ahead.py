@@ -1,0 +1,118 @@
+"""Sessions ahead on the read side (SPEC §4a, §2a), as real processes: each client's next
+planned session in `promises due`, `--before-next`, and today's view (bare `coachlog`) with
+the sessions planned for today and tomorrow."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from support import NOW
+
+DAY = timedelta(days=1)
+
+
+def at(dt) -> dict[str, str]:
+    return {"COACHLOG_NOW": dt.isoformat()}
+
+
+@pytest.fixture
+def two(proc):
+    """Ana: promises due in 3 and 10 days, next session in 12 days. Bruno: due in 2 and 9
+    days (the second his), next session tomorrow 09:00. Carla: due in 5 days, nothing
+    planned."""
+    for name in ("Ana Lima", "Bruno Costa", "Carla Dias"):
+        assert proc("client", "add", name).code == 0
+    for args in (
+        ("ana", "Send the article @ +3d"),
+        ("ana", "Call back @ +10d"),
+        ("bruno", "Book the room @ +2d"),
+        ("bruno", "Write the report @ +9d", "--theirs"),
+        ("carla", "Share the model @ +5d"),
+    ):
+        assert proc("promises", "add", *args).code == 0
+    assert proc("session", "plan", "ana", "--at", "+12d 10:00").code == 0
+    assert proc("session", "plan", "bruno", "--at", "tomorrow 9:00").code == 0
+    return proc
+
+
+def test_each_clients_heading_has_their_next_planned_session(two):
+    r = two("promises", "due")
+    assert r.code == 0, r.err
+    assert "Bruno Costa  next session Mon 23 Nov 09:00" in r.out
+    assert "Ana Lima  next session Fri 4 Dec 10:00" in r.out
+    carla = next(line for line in r.out.splitlines() if line.startswith("Carla Dias"))
+    assert carla == "Carla Dias"  # nothing planned: nothing said
+
+
+def test_before_next_ends_each_window_at_the_next_session(two):
+    r = two("promises", "due", "--before-next", "--json")
+    assert r.code == 0, r.err
+    got = sorted((p["client"], p["text"]) for p in r.json)
+    assert got == [
+        ("Ana Lima", "Call back"),  # 10 days: before her session in 12
+        ("Ana Lima", "Send the article"),
+        ("Carla Dias", "Share the model"),  # nothing planned: --within (7d)
+    ]  # Bruno's: due after his session tomorrow
+    plain = two("promises", "due", "--json")
+    assert len(plain.json) == 3  # 3, 2 and 5 days: within 7d
+    screen = two("promises", "due", "--before-next")
+    assert "3 promises due before each client's next session (or within 7 days)" in screen.out
+    narrow = two("promises", "due", "--before-next", "--within", "1d", "--json")
+    assert sorted(p["text"] for p in narrow.json) == ["Call back", "Send the article"]
+
+
+def test_before_next_boundary_a_promise_due_at_the_session_is_not_before_it(two):
+    # Bruno's session is Mon 23 Nov 09:00 (UTC in Lisbon in November)
+    assert two("promises", "add", "bruno", "At the start @ 2026-11-23T09:00:00+00:00").code == 0
+    assert two("promises", "add", "bruno", "Just before @ 2026-11-23T08:59:00+00:00").code == 0
+    texts = [p["text"] for p in two("promises", "due", "--before-next", "--json").json]
+    assert "Just before" in texts and "At the start" not in texts
+
+
+def test_before_next_keeps_the_overdue(two):
+    assert two("promises", "add", "bruno", "Late one @ yesterday").code == 0
+    texts = [p["text"] for p in two("promises", "due", "--before-next", "--json").json]
+    assert "Late one" in texts
+
+
+def test_todays_view_shows_sessions_planned_today_and_tomorrow(two):
+    proc = two
+    earlier = NOW - DAY
+    assert (
+        proc("session", "plan", "carla", "--at", "2026-11-22T08:30:00+00:00", env=at(earlier)).code
+        == 0
+    )
+    assert (
+        proc("session", "plan", "carla", "--at", "2026-11-24T00:00:00+00:00", env=at(earlier)).code
+        == 0
+    )
+    r = proc()
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    i = lines.index("Planned today and tomorrow")
+    assert lines[i + 1 : i + 3] == [
+        "  Sun 22 Nov 08:30  Carla Dias  60 min  #3  not recorded yet",
+        "  Mon 23 Nov 09:00  Bruno Costa  60 min  #2",
+    ]  # not Ana's in 12 days, not Carla's at midnight after tomorrow
+    assert lines[-1].startswith("All commands: coachlog --help")
+    assert "Carla Dias  next session Tue 24 Nov 00:00" in lines  # the one at 08:30 is gone by
+    assert i > lines.index("Carla Dias  next session Tue 24 Nov 00:00")  # below what is due
+
+
+def test_todays_view_with_nothing_planned_says_so(proc):
+    assert proc("client", "add", "Ana Lima").code == 0
+    r = proc()
+    assert r.code == 0 and "No sessions planned today or tomorrow." in r.out
+
+
+def test_todays_view_counts_days_in_the_coachs_zone(two):
+    # 23:30 UTC on Sunday is Monday 08:30 in Tokyo: "today" there is Monday, so Bruno's
+    # session (Mon 09:00 UTC = Mon 18:00 in Tokyo) is today and a session on Wednesday
+    # 02:00 Tokyo time is after tomorrow.
+    assert two("session", "plan", "carla", "--at", "2026-11-24T17:00:00+00:00").code == 0
+    r = two("--tz", "Asia/Tokyo", env=at(NOW.replace(hour=23, minute=30)))
+    assert r.code == 0, r.err
+    assert "Mon 23 Nov 18:00  Bruno Costa" in r.out
+    assert "Carla Dias  60 min  #" not in r.out
