@@ -29,6 +29,8 @@ KEYS = [
     "pitstop_due",
     "next_pitstop_on",
     "trust_pulse",
+    "next_session_at",
+    "cadence_ran_out",
     "attention",
 ]
 
@@ -159,5 +161,6 @@ def test_a_longer_history_takes_no_more_queries(store, history):
     # the clients; one aggregate over sessions; four over promises (open, overdue,
     # the last 90 days, broken); the agreements; the last 10 sessions of every client in
     # one windowed query; and per client at most two LIMITed walks of the (client_id,
-    # held_at) index when the last 10 do not tell: the last 8 pulses, the first session's kind
-    assert queries == 1 + 1 + 4 + 1 + 1 + 2 * 3
+    # held_at) index when the last 10 do not tell: the last 8 pulses, the first session's kind;
+    # and the sessions planned from now on (SPEC §4a), for all of them at once
+    assert queries == 1 + 1 + 4 + 1 + 1 + 2 * 3 + 1

@@ -116,3 +116,74 @@ def test_todays_view_counts_days_in_the_coachs_zone(two):
     assert r.code == 0, r.err
     assert "Mon 23 Nov 18:00  Bruno Costa" in r.out
     assert "Carla Dias  60 min  #" not in r.out
+
+
+# ---- dashboard and prep ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def rhythm(proc):
+    """Three clients on a 14-day cadence, each last seen 15 days ago (the cadence ran out a
+    day ago): Ana has a session planned, Bruno had one planned that was cancelled, Carla has
+    nothing planned but the coach owes Bruno an overdue promise."""
+    earlier = NOW - 16 * DAY
+    for name in ("Ana Lima", "Bruno Costa", "Carla Dias"):
+        assert proc("client", "add", name, env=at(earlier)).code == 0
+        ref = name.split()[0].lower()
+        assert (
+            proc(
+                "agreement", "new", ref, "--goals", "g", "--cadence-days", "14", env=at(earlier)
+            ).code
+            == 0
+        )
+        held = (NOW - 15 * DAY).isoformat()
+        assert (
+            proc("session", "new", ref, "--at", held, "--notes", "x", env=at(earlier + DAY)).code
+            == 0
+        )
+    assert proc("session", "plan", "ana", "--at", "+3d 10:00").code == 0
+    assert proc("session", "plan", "bruno", "--at", "+2d 10:00").code == 0
+    assert proc("session", "cancel", "5").code == 0
+    assert proc("promises", "add", "bruno", "Overdue thing @ yesterday").code == 0
+    return proc
+
+
+def test_dashboard_puts_a_client_whose_cadence_ran_out_with_nothing_planned_on_top(rhythm):
+    rows = rhythm("dashboard", "--json").json
+    assert [(r["client"], r["cadence_ran_out"]) for r in rows] == [
+        ("Bruno Costa", True),  # ran out, and an overdue promise of the coach's
+        ("Carla Dias", True),
+        ("Ana Lima", False),  # ran out too, but the next session is planned
+    ]
+    assert rows[2]["next_session_at"] == "2026-11-25T10:00:00+00:00"
+    assert rows[0]["next_session_at"] is None  # the cancelled one is not next
+    assert "cadence ran out, nothing planned" in rows[1]["attention"]
+    screen = rhythm("dashboard")
+    assert screen.code == 0, screen.err
+    carla = next(line for line in screen.out.splitlines() if "Carla Dias" in line)
+    assert " none " in carla
+
+
+def test_dashboard_cadence_boundary(rhythm):
+    # 14 days after the last session, to the second: not yet run out
+    on_the_day = NOW - DAY
+    rows = rhythm("dashboard", "--json", env=at(on_the_day)).json
+    assert {r["client"]: r["cadence_ran_out"] for r in rows}["Carla Dias"] is False
+    rows = rhythm("dashboard", "--json", env=at(on_the_day + timedelta(seconds=1))).json
+    assert {r["client"]: r["cadence_ran_out"] for r in rows}["Carla Dias"] is True
+
+
+def test_prep_shows_the_next_planned_session(rhythm):
+    r = rhythm("prep", "ana")
+    assert r.code == 0, r.err
+    assert "Next session  Wed 25 Nov 10:00  60 min" in r.out
+    data = rhythm("prep", "ana", "--json").json
+    assert data["next_session"] == {
+        "id": 4,
+        "held_at": "2026-11-25T10:00:00+00:00",
+        "minutes": 60,
+        "kind": "regular",
+    }
+    carla = rhythm("prep", "carla")
+    assert "Next session  none planned: the agreed cadence has run out" in carla.out
+    assert rhythm("prep", "carla", "--json").json["next_session"] is None

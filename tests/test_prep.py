@@ -14,6 +14,7 @@ KEYS = [
     "last_session",
     "open_promises",
     "broken_not_raised",
+    "next_session",
     "pitstop_due",
     "trust_pulse",
     "trust_score",
@@ -100,6 +101,7 @@ def test_prep_json(ana, cli):
         }
     ]
     assert (data["pitstop_due"], data["trust_pulse"]) == (False, [3, 4])
+    assert data["next_session"] is None
 
 
 def test_prep_for_a_new_client_is_calm(cli):

@@ -66,6 +66,36 @@ def _last(row: DashboardRow, now: datetime, tz: str, wide: bool) -> Text:
     return Text(words, style="warn" if late else "")
 
 
+def ahead_words(dt: datetime, now: datetime, tz: str) -> str:
+    """Compact words for a day ahead, in calendar days in the coach's zone: 'today',
+    'tomorrow', 'in 5d', 'in 3w', 'in 4mo'."""
+    from coachlog.dates import calendar_days
+
+    days = calendar_days(dt, now=now, tz=tz)
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days < 14:
+        return f"in {days}d"
+    if days < 63:
+        return f"in {days // 7}w"
+    return f"in {days // 30}mo"
+
+
+def _next(row: DashboardRow, now: datetime, tz: str, wide: bool) -> Text:
+    """The next planned session; 'none' in yellow when the agreed cadence has run out."""
+    from rich.text import Text
+
+    from coachlog.render.widgets import when
+
+    if row.next_session_at is None:
+        late = row.cadence_out(now)
+        return Text("none" if late else "–", style="warn" if late else "muted")
+    at = row.next_session_at
+    return Text(when(at, now=now, tz=tz) if wide else ahead_words(at, now, tz))
+
+
 def _pitstop(row: DashboardRow, now: datetime, tz: str) -> Text:
     from rich.text import Text
 
@@ -130,6 +160,7 @@ def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
     table.add_column("client", overflow="fold", min_width=8, max_width=28)
     table.add_column("sess", justify="right", no_wrap=True)
     table.add_column("last", no_wrap=True)
+    table.add_column("next", no_wrap=True)
     table.add_column("pit-stop", no_wrap=True)
     table.add_column("mine", no_wrap=True)
     table.add_column("theirs", no_wrap=True)
@@ -147,6 +178,7 @@ def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
             safe_line(r.client.name, "name"),
             str(f.sessions),
             _last(r, now, tz, wide),
+            _next(r, now, tz, wide),
             _pitstop(r, now, tz),
             _count(f.coach.open, len(f.coach.overdue), "bad", wide),
             _count(f.client.open, len(f.client.overdue), "warn", wide),

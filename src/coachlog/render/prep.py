@@ -80,6 +80,7 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
             grid.add_row("Themes", safe_line(", ".join(s.themes)))
         if s.notes and s.kind != "pitstop":  # a pit-stop's answers have their own row
             grid.add_row("Notes", safe(notes_start(s.notes), "muted"))
+    grid.add_row("Next session", _next_session(o, now=now, tz=tz))
     grid.add_row("Pit-stop", pitstop_text(o.facts.pitstop, o.next_pitstop, now=now, tz=tz))
     if o.last_pitstop is not None:  # its date is on the line above
         grid.add_row("Last pit-stop", pitstop_answers(o.last_pitstop))
@@ -92,6 +93,36 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
         out.print(promise_table(o.open_promises, now=now, tz=tz), width=w)
     else:
         out.print(Text("  none either way", style="muted"), width=w)
+
+
+def _next_session(o: ClientOverview, *, now: datetime, tz: str) -> Any:
+    """'Tue 24 Nov 15:00  60 min  (in 2 days)  #9', or that none is planned: in yellow when
+    the agreed cadence has run out (SPEC §4a)."""
+    from rich.text import Text
+
+    from coachlog.dates import relative
+    from coachlog.domain.ahead import cadence_ran_out
+
+    s = o.next_session
+    if s is None:
+        a = o.agreement
+        late = cadence_ran_out(
+            last_held_at=o.facts.last_session_at,
+            cadence_days=a.cadence_days if a is not None and a.status == "active" else None,
+            next_planned_at=None,
+            now=now,
+        )
+        words = "none planned" + (": the agreed cadence has run out" if late else "")
+        return Text(words, style="warn" if late else "muted")
+    line = Text(when(s.held_at, now=now, tz=tz))
+    details = [f"{s.minutes} min"] if s.minutes else []
+    if s.kind != "regular":
+        details.append(KIND.get(s.kind, s.kind))
+    if details:
+        line.append(f"  {', '.join(details)}")
+    line.append(f"  ({relative(s.held_at, now=now, tz=tz)})", style="muted")
+    line.append(f"  #{s.id}", style="id")
+    return line
 
 
 def prep_json(o: ClientOverview, *, now: datetime) -> dict[str, Any]:
@@ -133,6 +164,14 @@ def prep_json(o: ClientOverview, *, now: datetime) -> dict[str, Any]:
             {"id": p.id, "text": p.text, "closed_at": value(p.closed_at), "repair": p.repair}
             for p in o.not_raised
         ],
+        "next_session": None
+        if o.next_session is None
+        else {
+            "id": o.next_session.id,
+            "held_at": value(o.next_session.held_at),
+            "minutes": o.next_session.minutes,
+            "kind": o.next_session.kind,
+        },
         "pitstop_due": bool(f.pitstop and f.pitstop.due),
         "trust_pulse": list(f.pulses),
         "trust_score": o.report.score,

@@ -32,12 +32,41 @@ def active_clients(session: Session) -> list[Client]:
 # ---------------------------------------------------------------------------- the dashboard
 
 
+def next_sessions(session: Session, ids: list[int], *, now: datetime) -> dict[int, Any]:
+    """Each client's next planned session (domain/ahead.next_planned), by client id."""
+    from coachlog.domain.ahead import PLANNED, next_planned
+
+    if not ids:
+        return {}
+    found: dict[int, list[CoachingSession]] = {}
+    for s in session.exec(
+        select(S)
+        .where(col(S.client_id).in_(ids), S.status == PLANNED, col(S.held_at) >= now)
+        .order_by(col(S.held_at), col(S.id))
+    ).all():
+        found.setdefault(s.client_id, []).append(s)
+    return {cid: next_planned(rows, now=now) for cid, rows in found.items()}
+
+
 @dataclass
 class DashboardRow:
     client: Client
     facts: Facts
     report: Any  # trust.TrustReport
     next_pitstop: datetime | None
+    next_session_at: datetime | None = None  # the next planned session (SPEC §4a)
+
+    def cadence_out(self, now: datetime) -> bool:
+        """The agreed cadence has run out with nothing planned (domain/ahead)."""
+        from coachlog.domain.ahead import cadence_ran_out
+
+        a = self.facts.active_agreement
+        return cadence_ran_out(
+            last_held_at=self.facts.last_session_at,
+            cadence_days=a.cadence_days if a else None,
+            next_planned_at=self.next_session_at,
+            now=now,
+        )
 
     @property
     def urgent(self) -> bool:
@@ -48,6 +77,8 @@ class DashboardRow:
     def reasons(self, now: datetime) -> list[str]:
         f = self.facts
         out = []
+        if self.cadence_out(now):
+            out.append("cadence ran out, nothing planned")
         if f.coach.overdue:
             out.append(f"{len(f.coach.overdue)} of your promises overdue")
         if f.coach.not_raised:
@@ -60,11 +91,13 @@ class DashboardRow:
         return out
 
     def sort_key(self, now: datetime) -> tuple:
-        """Who needs attention first: the coach's overdue promises, then broken promises
+        """Who needs attention first: a client whose agreed cadence has run out with nothing
+        planned (SPEC §4a: on top), then the coach's overdue promises, then broken promises
         not yet raised, then a pit-stop due, then the lowest trust score, then the
         client's long-overdue commitments; then by name."""
         f = self.facts
         return (
+            not self.cadence_out(now),
             -len(f.coach.overdue),
             -len(f.coach.not_raised),
             not (f.pitstop is not None and f.pitstop.due),
@@ -97,6 +130,8 @@ class DashboardRow:
                 wall_clock(self.next_pitstop, tz).date().isoformat() if self.next_pitstop else None
             ),
             "trust_pulse": list(f.pulses),
+            "next_session_at": value(self.next_session_at),
+            "cadence_ran_out": self.cadence_out(now),
             "attention": self.reasons(now),
         }
 
@@ -106,6 +141,7 @@ def dashboard(session: Session, *, now: datetime, tz: str) -> list[DashboardRow]
 
     clients = active_clients(session)
     facts = gather_facts(session, clients, now=now)
+    planned = next_sessions(session, [c.id for c in clients if c.id is not None], now=now)
     rows = []
     for c in clients:
         f = facts[c.id]  # type: ignore[index]
@@ -115,7 +151,9 @@ def dashboard(session: Session, *, now: datetime, tz: str) -> list[DashboardRow]
             last_session_at=f.last_session_at,
             cadence_days=a.cadence_days if a else None,
         )
-        rows.append(DashboardRow(c, f, evaluate_facts(c, f, now=now, tz=tz), nxt))
+        ahead = planned.get(c.id)  # type: ignore[call-overload]
+        report = evaluate_facts(c, f, now=now, tz=tz)
+        rows.append(DashboardRow(c, f, report, nxt, ahead.held_at if ahead else None))
     rows.sort(key=lambda r: r.sort_key(now))
     return rows
 
@@ -135,6 +173,7 @@ class ClientOverview:
     next_pitstop: datetime | None
     agreement_gaps: list[str] = field(default_factory=list)  # agreements.check, not ok
     last_pitstop: CoachingSession | None = None  # what the client asked for there
+    next_session: CoachingSession | None = None  # the next planned one (SPEC §4a)
 
     @property
     def last_session(self) -> CoachingSession | None:
@@ -190,6 +229,17 @@ def client_overview(
             .order_by(col(S.held_at).desc())
             .limit(1)
         ).first()
+    ahead = next_sessions(session, [client.id], now=now).get(client.id)  # type: ignore[list-item,arg-type]
     return ClientOverview(
-        client, f, report, agreement, sessions, open_promises, not_raised, nxt, gaps, last_pitstop
+        client,
+        f,
+        report,
+        agreement,
+        sessions,
+        open_promises,
+        not_raised,
+        nxt,
+        gaps,
+        last_pitstop,
+        ahead,
     )
