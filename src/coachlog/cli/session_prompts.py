@@ -333,9 +333,12 @@ def ask_session(
     ask_promises: bool,
     ask_commitments: bool,
     ask_icf: bool = False,
+    when_default: str = "now",
+    kind_default: str = "regular",
 ) -> tuple[dict[str, Any], list[PromiseSpec], list[PromiseSpec]]:
     """Ask for each field not in `given`; the ICF details (group size, whether it counts)
-    only when `ask_icf` (the coach keeps an ICF log). Returns (values, promises,
+    only when `ask_icf` (the coach keeps an ICF log). The defaults of When and Kind are a
+    planned session's when one is being recorded. Returns (values, promises,
     commitments)."""
     from coachlog.cli.common import read_held_at
     from coachlog.errors import InvalidInput
@@ -347,9 +350,9 @@ def ask_session(
     if "held_at" not in values:
 
         def read_at(answer: str) -> Any:
-            return read_held_at(st, answer or "now", what="When")
+            return read_held_at(st, answer or when_default, what="When")
 
-        read = _until_ok(_label("When", "e.g. today 15:00, -2h", "now"), read_at)
+        read = _until_ok(_label("When", "e.g. today 15:00, -2h", when_default), read_at)
         values["held_at"] = read.instant
         if read.in_words and read.instant != st.now:  # show what the words were read as
             _say(("     " + when(read.instant, now=st.now, tz=st.tz), "muted"))
@@ -365,8 +368,8 @@ def ask_session(
         values["minutes"] = _until_ok(_label("Minutes", None, str(default_minutes)), read_minutes)
     if "kind" not in values:
         values["kind"] = _until_ok(
-            _label("Kind", ", ".join(SESSION_KINDS), "regular"),
-            lambda a: kind_of(a) if a else "regular",
+            _label("Kind", ", ".join(SESSION_KINDS), kind_default),
+            lambda a: kind_of(a) if a else kind_default,
         )
     if ask_icf:
         _ask_icf(values)

@@ -234,6 +234,21 @@ def new(
             found = find_client(db, client)
     with store.read() as db:
         default_minutes = sessions.default_minutes(db, found, fallback=st.settings.value("minutes"))
+        # A planned session this one will record (SPEC §4a): its time, length and kind are
+        # what the questions and the template offer.
+        plan = sessions.planned_near(db, found, at=values.get("held_at", st.now))
+    offered: dict[str, Any] = {}
+    if plan is not None and (edit or tty):
+        from coachlog.domain.ahead import taken_up_at
+        from coachlog.render.sessions import will_record
+
+        will_record(plan, found, now=st.now, tz=st.tz)
+        offered = {
+            "held_at": taken_up_at(plan.held_at, given=None, now=st.now),
+            "kind": plan.kind,
+        }
+        if plan.minutes:
+            default_minutes = plan.minutes
 
     # From the editor's closing to the store's commit, what the coach wrote is kept if
     # anything fails (a full disk, a busy store, Ctrl-C, a session refused as ahead):
@@ -241,7 +256,13 @@ def new(
     keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget
     with drafting(retry_hint=ways.SESSION_RETRY) as draft:
         if edit:
-            shown = {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values}
+            shown = {
+                "held_at": st.now,
+                "minutes": default_minutes,
+                "kind": "regular",
+                **offered,
+                **values,
+            }
             values, specs, typed = ways.from_editor(
                 st, found, shown, promise, commitment, draft=draft
             )
@@ -255,6 +276,7 @@ def new(
                 # only a coach who keeps an ICF log is asked about groups and ICF (SPEC §9)
                 ask_icf=st.settings.value("credential") is not None
                 or st.settings.value("training_started_on") is not None,
+                **_offered_defaults(st, offered),
             )
             specs = [*mine, *asked_mine, *theirs, *asked_theirs]
         else:
@@ -291,6 +313,18 @@ def new(
         from coachlog.render.clients import became_active
 
         became_active(found)
+
+
+def _offered_defaults(st: Any, offered: dict[str, Any]) -> dict[str, str]:
+    """The When and Kind defaults of the questions, from a planned session being recorded."""
+    if not offered:
+        return {}
+    from coachlog.services.session_template import when_text
+
+    out = {"kind_default": offered["kind"]}
+    if offered["held_at"] < st.now:  # else "now", which it is
+        out["when_default"] = when_text(offered["held_at"], st.tz)
+    return out
 
 
 def _promises_words(n: int) -> str:

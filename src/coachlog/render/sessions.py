@@ -86,6 +86,17 @@ def cancelled(s: CoachingSession, client: Client, *, now: datetime, tz: str) -> 
     )
 
 
+def will_record(s: CoachingSession, client: Client, *, now: datetime, tz: str) -> None:
+    """Before the questions or the editor: which planned session this records."""
+    from coachlog.render.messages import say
+
+    say(
+        (f"Recording the session planned for {when(s.held_at, now=now, tz=tz)} with ", "muted"),
+        (client.name, "name"),
+        (f" (#{s.id}).", "muted"),
+    )
+
+
 def took_up(planned_at: datetime, *, now: datetime, tz: str) -> None:
     """Said after the confirmation when `session new` recorded a planned session."""
     from coachlog.render.messages import say
