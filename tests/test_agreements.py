@@ -196,3 +196,17 @@ def test_cadence_flag_reads_words_as_the_questions_and_template_do(cli, proc):
     assert "Traceback" not in r.err
     r = proc("agreement", "new", "ana", "--goals", "Lead", "--cadence-days", "400")
     assert r.code == 2 and "between 1 and 365" in r.err, r.err
+
+
+def test_dates_written_in_words_in_the_template_are_echoed_as_read(cli, tmp_path):
+    """SPEC §3a: a date typed in words in the editor is echoed with the date it was read as
+    (the pinned now is Sun 22 Nov 2026); ISO dates are shown without an echo."""
+    cli("client", "add", "Ana Lima")
+    body = agreement_template.render("Ana Lima", 1, {**FULL, "cadence_days": 14})
+    body = body.replace("Review on:", "Review on: in 3 months").replace(
+        "Ends on:", "Ends on: 2027-06-30"
+    )
+    r = cli("agreement", "new", "ana", "--edit", env={"EDITOR": _editor(tmp_path, body)})
+    assert r.code == 0, r.err
+    assert '  review on 2027-02-22  (from "in 3 months")' in r.out.splitlines()
+    assert "ends on" not in r.out  # typed as a date, nothing to echo

@@ -62,3 +62,50 @@ def test_json_escapes_bidi_but_round_trips_exactly():
     assert "\u202e" not in text and "\x9b" not in text and "\x1b" not in text
     assert "Zoë 李" in text  # readable UTF-8 stays readable
     assert json.loads(text) == data
+
+
+def _terminal(monkeypatch, width: int = 80) -> io.StringIO:
+    """Messages printed to a terminal `width` columns wide, captured."""
+    import coachlog.render.messages as messages
+
+    buffer = io.StringIO()
+    screen = Console(file=buffer, force_terminal=True, color_system=None, width=width)
+    monkeypatch.setattr(messages, "console", lambda stderr=False: screen)
+    return buffer
+
+
+def test_a_long_confirmation_wraps_under_itself_and_keeps_its_aside_whole(monkeypatch):
+    from coachlog.render.messages import aside, say, success
+
+    shown = _terminal(monkeypatch)
+    say(
+        ("  still open: ", "warn"),
+        "confidentiality, communication, logistics, coach responsibilities, client "
+        "responsibilities, fees, conflicts of interest",
+        *aside("coachlog agreement check 12"),
+    )
+    success("Session #5 with Ana Lima recorded: Thu 26 Nov 15:00, 60 min, regular, and "
+            "a little more to say", *aside('from "yesterday 15:00"'))  # fmt: skip
+    # (a wrapped line keeps the space it broke at, as the terminal shows it)
+    lines = [line.rstrip(" ") for line in shown.getvalue().splitlines()]
+    assert all(len(line) <= 80 for line in lines)
+    assert lines == [
+        "  still open: confidentiality, communication, logistics, coach responsibilities,",
+        "    client responsibilities, fees, conflicts of interest",
+        "    (coachlog agreement check 12)",
+        "✓ Session #5 with Ana Lima recorded: Thu 26 Nov 15:00, 60 min, regular, and a",
+        '  little more to say  (from "yesterday 15:00")',
+    ]
+
+
+def test_piped_messages_are_one_line_whatever_their_length(monkeypatch):
+    import coachlog.render.messages as messages
+    from coachlog.render.messages import aside, say
+
+    buffer = io.StringIO()
+    piped = Console(file=buffer, force_terminal=False, width=80)
+    monkeypatch.setattr(messages, "console", lambda stderr=False: piped)
+    say(("  still open: ", "warn"), "a, " * 40 + "b", *aside("coachlog agreement check 1"))
+    assert buffer.getvalue() == (
+        "  still open: " + "a, " * 40 + "b  (coachlog agreement check 1)\n"
+    )

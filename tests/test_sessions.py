@@ -601,3 +601,18 @@ def _template_for_edit(pinned, tmp_path: Path) -> str:
     assert "<!-- Already recorded" in text and "#1 Send it (due Fri 27 Nov)" in text
     assert "When: 2026-11-22 16:59" in text
     return text
+
+
+def test_a_when_written_in_words_in_the_template_is_echoed_as_read(pinned, tmp_path):
+    """SPEC §3a: every date typed in words is echoed with the date it was read as, editor
+    templates included (the pinned now is Sun 22 Nov 2026, 10:00 UTC)."""
+    body = FILLED.replace("When: 2026-11-22 15:00", "When: yesterday 15:00")
+    r = pinned("session", "new", "ana", "--edit", env={"EDITOR": _editor(tmp_path, body)})
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0] == (
+        "✓ Session #1 with Ana Lima recorded: Sat 21 Nov 15:00, 50 min, regular, trust 4/5"
+        '  (from "yesterday 15:00")'
+    )
+    # an ISO When (above, FILLED) or one left as shown is not echoed
+    r = pinned("session", "new", "ana", "--edit", env={"EDITOR": _editor(tmp_path, FILLED)})
+    assert "(from" not in r.out.splitlines()[0]

@@ -130,7 +130,8 @@ def new(
         "cadence_days": None if cadence_days is None else _cadence_flag(cadence_days),
     }
     flags = {k: v for k, v in flags.items() if v is not None}
-    for key, raw in (("starts_on", starts_on), ("review_on", review_on), ("ends_on", ends_on)):
+    dated = {"starts_on": starts_on, "review_on": review_on, "ends_on": ends_on}
+    for key, raw in dated.items():
         if raw is not None:
             flag = "--" + key.replace("_", "-")
             flags[key] = read_date(st, raw, what=flag) if raw.strip() else None
@@ -142,6 +143,7 @@ def new(
     version = (last.version + 1) if last else 1
     values = {**base, **flags}
 
+    typed = {k: raw.strip() for k, raw in dated.items() if raw is not None and in_words(raw)}
     retry = f"To record it: coachlog agreement new {found.id} --from {{path}}"
     keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget
     with drafting(retry_hint=retry) as written:
@@ -150,15 +152,18 @@ def new(
 
             text = read_file(from_file)  # UTF-8, at most 10 MiB (SPEC §3a)
             values = {**base, **agreement_template.parse(text, now=st.now, tz=st.tz), **flags}
+            typed = {**agreement_template.dates_in_words(text), **typed}
         elif edit:
             template = agreement_template.render(found.name, version, values)
-            parsed = edit_until_valid(
-                template,
-                lambda t: agreement_template.parse(t, now=st.now, tz=st.tz),
-                draft=written,
-                name="agreement.md",
-            )
+            last_text = [template]
+
+            def read(text: str) -> dict[str, Any]:
+                last_text[0] = text
+                return agreement_template.parse(text, now=st.now, tz=st.tz)
+
+            parsed = edit_until_valid(template, read, draft=written, name="agreement.md")
             values = {**parsed, **flags}
+            typed = {**agreement_template.dates_in_words(last_text[0]), **typed}
         elif not flags:
             if not interactive():
                 raise UsageError(
@@ -192,21 +197,20 @@ def new(
         from coachlog.render.clients import became_active
 
         became_active(found)
-    for key, raw in (("starts_on", starts_on), ("review_on", review_on), ("ends_on", ends_on)):
+    for key in agreement_template.DATE_KEYS:  # each date given in words, as it was read
         shown = getattr(agreement, key)
-        if raw is not None and shown is not None:
-            typed = raw.strip() if in_words(raw) else None
+        if (dated[key] is not None or key in typed) and shown is not None:
             say(
                 (f"  {key.replace('_', ' ')} ", "muted"),
                 shown.isoformat(),
-                *aside(f'from "{typed}"' if typed else None),
+                *aside(f'from "{typed[key]}"' if key in typed else None),
             )
     gaps = [c for c in checks if c.status != "ok"]
     if gaps:
         say(
             ("  still open: ", "warn"),
             ", ".join(c.label.lower() for c in gaps),
-            ("  (coachlog agreement check " + str(found.id) + ")", "muted"),
+            *aside(f"coachlog agreement check {found.id}"),
         )
 
 

@@ -109,11 +109,14 @@ def from_editor(
     draft: Draft,
     session: CoachingSession | None = None,
     recorded: list[Item] | None = None,
-) -> tuple[dict[str, Any], list[PromiseSpec]]:
+) -> tuple[dict[str, Any], list[PromiseSpec], str | None]:
     """Open the template filled with `shown` (and the promise flags as lines); return the
-    values read back and the promises written in it. A blank When or Kind keeps what was
-    shown; a When left as shown keeps the exact instant (seconds and all). What the coach
-    wrote is held in `draft` until the caller has stored it (drafts.drafting)."""
+    values read back, the promises written in it, and the When line when it was changed to
+    words ("yesterday 15:00"), so the confirmation can show what they were read as. A blank
+    When or Kind keeps what was shown; a When left as shown keeps the exact instant (seconds
+    and all). What the coach wrote is held in `draft` until the caller has stored it
+    (drafts.drafting)."""
+    from coachlog.dates import in_words
     from coachlog.editor import edit_until_valid
     from coachlog.services import session_template
 
@@ -137,9 +140,12 @@ def from_editor(
     for key in ("held_at", "kind"):
         if key in values and values[key] is None:
             values[key] = shown[key]
-    if parsed.when_text == session_template.when_text(shown["held_at"], st.tz):
+    typed = (parsed.when_text or "").strip()
+    if typed == session_template.when_text(shown["held_at"], st.tz):
         values["held_at"] = shown["held_at"]
-    return values, parsed.promises
+    if not typed or not in_words(typed) or typed.lower() == "now":
+        return values, parsed.promises, None
+    return values, parsed.promises, typed
 
 
 # ---- questions on a terminal ---------------------------------------------------------------

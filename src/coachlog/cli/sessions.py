@@ -244,8 +244,9 @@ def new(
     with drafting(retry_hint=ways.SESSION_RETRY) as draft:
         if edit:
             shown = {"held_at": st.now, "minutes": default_minutes, "kind": "regular", **values}
-            values, specs = ways.from_editor(st, found, shown, promise, commitment, draft=draft)
-            typed = None
+            values, specs, typed = ways.from_editor(
+                st, found, shown, promise, commitment, draft=draft
+            )
         elif tty and "notes" not in values:
             values, asked_mine, asked_theirs = ways.ask_session(
                 st,
@@ -463,7 +464,7 @@ def edit_(
     with drafting(retry_hint=SESSION_RETRY) as draft:
         if edit:
             current = {key: getattr(s, key) for key in sessions.SESSION_FIELDS}
-            values, specs = from_editor(
+            values, specs, typed = from_editor(
                 st,
                 found,
                 {**current, **values},
@@ -473,7 +474,6 @@ def edit_(
                 session=s,
                 recorded=recorded,
             )
-            typed = None
         with store.write() as db, undo.step(db, "session edit", now=st.now) as step:
             s, found = sessions.get(db, session_id)
             source, was_prospect, carried = found, False, []

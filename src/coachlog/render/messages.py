@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from coachlog.render import clean, console
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
 Part = "str | Text | tuple[str, str]"
@@ -54,20 +55,51 @@ def emit(*parts: object, stderr: bool = False) -> None:
             main.append_text(a)
         out.print(main, soft_wrap=True)
         return
-    # Rich keeps a space that ends a wrapped line, as the terminal shows it: a path or a
-    # sentence copied from the screen then reads back with its spaces.
-    lines = list(main.wrap(out, out.width)) or [Text()]
+    indent = _hanging(main.plain)
+    lines = _wrap(main, out, indent)
     for a in asides:
         lines[-1].rstrip()
         if lines[-1].cell_len + 2 + a.cell_len <= out.width:
             lines[-1].append("  ")
             lines[-1].append_text(a)
         else:
-            indented = Text("  ")
+            indented = Text(" " * max(indent, 2))
             indented.append_text(a)
             lines.append(indented)
     for line in lines:
         out.print(line)
+
+
+def _hanging(plain: str) -> int:
+    """How far a wrapped message's later lines are indented: under the text after a leading
+    "✓ " or "! ", else two more than the message's own indent (so a wrapped item reads as
+    one item), else not at all."""
+    if plain[:2] in ("✓ ", "! "):
+        return 2
+    lead = len(plain) - len(plain.lstrip(" "))
+    return lead + 2 if lead else 0
+
+
+def _wrap(main: Text, out: Console, indent: int) -> list[Text]:
+    """The message wrapped at the terminal's width, its later lines indented by `indent`.
+    Rich keeps a space that ends a wrapped line, as the terminal shows it: a path or a
+    sentence copied from the screen then reads back with its spaces."""
+    from rich.text import Text
+
+    lines = list(main.wrap(out, out.width)) or [Text()]
+    if len(lines) == 1 or not indent or out.width - indent < 20:
+        return lines
+    first = lines[0]
+    rest = main.divide([len(first.plain)])[1]
+    spaces = len(rest.plain) - len(rest.plain.lstrip(" "))
+    if spaces:  # the space the line broke at, when the first line did not keep it
+        rest = rest.divide([spaces])[1]
+    wrapped = []
+    for line in rest.wrap(out, out.width - indent):
+        shifted = Text(" " * indent)
+        shifted.append_text(line)
+        wrapped.append(shifted)
+    return [first, *wrapped]
 
 
 def say(*parts: object) -> None:

@@ -97,6 +97,23 @@ def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
     return values
 
 
+DATE_KEYS = ("starts_on", "review_on", "ends_on")
+
+
+def dates_in_words(text: str) -> dict[str, str]:
+    """The dates a filled template gives in words ("in 3 months"), by key, so that the
+    confirmation can show what each was read as (SPEC §3a). Plain ISO dates are left out."""
+    from coachlog.dates import in_words
+
+    found: dict[str, str] = {}
+    for line in blank_comments(text).splitlines():
+        label, _, value = line.partition(":")
+        key = DETAILS.get(label.strip().lower())
+        if key in DATE_KEYS and value.strip() and in_words(value):
+            found[key] = value.strip()
+    return found
+
+
 def _detail(line: str, values: dict[str, Any], *, now: DateTime, tz: str) -> None:
     from coachlog.dates import DateError, parse_date
 
