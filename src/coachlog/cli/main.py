@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from coachlog import __version__
 from coachlog.cli.context import AppState
@@ -176,12 +176,23 @@ ENTRIES = {entry.name: entry for entry in COMMANDS}
 
 
 def load(entry: Entry) -> Any:
-    """The click command of an entry, built from its module (imported now)."""
+    """The click command of an entry, built from its module (imported now). A group's own
+    commands are built when one of them is asked for (LazySubGroup)."""
+    import copy
     import importlib
 
     found = getattr(importlib.import_module(f"coachlog.cli.{entry.module}"), entry.attr)
     if isinstance(found, typer.Typer):
-        command: Any = typer.main.get_group(found)
+        shell = copy.copy(found)  # the group's options and help, none of its commands yet
+        shell.registered_commands = []
+        shell.info = copy.copy(found.info)
+        shell.info.cls = LazySubGroup
+        command: Any = typer.main.get_group(shell)
+        command.pending = {
+            info.name or typer.main.get_command_name(info.callback.__name__): info
+            for info in found.registered_commands
+            if info.callback is not None
+        }
     else:
         single = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
         single.command(entry.name)(found)
@@ -192,11 +203,49 @@ def load(entry: Entry) -> Any:
     return command
 
 
+class Suggesting(TyperGroup):
+    """Typer suggests a command for a typo from the commands already built; a lazy group
+    has built none, so it suggests from every name it lists ("Did you mean 'list'?")."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as exc:  # click's UsageError (Typer may bring a click of its own)
+            message = getattr(exc, "message", None)
+            if not isinstance(message, str) or not args or "Did you mean" in message:
+                raise
+            from difflib import get_close_matches
+
+            matches = get_close_matches(args[0], self.list_commands(ctx))
+            if matches and self.suggest_commands:
+                suggestions = ", ".join(f"{m!r}" for m in matches)
+                exc.message = f"{message.rstrip('.')}. Did you mean {suggestions}?"  # type: ignore[attr-defined]
+            raise
+
+
+class LazySubGroup(Suggesting):
+    """A command group (client, session, promises …) whose commands are built from their
+    functions when asked for: Typer reads each function's signature to build a command
+    (about 2 ms each), and a run needs one."""
+
+    pending: dict[str, Any] = {}  # noqa: RUF012  (set per instance by load())
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.commands, *(n for n in self.pending if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in self.pending:
+            self.commands[cmd_name] = typer.main.get_command_from_info(
+                self.pending[cmd_name], pretty_exceptions_short=True, rich_markup_mode=None
+            )
+        return self.commands.get(cmd_name)
+
+
 def _nothing() -> None:  # pragma: no cover - the callback of a one-command wrapper
     pass
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(Suggesting):
     """The root command group, lazy (click's LazyGroup pattern): each command's module is
     imported only when that command runs (its --help included), so `coachlog dashboard`
     builds one command, not forty, and `coachlog --help` lists them all from COMMANDS
@@ -212,9 +261,7 @@ class LazyGroup(TyperGroup):
         if entry is None:
             return None
         if self.listing:
-            import click
-
-            return click.Command(entry.name, help=entry.summary, hidden=entry.hidden)
+            return TyperCommand(entry.name, help=entry.summary, hidden=entry.hidden)
         if cmd_name not in self.commands:
             self.commands[cmd_name] = load(entry)
         return self.commands[cmd_name]
@@ -234,7 +281,10 @@ class FullGroup(LazyGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for entry in COMMANDS:
-            self.commands[entry.name] = load(entry)
+            command = self.commands[entry.name] = load(entry)
+            if isinstance(command, LazySubGroup):
+                for name in command.list_commands(None):
+                    command.get_command(None, name)
 
 
 GLOBAL_OPTIONS = {"--db", "--tz"}
