@@ -4,17 +4,15 @@ interchange file and checking it is services/interchange.py."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # --json of the fast path uses these records without loading the ORM
+if TYPE_CHECKING:  # the reads' --json uses these records without loading the ORM
     from coachlog.domain.promises import Item
+    from coachlog.kinds import Agreement, Client, CoachingSession, Promise
     from coachlog.models import (
-        Agreement,
-        Client,
-        CoachingSession,
         Learning,
-        Promise,
         UndoStep,
     )
 
@@ -167,7 +165,7 @@ def public_client(c: Client) -> dict[str, Any]:
     return public(client_record(c), id=c.id)
 
 
-def public_closed_client(c: Client, released: list[Promise]) -> dict[str, Any]:
+def public_closed_client(c: Client, released: Sequence[Promise]) -> dict[str, Any]:
     """`client close --json`: the client, and the ids of the promises released with it."""
     out = public_client(c)
     out["released_promises"] = [p.id for p in released]

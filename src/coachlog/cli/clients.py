@@ -217,16 +217,15 @@ def list_(
     Example:
       coachlog client list --all --json
     """
+    from coachlog.queries.clients import left_out, list_clients
     from coachlog.records import public_client
     from coachlog.render import print_json
     from coachlog.render.clients import client_list
-    from coachlog.services.clients import left_out, list_clients
 
     st = state(ctx)
-    with st.store().read() as db:
-        clients = list_clients(db, include_all=all_)
-        hidden = {} if all_ or json else left_out(db)
-    shown = clients if limit is None else clients[:limit]
+    db = st.reader()
+    shown, total = list_clients(db, include_all=all_, limit=limit)
+    hidden = {} if all_ or json else left_out(db)
     if json:
         print_json([public_client(c) for c in shown])
         return
@@ -235,8 +234,8 @@ def list_(
 
     with paged(pager_on(st, no_pager)):
         client_list(shown, include_all=all_, left_out=hidden)
-        if len(shown) < len(clients):
-            say((f"… and {len(clients) - len(shown)} more, not shown (--limit).", "muted"))
+        if len(shown) < total:
+            say((f"… and {total - len(shown)} more, not shown (--limit).", "muted"))
 
 
 @client_app.command("show")
@@ -249,15 +248,16 @@ def show(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     Example:
       coachlog client show ana
     """
+    from coachlog.queries.clients import find_client as find
+    from coachlog.queries.overview import client_overview
     from coachlog.records import public_client, value
     from coachlog.render import print_json
     from coachlog.render.clients import client_page
-    from coachlog.services.overview import client_overview
 
     st = state(ctx)
-    with st.store().read() as db:
-        found = find_client(db, client)
-        overview = client_overview(db, found, now=st.now, tz=st.tz)
+    db = st.reader()
+    overview = client_overview(db, find(db, client), now=st.now, tz=st.tz)
+    found = overview.client
     if json:
         f = overview.facts
         record = public_client(found)

@@ -19,7 +19,6 @@ from coachlog.cli.common import (
     complete_choice,
     complete_open_promise,
     find_client,
-    limited,
     option_value,
     pager_on,
     read_when,
@@ -237,19 +236,21 @@ def list_(
       coachlog promises list --limit 20
       coachlog promises list --status broken --json
     """
+    from coachlog.domain.limits import check_status
+    from coachlog.queries.clients import find_client as find
+    from coachlog.queries.promises import list_promises
+    from coachlog.records import public_promise
     from coachlog.render import paged, print_json
     from coachlog.render.messages import not_shown
     from coachlog.render.promises import promise_list
-    from coachlog.services import promises
 
     st = state(ctx)
-    wanted = option_value("--status", promises.check_status, status)
-    with st.store().read() as db:
-        found = find_client(db, client) if client is not None else None
-        items = promises.list_promises(db, client=found, status=wanted)
-    items, before = limited(items, limit)
+    wanted = option_value("--status", check_status, status)
+    db = st.reader()
+    found = find(db, client).id if client is not None else None
+    items, before = list_promises(db, client_id=found, status=wanted, limit=limit)
     if json:
-        print_json([promises.public(i) for i in items])
+        print_json([public_promise(i) for i in items])
         return
     with paged(pager_on(st, no_pager)):
         promise_list(items, now=st.now, tz=st.tz)

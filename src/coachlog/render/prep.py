@@ -22,7 +22,7 @@ from coachlog.render.widgets import (
 from coachlog.words import count
 
 if TYPE_CHECKING:
-    from coachlog.services.overview import ClientOverview
+    from coachlog.queries.overview import ClientOverview
 
 
 def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:

@@ -1,5 +1,6 @@
-"""The screens' data: the dashboard's rows and a client's overview (client show, prep),
-composed from the facts (services/facts.py) and the trust checklist."""
+"""The screens' data: the dashboard's rows and a client's overview (client show, prep,
+trust), composed from the facts (queries/facts.py) and the trust checklist
+(domain/trust.py)."""
 
 from __future__ import annotations
 
@@ -7,26 +8,35 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
-from coachlog.models import Agreement, Client, CoachingSession, Promise
-from coachlog.services import pitstops
-from coachlog.services.facts import Facts, P, S, gather_facts, held
-from coachlog.services.trust import evaluate_facts
+from coachlog.domain import pitstops
+from coachlog.domain.facts import Facts
+from coachlog.domain.trust import TrustReport, evaluate_facts
+from coachlog.queries.db import Reader
+from coachlog.queries.facts import gather_facts
+from coachlog.queries.rows import AgreementRow, ClientRow, PromiseRow, SessionRow, build, columns
 from coachlog.words import count as count_words
 
 
-def active_clients(session: Session) -> list[Client]:
-    from coachlog.services.common import clients_query
-
-    return list(
-        session.exec(
-            clients_query(session)
-            .where(Client.status == "active")
-            .order_by(func.lower(Client.name))
-        ).all()
+def active_clients(db: Reader) -> list[ClientRow]:
+    """The coach's active clients, by name (case aside)."""
+    mine, params = db.scope()
+    sql = (
+        f"SELECT {columns(ClientRow)} FROM clients WHERE clients.status = 'active'{mine}"
+        " ORDER BY LOWER(clients.name)"
     )
+    return [build(ClientRow, row) for row in db.rows(sql, params)]
+
+
+def evaluate(db: Reader, client: Any, *, now: datetime, tz: str) -> TrustReport:
+    """The trust checklist for one client."""
+    facts = gather_facts(db, [client], now=now)[client.id]
+    return evaluate_facts(client, facts, now=now, tz=tz)
+
+
+def evaluate_many(db: Reader, clients: list[Any], *, now: datetime, tz: str) -> list[TrustReport]:
+    """The checklist for several clients from one round of aggregate queries."""
+    facts = gather_facts(db, clients, now=now)
+    return [evaluate_facts(c, facts[c.id], now=now, tz=tz) for c in clients]
 
 
 # ---------------------------------------------------------------------------- the dashboard
@@ -34,9 +44,9 @@ def active_clients(session: Session) -> list[Client]:
 
 @dataclass
 class DashboardRow:
-    client: Client
+    client: ClientRow
     facts: Facts
-    report: Any  # trust.TrustReport
+    report: TrustReport
     next_pitstop: datetime | None
 
     @property
@@ -101,14 +111,13 @@ class DashboardRow:
         }
 
 
-def dashboard(session: Session, *, now: datetime, tz: str) -> list[DashboardRow]:
+def dashboard(db: Reader, *, now: datetime, tz: str) -> list[DashboardRow]:
     """Every active client, whoever needs attention first on top (see DashboardRow)."""
-
-    clients = active_clients(session)
-    facts = gather_facts(session, clients, now=now)
+    clients = active_clients(db)
+    facts = gather_facts(db, clients, now=now)
     rows = []
     for c in clients:
-        f = facts[c.id]  # type: ignore[index]
+        f = facts[c.id]
         a = f.active_agreement
         nxt = pitstops.next_due(
             f.pitstop,  # type: ignore[arg-type]
@@ -125,49 +134,46 @@ def dashboard(session: Session, *, now: datetime, tz: str) -> list[DashboardRow]
 
 @dataclass
 class ClientOverview:
-    client: Client
+    client: ClientRow
     facts: Facts
-    report: Any  # trust.TrustReport
-    agreement: Agreement | None  # the active one, else the latest
-    sessions: list[CoachingSession]  # the last few, newest first
-    open_promises: list[Promise]  # by due time, overdue first
-    not_raised: list[Promise]  # the coach's broken promises not yet raised
+    report: TrustReport
+    agreement: AgreementRow | None  # the active one, else the latest
+    sessions: list[SessionRow]  # the last few, newest first
+    open_promises: list[PromiseRow]  # by due time, overdue first
+    not_raised: list[PromiseRow]  # the coach's broken promises not yet raised
     next_pitstop: datetime | None
     agreement_gaps: list[str] = field(default_factory=list)  # agreements.check, not ok
-    last_pitstop: CoachingSession | None = None  # what the client asked for there
+    last_pitstop: SessionRow | None = None  # what the client asked for there
 
     @property
-    def last_session(self) -> CoachingSession | None:
+    def last_session(self) -> SessionRow | None:
         return self.sessions[0] if self.sessions else None
 
 
 def client_overview(
-    session: Session, client: Client, *, now: datetime, tz: str, recent: int = 5
+    db: Reader, client: ClientRow, *, now: datetime, tz: str, recent: int = 5
 ) -> ClientOverview:
-
-    f = gather_facts(session, [client], now=now)[client.id]  # type: ignore[index]
+    f = gather_facts(db, [client], now=now)[client.id]
     report = evaluate_facts(client, f, now=now, tz=tz)
-    sessions = list(
-        session.exec(
-            select(S)
-            .where(held(client.id, now))  # type: ignore[arg-type]
-            .order_by(col(S.held_at).desc(), col(S.id).desc())
-            .limit(recent)
-        ).all()
+    held = (client.id, db.bind(now))
+    sql = (
+        f"SELECT {columns(SessionRow)} FROM sessions WHERE sessions.client_id = ?"
+        " AND sessions.held_at <= ? ORDER BY sessions.held_at DESC, sessions.id DESC LIMIT ?"
     )
-    open_promises = list(
-        session.exec(
-            select(P)
-            .where(P.client_id == client.id, P.status == "open")
-            .order_by(col(P.due_at), col(P.id))
-        ).all()
+    sessions = [build(SessionRow, r) for r in db.rows(sql, [*held, recent])]
+    sql = (
+        f"SELECT {columns(PromiseRow)} FROM promises WHERE promises.client_id = ?"
+        " AND promises.status = 'open' ORDER BY promises.due_at, promises.id"
     )
+    open_promises = [build(PromiseRow, r) for r in db.rows(sql, [client.id])]
     ids = [r.id for r in f.coach.not_raised]
-    not_raised = (
-        list(session.exec(select(P).where(col(P.id).in_(ids)).order_by(col(P.closed_at))).all())
-        if ids
-        else []
-    )
+    not_raised = []
+    if ids:
+        sql = (
+            f"SELECT {columns(PromiseRow)} FROM promises WHERE promises.id IN"
+            f" ({', '.join('?' for _ in ids)}) ORDER BY promises.closed_at"
+        )
+        not_raised = [build(PromiseRow, r) for r in db.rows(sql, ids)]
     agreement = f.active_agreement or (f.agreements[-1] if f.agreements else None)
     nxt = pitstops.next_due(
         f.pitstop,  # type: ignore[arg-type]
@@ -175,7 +181,7 @@ def client_overview(
         cadence_days=agreement.cadence_days if agreement else None,
     )
     from coachlog.dates import wall_clock
-    from coachlog.services.agreements import check
+    from coachlog.domain.agreements import check
 
     gaps = [
         c.label.lower()
@@ -184,12 +190,13 @@ def client_overview(
     ]
     last_pitstop = next((x for x in sessions if x.kind == "pitstop"), None)
     if last_pitstop is None and f.last_pitstop_at is not None:
-        last_pitstop = session.exec(
-            select(S)
-            .where(held(client.id, now), S.kind == "pitstop")  # type: ignore[arg-type]
-            .order_by(col(S.held_at).desc())
-            .limit(1)
-        ).first()
+        sql = (
+            f"SELECT {columns(SessionRow)} FROM sessions WHERE sessions.client_id = ?"
+            " AND sessions.held_at <= ? AND sessions.kind = 'pitstop'"
+            " ORDER BY sessions.held_at DESC LIMIT 1"
+        )
+        found = db.rows(sql, held)
+        last_pitstop = build(SessionRow, found[0]) if found else None
     return ClientOverview(
         client, f, report, agreement, sessions, open_promises, not_raised, nxt, gaps, last_pitstop
     )
