@@ -14,6 +14,7 @@ from coachlog.domain import trust
 from coachlog.models import Agreement, CoachingSession, Promise
 from coachlog.queries.db import on_session
 from coachlog.queries.overview import evaluate_many
+from coachlog.render.shapes import trust_report
 from coachlog.services.trust import evaluate
 from support.records import (
     DAY,
@@ -355,7 +356,7 @@ def test_score_counts_passed_of_applicable(store, ana):
         *("n/a", "pass", "n/a", "fail", "n/a"),
     ]
     assert (report.passed, report.applicable, report.score) == (2, 4, "2/4")
-    shaped = report.as_json()
+    shaped = trust_report(report)
     assert list(shaped) == ["client", "score", "checks"]
     assert list(shaped["checks"][0]) == ["id", "name", "status", "evidence", "advice"]
     assert [c["id"] for c in shaped["checks"]] == list(range(1, 12))
@@ -393,7 +394,7 @@ def test_evaluate_many_agrees_with_evaluate(store):
     with store.read() as db:
         many = evaluate_many(on_session(db), [a, b], now=NOW, tz=TZ)
         one = [evaluate(db, c, now=NOW, tz=TZ) for c in (a, b)]
-    assert [r.as_json() for r in many] == [r.as_json() for r in one]
+    assert [trust_report(r) for r in many] == [trust_report(r) for r in one]
 
 
 # ------------------------------------------------------------------------- the command

@@ -110,9 +110,9 @@ def new(
     from coachlog.drafts import drafting, keep_texts_for
     from coachlog.editor import edit_until_valid
     from coachlog.errors import UsageError
-    from coachlog.records import public_agreement
     from coachlog.render import print_json
     from coachlog.render.messages import aside, say, success
+    from coachlog.render.shapes import public_agreement
     from coachlog.services import agreement_template, agreements, undo
 
     st = state(ctx)
@@ -277,9 +277,9 @@ def show(
     """
     from coachlog.queries.agreements import get_version
     from coachlog.queries.clients import find_client as find
-    from coachlog.records import public_agreement
     from coachlog.render import print_json
     from coachlog.render.agreements import agreement_page
+    from coachlog.render.shapes import public_agreement
 
     st = state(ctx)
     db = st.reader()
@@ -301,9 +301,9 @@ def list_(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     """
     from coachlog.queries.agreements import versions
     from coachlog.queries.clients import find_client as find
-    from coachlog.records import public_agreement
     from coachlog.render import print_json
     from coachlog.render.agreements import agreement_list
+    from coachlog.render.shapes import public_agreement
 
     st = state(ctx)
     db = st.reader()
@@ -336,17 +336,9 @@ def check(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     agreement = current(db, found.id)
     checks = check_elements(agreement, today=st.today, sponsor=found.sponsor)
     if json:
-        print_json(
-            {
-                "client": found.name,
-                "version": agreement.version if agreement else None,
-                "complete": all(c.status == "ok" for c in checks),
-                "elements": [
-                    {"field": c.field, "label": c.label, "status": c.status, "detail": c.detail}
-                    for c in checks
-                ],
-            }
-        )
+        from coachlog.render.shapes import agreement_check as shape
+
+        print_json(shape(found, agreement, checks))
     else:
         agreement_check(found, agreement, checks)
 

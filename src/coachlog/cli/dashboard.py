@@ -23,6 +23,8 @@ def dashboard(ctx: typer.Context, json: JsonOpt = False) -> None:
     st = state(ctx)
     rows = rows_for(st.reader(), now=st.now, tz=st.tz)
     if json:
-        print_json([r.as_json(st.now, st.tz) for r in rows])
+        from coachlog.render.shapes import dashboard_row
+
+        print_json([dashboard_row(r, st.now, st.tz) for r in rows])
     else:
         show(rows, now=st.now, tz=st.tz)

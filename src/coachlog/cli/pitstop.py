@@ -57,9 +57,9 @@ def pitstop(
     from coachlog.errors import UsageError
     from coachlog.queries.db import on_session
     from coachlog.queries.facts import status_for
-    from coachlog.records import public, session_record
     from coachlog.render import print_json
     from coachlog.render.prep import pitstop_recorded
+    from coachlog.render.shapes import public_session
     from coachlog.services import pitstops, undo
 
     st = state(ctx)
@@ -111,7 +111,7 @@ def pitstop(
             status = status_for(on_session(db), found, now=st.now)
             step.summary = f"pit-stop #{record.id} with {found.name}"
     if json:
-        print_json(public(session_record(record, found), id=record.id, client=found))
+        print_json(public_session(record, found))
         return
     pitstop_recorded(found, record, status, now=st.now, tz=st.tz, at_typed=at_typed)
     if was_prospect:

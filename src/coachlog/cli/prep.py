@@ -18,13 +18,13 @@ def prep(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     """
     from coachlog.queries.clients import find_client
     from coachlog.queries.overview import client_overview
-    from coachlog.render import print_json
-    from coachlog.render.prep import prep_json, prep_screen
+    from coachlog.render import print_json, shapes
+    from coachlog.render.prep import prep_screen
 
     st = state(ctx)
     db = st.reader()
     overview = client_overview(db, find_client(db, client), now=st.now, tz=st.tz)
     if json:
-        print_json(prep_json(overview, now=st.now))
+        print_json(shapes.prep(overview, now=st.now))
     else:
         prep_screen(overview, now=st.now, tz=st.tz)

@@ -62,10 +62,10 @@ def _summary(verb: str, item: Item, what: str = "") -> str:
 def _print_item(st: AppState, item: Item, json: bool, typed: str | None = None) -> None:
     from coachlog.render import print_json
     from coachlog.render.promises import changed
-    from coachlog.services.promises import public
+    from coachlog.render.shapes import public_promise
 
     if json:
-        print_json(public(item))
+        print_json(public_promise(item))
     else:
         changed(item, now=st.now, tz=st.tz, typed=typed)
 
@@ -131,8 +131,8 @@ def due(
     if target is not None:
         _write_ics(st, target, items, quiet=json)
     if json:
-        from coachlog.records import public_promise
         from coachlog.render import print_json
+        from coachlog.render.shapes import public_promise
 
         print_json([public_promise(i, overdue=i.overdue) for i in items])
     elif ics is None:
@@ -239,10 +239,10 @@ def list_(
     from coachlog.domain.limits import check_status
     from coachlog.queries.clients import find_client as find
     from coachlog.queries.promises import list_promises
-    from coachlog.records import public_promise
     from coachlog.render import paged, print_json
     from coachlog.render.messages import not_shown
     from coachlog.render.promises import promise_list
+    from coachlog.render.shapes import public_promise
 
     st = state(ctx)
     wanted = option_value("--status", check_status, status)

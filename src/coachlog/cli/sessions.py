@@ -146,12 +146,9 @@ def icf_values(values: dict[str, Any], group_size: int | None, counts: bool | No
 
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
     """session_record + id + client, and the promises made in it (as `promises list`)."""
-    from coachlog.records import public, session_record
-    from coachlog.services.promises import public as public_promise
+    from coachlog.render.shapes import session_with_promises
 
-    out = public(session_record(s, client), id=s.id, client=client)
-    out["promises"] = [public_promise(i) for i in items]
-    return out
+    return session_with_promises(s, client, items)
 
 
 @session_app.command("new")
@@ -319,10 +316,10 @@ def list_(
     from coachlog.domain.limits import kind_of
     from coachlog.queries.clients import find_client as find
     from coachlog.queries.sessions import list_sessions
-    from coachlog.records import public, session_record
     from coachlog.render import paged, print_json
     from coachlog.render.messages import not_shown
     from coachlog.render.sessions import session_list
+    from coachlog.render.shapes import public_session
 
     st = state(ctx)
     start = read_when(st, since, what="--since", toward="past").instant if since else None
@@ -336,12 +333,7 @@ def list_(
         db, client_id=found, since=start, until=end, kind=wanted, limit=limit
     )
     if json:
-        print_json(
-            [
-                public(session_record(r.session, r.client), id=r.session.id, client=r.client)
-                for r in rows
-            ]
-        )
+        print_json([public_session(r.session, r.client) for r in rows])
         return
     filtered = any(v is not None for v in (client, since, until, kind))
     with paged(pager_on(st, no_pager)):

@@ -44,7 +44,9 @@ def trust(
     else:
         reports = [evaluate(db, find_client(db, client), now=st.now, tz=st.tz)]
     if json:
-        shaped = [r.as_json() for r in reports]
+        from coachlog.render.shapes import trust_report
+
+        shaped = [trust_report(r) for r in reports]
         print_json(shaped if client is None else shaped[0])
     elif client is None:
         matrix(reports)

@@ -100,15 +100,6 @@ class Check:
     advice: str | None = None
     source: str = ""
 
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "status": self.status,
-            "evidence": self.evidence,
-            "advice": self.advice,
-        }
-
 
 @dataclass
 class TrustReport:
@@ -135,13 +126,6 @@ class TrustReport:
     @property
     def failed(self) -> list[Check]:
         return [c for c in self.checks if c.status == FAIL]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "client": self.client.name,
-            "score": self.score,
-            "checks": [c.as_json() for c in self.checks],
-        }
 
 
 def evaluate_facts(client: Any, facts: Facts, *, now: datetime, tz: str) -> TrustReport:

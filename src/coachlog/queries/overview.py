@@ -83,33 +83,6 @@ class DashboardRow:
             self.client.name.casefold(),
         )
 
-    def as_json(self, now: datetime, tz: str) -> dict[str, Any]:
-        from coachlog.dates import wall_clock
-        from coachlog.records import value
-
-        f = self.facts
-        rate = f.coach.rate
-        return {
-            "id": self.client.id,
-            "client": self.client.name,
-            "sessions": f.sessions,
-            "last_session_at": value(f.last_session_at),
-            "open_promises": f.coach.open + f.client.open,
-            "open_coach_promises": f.coach.open,
-            "open_client_promises": f.client.open,
-            "overdue_coach_promises": len(f.coach.overdue),
-            "overdue_client_promises": len(f.client.overdue),
-            "broken_not_raised": len(f.coach.not_raised),
-            "kept_on_time_rate": None if rate is None else round(rate, 3),
-            "trust_score": self.report.score,
-            "pitstop_due": bool(f.pitstop and f.pitstop.due),
-            "next_pitstop_on": (
-                wall_clock(self.next_pitstop, tz).date().isoformat() if self.next_pitstop else None
-            ),
-            "trust_pulse": list(f.pulses),
-            "attention": self.reasons(now),
-        }
-
 
 def dashboard(db: Reader, *, now: datetime, tz: str) -> list[DashboardRow]:
     """Every active client, whoever needs attention first on top (see DashboardRow)."""

@@ -33,7 +33,6 @@ from coachlog.domain.promises import (  # noqa: F401
 )
 from coachlog.errors import InvalidInput, NotFound
 from coachlog.models import PROMISE_OWNERS, Client, CoachingSession, Promise
-from coachlog.records import public_promise as public  # noqa: F401
 from coachlog.services.common import blank_to_none, scope
 
 EXAMPLE = "Send the article @ fri 18:00"
