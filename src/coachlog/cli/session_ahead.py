@@ -106,9 +106,9 @@ def plan(
         s = sessions.plan_session(db, found, values=values, now=st.now, tz=st.tz)
         step.summary = f"planned session #{s.id} with {found.name}"
     if json:
-        from coachlog.records import public_session
+        from coachlog.render.shapes import session_with_promises
 
-        print_json(public_session(s, found, []))
+        print_json(session_with_promises(s, found, []))
         return
     planned(s, found, now=st.now, tz=st.tz, at_typed=typed)
 
@@ -147,8 +147,8 @@ def cancel(
         sessions.cancel_session(db, s, note=note, now=st.now)
         step.summary = f"cancelled session #{s.id} with {found.name}"
     if json:
-        from coachlog.records import public_session
+        from coachlog.render.shapes import session_with_promises
 
-        print_json(public_session(s, found, []))
+        print_json(session_with_promises(s, found, []))
         return
     cancelled(s, found, now=st.now, tz=st.tz)
