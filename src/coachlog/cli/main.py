@@ -35,7 +35,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "promises": ("promises",),
     "promise": ("promises",),
     **dict.fromkeys(("trust", "pitstop", "prep", "dashboard", "demo"), ("trust",)),
-    **dict.fromkeys(("export", "import", "search"), ("exchange",)),
+    **dict.fromkeys(("export", "import", "search", "recap", "schema"), ("exchange",)),
     **dict.fromkeys(("init", "backup", "doctor", "passphrase"), ("store_cmds",)),
     "config": ("config_cmds",),
     "undo": ("undo",),
@@ -49,6 +49,7 @@ READ_ONLY = {
     ("session", "list"), ("session", "show"),
     ("promises", "due"), ("promise", "due"), ("promises", "list"), ("promise", "list"),
     ("prep",), ("trust",), ("dashboard",), ("search",), ("export",), ("doctor",),
+    ("recap",), ("schema",),
     ("icf", "log"), ("icf", "progress"), ("learning", "list"), ("renewal",),
 }  # fmt: skip
 
