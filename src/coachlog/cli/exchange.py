@@ -209,7 +209,7 @@ def export(
 
 
 def write_folder(
-    st: AppState, out: Path, result: Export, *, force: bool, quiet: bool = False
+    st: AppState, out: str | Path, result: Export, *, force: bool, quiet: bool = False
 ) -> None:
     """An export's files into the folder `out` (made 0700 when new); every file is checked
     before the first is written: all of them, or none (export/files.py plan_folder)."""
@@ -326,7 +326,7 @@ def search(
       coachlog search deleg OR boundaries NOT email --json
     """
     from coachlog.render import print_json
-    from coachlog.render.search import hit_json, search_results
+    from coachlog.render.search import results_json, search_results
     from coachlog.services.search import search as find
 
     st = state(ctx)
@@ -335,7 +335,7 @@ def search(
         who = find_client(db, client) if client else None
         results = find(db, text, client=who, limit=limit)
     if json:
-        print_json([hit_json(h, i) for i, h in enumerate(results.hits, 1)])
+        print_json(results_json(results, text))
     else:
         from coachlog.render import paged
 

@@ -134,7 +134,7 @@ def prep_json(o: ClientOverview, *, now: datetime) -> dict[str, Any]:
             for p in o.not_raised
         ],
         "pitstop_due": bool(f.pitstop and f.pitstop.due),
-        "trust_pulse": list(f.pulses),
+        "trust_pulses": list(f.pulses),
         "trust_score": o.report.score,
     }
 

@@ -265,7 +265,7 @@ def calendar_promises(
     those closed since `closed_since` (a calendar that holds them sees them close)."""
     by_id = {c.id: c for c in clients}
     stmt = window.where(_rows(session, Promise, clients, whole), col(Promise.made_at))
-    shown = Promise.status == "open"
+    shown: Any = col(Promise.status) == "open"
     if closed_since is not None:
         shown = or_(shown, col(Promise.closed_at) >= closed_since)
     found = session.exec(stmt.where(shown)).all()
@@ -284,9 +284,9 @@ def calendar_sessions(
     `cancelled_since`, so a calendar that holds them sees them cancelled."""
     S = CoachingSession
     by_id = {c.id: c for c in clients}
-    shown = S.status == "planned"
+    shown: Any = col(S.status) == "planned"
     if cancelled_since is not None:
-        shown = or_(shown, and_(S.status == "cancelled", col(S.updated_at) >= cancelled_since))
+        shown = or_(shown, and_(col(S.status) == "cancelled", col(S.updated_at) >= cancelled_since))
     found = session.exec(_rows(session, S, clients, whole).where(shown)).all()
     ordered = sorted(found, key=lambda s: (s.held_at, s.uid))
     return [(s, by_id[s.client_id]) for s in ordered if s.client_id in by_id]

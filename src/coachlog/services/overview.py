@@ -96,7 +96,7 @@ class DashboardRow:
             "next_pitstop_on": (
                 wall_clock(self.next_pitstop, tz).date().isoformat() if self.next_pitstop else None
             ),
-            "trust_pulse": list(f.pulses),
+            "trust_pulses": list(f.pulses),
             "attention": self.reasons(now),
         }
 
