@@ -175,14 +175,15 @@ def export(
     if alarm is not None and fmt != "ics":
         raise UsageError("--alarm is for --format ics.")
     reminder = alarm_span(alarm)
-    if fmt == "md" and all_ and not is_folder(out):
+    if fmt == "md" and all_ and (out is None or out == "-"):
         raise UsageError(
             "With --all, Markdown is one file per client: give a folder with --out DIR.",
             hint="e.g. coachlog export --all --out summaries/",
         )
     window = _window(st, since, until)
     store = st.store()
-    folder = is_folder(out)
+    # Markdown of several clients is always a folder, existing or not.
+    folder = is_folder(out) or (fmt == "md" and all_)
     with store.read() as db:
         clients = exchange.practice_clients(db) if all_ else [find_client(db, client or "")]
         job = Job(
