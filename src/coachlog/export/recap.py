@@ -53,20 +53,29 @@ def check(data: RecapData, *, notes: bool, fmt: str) -> None:
         )
 
 
-def _due(p: Any, tz: str) -> str:
-    from coachlog.export.markdown import moment
+def due_text(due: datetime, tz: str, coach_tz: str) -> str:
+    """A due in `tz`; a due that is a whole day (a date typed alone: the end of that day in
+    the coach's zone) is that day, wherever the client is, never '18:59'."""
+    from coachlog.export.ics import whole_day
+    from coachlog.export.markdown import day, moment
 
+    whole = whole_day(due, coach_tz)
+    return day(whole) if whole is not None else moment(due, tz)
+
+
+def _due(p: Any, tz: str, coach_tz: str) -> str:
     done = {"kept": " (done)", "released": " (released)", "broken": " (not kept)"}
-    return f"{p.text.strip()}, by {moment(p.due_at, tz)}{done.get(p.status, '')}"
+    return f"{p.text.strip()}, by {due_text(p.due_at, tz, coach_tz)}{done.get(p.status, '')}"
 
 
-def sections(data: RecapData, *, tz: str) -> list[Section]:
+def sections(data: RecapData, *, tz: str, coach_tz: str) -> list[Section]:
     from coachlog.export.markdown import moment
 
-    mine = [_due(p, tz) for p in data.made if p.owner == "coach"]
-    theirs = [_due(p, tz) for p in data.made if p.owner == "client"]
+    mine = [_due(p, tz, coach_tz) for p in data.made if p.owner == "coach"]
+    theirs = [_due(p, tz, coach_tz) for p in data.made if p.owner == "client"]
     before = [
-        ("I will: " if p.owner == "coach" else "You will: ") + _due(p, tz) for p in data.still_open
+        ("I will: " if p.owner == "coach" else "You will: ") + _due(p, tz, coach_tz)
+        for p in data.still_open
     ]
     out = [
         Section("What I will do", mine, "Nothing new from me this time."),
@@ -108,7 +117,7 @@ def markdown(
         lines += ["Themes: " + ", ".join(inline(t) for t in data.session.themes) + ".", ""]
     if notes and (text := md(data.session.notes, base=3)):
         lines += ["## Notes", "", text, ""]
-    for sec in sections(data, tz=tz):
+    for sec in sections(data, tz=tz, coach_tz=coach_tz):
         if not sec.items and not sec.empty:
             continue
         lines += [f"## {inline(sec.title)}", ""]
@@ -131,7 +140,7 @@ def text(data: RecapData, *, coach_tz: str, coach: str | None, notes: bool) -> s
         lines += ["", "We talked about: " + ", ".join(t.strip() for t in data.session.themes) + "."]
     if notes and data.session.notes and data.session.notes.strip():
         lines += ["", "Notes:", "", data.session.notes.strip()]
-    for sec in sections(data, tz=tz):
+    for sec in sections(data, tz=tz, coach_tz=coach_tz):
         if not sec.items and not sec.empty:
             continue
         lines += ["", f"{sec.title}:"]
