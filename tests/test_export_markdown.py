@@ -7,6 +7,7 @@ import re
 import stat
 import sys
 from datetime import UTC, date, datetime
+from itertools import pairwise
 
 import pytest
 import yaml
@@ -58,7 +59,7 @@ def md001(tokens) -> list[tuple[int, int]]:
     """markdownlint's MD001 (heading-increment): each heading at most one level deeper
     than the one before it. Returns the offending (from, to) pairs."""
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
-    return [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    return [(a, b) for a, b in pairwise(levels) if b > a + 1]
 
 
 def html_tokens(tokens) -> list[str]:

@@ -268,3 +268,17 @@ def test_one_file_per_uid_into_a_folder(promised, cli, tmp_path):
     assert cli("export", "--all", "-f", "ics", "--out", str(folder), "--force").code == 0
     after = {p.name: p.read_bytes() for p in folder.iterdir()}
     assert [n for n in after if after[n] != before[n]] == [changed]
+
+
+def test_exporters_are_found_by_format_name():
+    """`export` picks a module of coachlog.export by the format's name; each has the same
+    signature (export/base.py)."""
+    import inspect
+
+    from coachlog.choices import EXPORT_FORMATS
+    from coachlog.export.base import exporter
+
+    for name in EXPORT_FORMATS:
+        module = exporter(name)
+        assert name == module.NAME
+        assert list(inspect.signature(module.export).parameters) == ["reader", "job"]

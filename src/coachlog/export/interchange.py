@@ -16,7 +16,6 @@ def export(reader: Any, job: Job) -> Export:
     from coachlog.export import slug
     from coachlog.export.base import Export
     from coachlog.export.files import json_text
-    from coachlog.render.exchange import counts_line
     from coachlog.services.exchange import Document
 
     doc = Document(
@@ -30,3 +29,14 @@ def export(reader: Any, job: Job) -> Export:
         files=[(f"{name}.json", text)],
         what=lambda: counts_line(doc.counts),
     )
+
+
+def counts_line(counts: dict[str, int]) -> str:
+    """'1 client, 1 agreement, 4 sessions, 5 promises, 0 learning entries'."""
+    nouns = {"learning": ("learning entry", "learning entries")}
+
+    def noun(n: int, table: str) -> str:
+        one, many = nouns.get(table, (table[:-1], table))
+        return f"{n} {one if n == 1 else many}"
+
+    return ", ".join(noun(n, t) for t, n in counts.items())

@@ -56,7 +56,7 @@ NOTES: dict[str, dict[str, str]] = {
         "themes": "`[]` when none",
         "reflection": "the coach's own learning",
         "private": "never in a client-facing summary",
-        "status": "`held` by default; `planned` sessions are still to come",
+        "status": "whether the session took place",
         "group_size": "1 for one-to-one, else the people in the group",
         "counts_for_icf": "`false` for what is not client coaching",
     },
@@ -190,7 +190,9 @@ def type_words(table: str, key: str) -> str:
         words += f" {kind.low}–{kind.high}" if kind.high is not None else f" ≥ {kind.low}"
     if kind.type == "enum":
         choices = [f"`{c}`" for c in kind.choices]
-        words += ": " + ", ".join(choices[:-1]) + " or " + choices[-1]
+        words += ": " + (
+            ", ".join(choices[:-1]) + " or " + choices[-1] if len(choices) > 1 else choices[0]
+        )
     if kind.type == "name":
         words += ", not empty" + (
             f", at most {kind.high} characters" if kind.high is not None else ""
