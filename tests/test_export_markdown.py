@@ -252,7 +252,6 @@ def test_client_facing_summary(ana, cli, tmp_path):
         "include_private": False,
     }
     assert headings(tokens) == [
-        (1, "Ana Lima: coaching summary"),
         (2, "Our agreement"),
         (3, "Goals"),
         (3, "Confidentiality"),
@@ -392,7 +391,6 @@ def test_user_text_cannot_break_the_structure(store, cli):
     assert meta["client"] == HOSTILE_NAME
     name = " ".join(HOSTILE_NAME.split())
     assert headings(tokens) == [
-        (1, f"{name}: coaching summary"),
         (2, "Our agreement"),
         (2, "Sessions"),
         (3, "Mon 2 Nov 2026 10:00 · Session"),
@@ -459,6 +457,7 @@ def test_pandoc_reads_it_without_a_warning(ana, cli, tmp_path):
     )
     assert p.returncode == 0 and p.stderr == "", p.stderr
     assert "<title>Ana Lima: coaching summary</title>" in p.stdout
+    assert p.stdout.count("Ana Lima: coaching summary") == 2  # <title> and the page's <h1>
 
 
 def test_slug():
@@ -554,8 +553,8 @@ def test_no_text_whatsoever_changes_the_outline():
             for i, t in enumerate(tokens)
             if t.type == "heading_open" and int(t.tag[1]) <= 3
         ]
-        assert [level for level, _ in outline] == [1, 2, 2, 3, 2, 3]
-        assert [head for _, head in outline[1:]] == [
+        assert [level for level, _ in outline] == [2, 2, 3, 2, 3]
+        assert [head for _, head in outline] == [
             "Our ag",
             "Sessio",
             "Mon 2 ",

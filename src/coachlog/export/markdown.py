@@ -175,7 +175,9 @@ def summary(
     """The whole document, ending with a newline."""
     start, end = bundle.period
     lines = front_matter(bundle, now=now, version=version, coach=coach)
-    lines += ["", f"# {inline(title(bundle))}", ""]
+    # The title is the front matter's: pandoc makes it the page's heading, and markdownlint
+    # counts it as the one top-level heading (MD025), so the body starts at ##.
+    lines += [""]
     counts = f"{_plural(len(bundle.sessions), 'session')} and " + _plural(
         len(bundle.promises), "promise"
     )
