@@ -304,9 +304,10 @@ def plan_folder(
         plan.write.append((output(path, force=True, option="--out", store=store), data))
     if taken:
         shown = ", ".join(taken[:3]) + (f" and {len(taken) - 3} more" if len(taken) > 3 else "")
+        exists = "already exists" if len(taken) == 1 else "already exist"
         raise InvalidInput(
-            f"{len(taken)} file{'s' if len(taken) != 1 else ''} in {folder} would change "
-            f"({shown}); nothing was written.",
+            f"{len(taken)} file{'s' if len(taken) != 1 else ''} in {folder} {exists} and "
+            f"would change ({shown}); nothing was written.",
             hint="Add --force to replace them.",
         )
     return plan
