@@ -231,7 +231,7 @@ def write_folder(
     if plan.same:
         say((f"  {len(plan.same)} unchanged, left as they were.", "muted"))
     for name, why in plan.kept:
-        say((f"  kept {name}: {why}; record it in coachlog to update it.", "warn"))
+        say((f"  kept {name}: {why}.", "warn"))
 
 
 def import_(

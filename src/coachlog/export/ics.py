@@ -192,8 +192,12 @@ def changed_elsewhere(existing: bytes, new: bytes) -> str | None:
     theirs, ours = stamp_and_status(existing), stamp_and_status(new)
     if theirs is None or ours is None or theirs[0] <= ours[0]:
         return None
-    status = f" (there: {theirs[1]})" if theirs[1] and theirs[1] != ours[1] else ""
-    return f"changed in your calendar program since{status}"
+    if theirs[1] and theirs[1] != ours[1]:
+        return (
+            f"changed in your calendar program since (there: {theirs[1]}); record it in "
+            "coachlog to update it"
+        )
+    return "changed in your calendar program since; left as it is there"
 
 
 def export(reader: Any, job: Job) -> Export:
