@@ -389,7 +389,6 @@ def test_user_text_cannot_break_the_structure(store, cli):
     assert r.code == 0, r.err
     meta, tokens = split(r.out)
     assert meta["client"] == HOSTILE_NAME
-    name = " ".join(HOSTILE_NAME.split())
     assert headings(tokens) == [
         (2, "Our agreement"),
         (2, "Sessions"),
