@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import ModuleType
 from typing import Any
@@ -56,9 +56,7 @@ class Export:
     data: Data | None
     files: list[tuple[str, Data]]
     what: Callable[[], str]
-    folder_hint: str = ""
     keep: Callable[[bytes, bytes], str | None] | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def exporter(name: str) -> ModuleType:

@@ -84,7 +84,6 @@ def export(reader: Any, job: Job) -> Export:
             if one
             else f"{count} client summar{'y' if count == 1 else 'ies'}"
         ),
-        folder_hint="With --all, Markdown is one file per client: give a folder with --out DIR.",
     )
 
 
