@@ -143,3 +143,39 @@ def test_a_recap_never_overwrites_without_force(held, tmp_path: Path):
     assert r.code == 1 and out.read_text() == "mine"
     assert held("recap", "1", "--out", str(out), "--force", env=PIN).code == 0
     assert out.read_text().startswith("# Recap of our session")
+
+
+ORM = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
+
+
+def _loaded(db_url: str, *args: str) -> tuple[int, list[str]]:
+    """Run coachlog in a process; its exit status and the top-level packages it loaded."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: sys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules))))\n"
+        f"sys.argv = ['coachlog', '--db', {db_url!r}, *{list(args)!r}]\n"
+        "from coachlog.cli.entry import run\n"
+        "run()\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **PIN},
+        check=False,
+    )
+    modules = json.loads(p.stderr.rpartition("\n@@")[2])
+    return p.returncode, sorted({m.split(".")[0] for m in modules} & set(ORM))
+
+
+def test_recap_and_schema_read_without_the_orm(held, db_url):
+    """SPEC §10: a command that only reads answers without SQLAlchemy, SQLModel, pydantic
+    or Alembic; recap reads through the query layer, schema reads no store at all."""
+    assert _loaded(db_url, "recap", "1") == (0, [])
+    assert _loaded(db_url, "recap", "1", "--format", "eml") == (0, [])
+    assert _loaded(db_url, "schema") == (0, [])

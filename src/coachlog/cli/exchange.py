@@ -387,21 +387,20 @@ def recap(
     from coachlog.cli.output import write_output
     from coachlog.errors import UsageError
     from coachlog.export import recap as writer
+    from coachlog.queries.recap import recap_data
     from coachlog.render.exchange import wrote
-    from coachlog.services.exchange import recap_data
 
     st = state(ctx)
     fmt = fmt.strip().lower()
     if fmt not in writer.FORMATS:
         raise UsageError(f"--format must be md or eml (got {fmt!r}).")
-    store = st.store()
+    db = st.reader()  # a read: the query layer, no ORM (SPEC §10)
     target = None
     if out is not None:
         from coachlog.export.files import output
 
-        target = output(out, force=force, option="--out", store=store.location.path)
-    with store.read() as db:
-        data = recap_data(db, session_id, now=st.now)
+        target = output(out, force=force, option="--out", store=db.location.path)
+    data = recap_data(db, session_id, now=st.now)
     writer.check(data, notes=notes, fmt=fmt)
     coach = st.settings.value("coach")
     kw: dict[str, Any] = {"coach_tz": st.tz, "coach": coach, "notes": notes, "now": st.now}

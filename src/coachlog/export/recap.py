@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from coachlog.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from coachlog.services.exchange import RecapData
+    from coachlog.queries.recap import RecapData
 
 FORMATS = ("md", "eml")
 

@@ -301,38 +301,3 @@ def import_document(session: Session, summary: Summary, *, dry_run: bool = False
     from coachlog.services.importing import import_document as run
 
     return run(session, summary, dry_run=dry_run)
-
-
-# --- recap --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecapData:
-    """What a session's recap holds (SPEC §6), as plain records: the session and its
-    client, the promises made in it, the client's other open promises (both ways), and the
-    client's next planned session."""
-
-    session: CoachingSession
-    client: Client
-    made: list[Promise]
-    still_open: list[Promise]
-    next_planned: CoachingSession | None
-
-
-def recap_data(session: Session, session_id: int, *, now: datetime) -> RecapData:
-    from coachlog.services.sessions import get
-
-    s, client = get(session, session_id)
-    promises = session.exec(select(Promise).where(Promise.client_id == client.id)).all()
-    made = sorted((p for p in promises if p.session_id == s.id), key=lambda p: (p.due_at, p.id))
-    still_open = sorted(
-        (p for p in promises if p.session_id != s.id and p.status == "open"),
-        key=lambda p: (p.due_at, p.id),
-    )
-    S = CoachingSession
-    nxt = session.exec(
-        select(S)
-        .where(S.client_id == client.id, S.status == "planned", col(S.held_at) > now)
-        .order_by(col(S.held_at))
-    ).first()
-    return RecapData(s, client, made, still_open, nxt)

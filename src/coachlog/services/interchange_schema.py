@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from coachlog.services.interchange_fields import DEFAULTS, KINDS, TABLE_KEYS, Kind
 from coachlog.records import FORMAT, VERSION, VERSIONS
+from coachlog.services.interchange_fields import DEFAULTS, KINDS, TABLE_KEYS, Kind
 
 SCHEMA_ID = "https://coachlog.invalid/schema/interchange-v2.json"
 UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
