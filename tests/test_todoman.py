@@ -107,3 +107,43 @@ def test_todoman_ticks_off_an_exported_promise_and_it_stays_ticked(proc, todoman
     assert sorted(todoman.tasks("NEEDS-ACTION")) == [
         "Ana Lima (their commitment): Draft the charter"
     ]
+
+
+@pytest.mark.skipif(
+    shutil.which("khal") is None,
+    reason="khal is not installed (apt-get install khal); .ci/run installs it",
+)
+def test_khal_finds_a_planned_session(proc, store, tmp_path):
+    """khal reads events: a planned session is one (it found nothing before)."""
+    from datetime import UTC, datetime
+
+    from coachlog.models import CoachingSession
+
+    assert proc("client", "add", "Ana Lima", env=PIN).code == 0
+    with store.write() as db:
+        db.add(
+            CoachingSession(
+                client_id=1, held_at=datetime(2026, 12, 3, 15, tzinfo=UTC), minutes=45,
+                status="planned",
+            )
+        )  # fmt: skip
+    folder = tmp_path / "calendars" / "coaching"
+    r = proc("export", "--all", "-f", "ics", "--out", f"{folder}/", env=PIN)
+    assert r.code == 0, r.err
+    config = tmp_path / "khal.conf"
+    config.write_text(
+        f"[calendars]\n[[coaching]]\npath = {folder}\ntype = calendar\n"
+        "[locale]\ntimeformat = %H:%M\ndateformat = %Y-%m-%d\nlongdateformat = %Y-%m-%d\n"
+        "datetimeformat = %Y-%m-%d %H:%M\nlongdatetimeformat = %Y-%m-%d %H:%M\n"
+        "local_timezone = Europe/Lisbon\ndefault_timezone = Europe/Lisbon\n"
+    )
+    p = subprocess.run(
+        ["khal", "-c", str(config), "list", "2026-12-01", "7d"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path / "khal-data")},
+        timeout=60,
+        check=False,
+    )
+    assert p.returncode == 0, p.stderr
+    assert "15:00-15:45 Coaching: Ana Lima" in p.stdout, p.stdout
