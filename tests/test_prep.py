@@ -16,7 +16,7 @@ KEYS = [
     "broken_not_raised",
     "next_session",
     "pitstop_due",
-    "trust_pulse",
+    "trust_pulses",
     "trust_score",
 ]
 
@@ -100,7 +100,7 @@ def test_prep_json(ana, cli):
             "repair": None,
         }
     ]
-    assert (data["pitstop_due"], data["trust_pulse"]) == (False, [3, 4])
+    assert (data["pitstop_due"], data["trust_pulses"]) == (False, [3, 4])
     assert data["next_session"] is None
 
 

@@ -235,8 +235,11 @@ def test_icf_hours_count_held_sessions_only(counted):
 
 
 def test_search_finds_a_cancellation_note_and_says_it_was_cancelled(counted):
-    hits = counted("search", "ill", "--json").json
-    assert [(h["id"], h["detail"]) for h in hits] == [(3, "regular, cancelled")]
+    hits = counted("search", "ill", "--json").json["hits"]
+    cancelled = {"kind": "regular", "status": "cancelled"}
+    assert [(h["id"], h["record"]) for h in hits] == [(3, cancelled)]
+    screen = counted("search", "ill")
+    assert "regular, cancelled" in screen.out
 
 
 # ---- moving a planned session ------------------------------------------------------------

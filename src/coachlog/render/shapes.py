@@ -134,7 +134,7 @@ def dashboard_row(row: DashboardRow, now: datetime, tz: str) -> dict[str, Any]:
         "next_pitstop_on": (
             wall_clock(row.next_pitstop, tz).date().isoformat() if row.next_pitstop else None
         ),
-        "trust_pulse": list(f.pulses),
+        "trust_pulses": list(f.pulses),
         "next_session_at": value(row.next_session_at),
         "cadence_ran_out": row.cadence_out(now),
         "attention": row.reasons(now),
@@ -209,7 +209,7 @@ def prep(o: ClientOverview, *, now: datetime) -> dict[str, Any]:
             "kind": o.next_session.kind,
         },
         "pitstop_due": bool(f.pitstop and f.pitstop.due),
-        "trust_pulse": list(f.pulses),
+        "trust_pulses": list(f.pulses),
         "trust_score": o.report.score,
     }
 
