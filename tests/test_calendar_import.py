@@ -168,3 +168,23 @@ def test_a_copy_with_another_name_is_still_read_by_its_suffix(practice, tmp_path
     shutil.copy(CALENDARS / "khal.ics", copy)
     assert practice("import", str(copy)).code == 0
     assert len(planned(practice)) == 1
+
+
+def test_coachlogs_own_calendar_export_reads_back_as_the_same_sessions(practice, tmp_path):
+    """`export --format ics` writes planned sessions as VEVENTs whose UID is the session's
+    uid: importing that file finds the very sessions; a time changed in it moves one."""
+    assert practice("session", "plan", "ana", "--at", "tue 15:00").code == 0
+    assert practice("session", "plan", "bruno", "--at", "thu 15:00").code == 0
+    assert practice("session", "cancel", "2").code == 0
+    out = tmp_path / "coaching.ics"
+    assert practice("export", "ana", "--format", "ics", "--out", str(out)).code == 0
+    r = practice("import", str(out))
+    assert r.code == 0, r.err
+    assert "Nothing to change" in r.out and "1 unchanged" in r.out
+    text = out.read_text()
+    assert "DTSTART:20261124T150000Z" in text
+    moved = text.replace("DTSTART:20261124T150000Z", "DTSTART:20261124T170000Z")
+    out.write_text(moved.replace("DTEND:20261124T160000Z", "DTEND:20261124T180000Z"))
+    r = practice("import", str(out))
+    assert r.code == 0 and "#1 moved: Ana Lima, Tue 24 Nov 17:00" in r.out
+    assert planned(practice) == [("Ana Lima", "2026-11-24T17:00:00+00:00", 60)]
