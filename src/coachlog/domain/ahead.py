@@ -6,10 +6,10 @@ records are read through the Protocol below (an ORM object or a plain row serves
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 HELD, PLANNED, CANCELLED = "held", "planned", "cancelled"
 # `session new` records a planned session instead of a new one when its planned time is at
@@ -133,11 +133,11 @@ C = TypeVar("C", bound=Client)
 
 
 @dataclass(frozen=True)
-class EventMatch:
+class EventMatch(Generic[C]):
     """Whom an event is for: one client, several (ambiguous: not imported), or none."""
 
-    client: Client | None = None
-    several: list[Client] = field(default_factory=list)
+    client: C | None = None
+    several: Sequence[C] = ()
     by: str = ""  # "email" | "name"
 
 
@@ -161,7 +161,7 @@ def _holds(words: list[str], name: list[str]) -> bool:
     return n > 0 and any(words[i : i + n] == name for i in range(len(words) - n + 1))
 
 
-def match_event(summary: str, attendees: Iterable[str], clients: Iterable[C]) -> EventMatch:
+def match_event(summary: str, attendees: Iterable[str], clients: Iterable[C]) -> EventMatch[C]:
     """The client an event is for. An attendee's email equal to a client's email (case
     aside) decides; without one, the client whose full name the summary holds, as whole
     words, without regard to case or accents ("Coaching: jose rocha" is José Rocha). When a

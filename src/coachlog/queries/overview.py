@@ -116,7 +116,7 @@ def dashboard(db: Reader, *, now: datetime, tz: str) -> list[DashboardRow]:
             last_session_at=f.last_session_at,
             cadence_days=a.cadence_days if a else None,
         )
-        ahead = planned.get(c.id)  # type: ignore[call-overload]
+        ahead = planned.get(c.id)
         report = evaluate_facts(c, f, now=now, tz=tz)
         rows.append(DashboardRow(c, f, report, nxt, ahead.held_at if ahead else None))
     rows.sort(key=lambda r: r.sort_key(now))

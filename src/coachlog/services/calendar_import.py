@@ -284,10 +284,11 @@ def _decide(
         else:
             assert row is not None
             at = e.start if what == rules.MOVED else row.held_at
-            minutes = e.minutes if what == rules.MOVED and e.minutes is not None else row.minutes
-            out.done.append(Done(what, row.id, target.name, at, minutes, e.summary))
+            length = e.minutes if what == rules.MOVED and e.minutes is not None else row.minutes
+            out.done.append(Done(what, row.id, target.name, at, length, e.summary))
             if what == rules.MOVED:
-                row.held_at, row.minutes, row.client_id = at, minutes, target.id  # type: ignore[assignment]
+                row.held_at, row.minutes = at, length
+                row.client_id = target.id  # type: ignore[assignment]
             else:  # cancelled in the calendar
                 row.status = ahead.CANCELLED
             row.updated_at = now

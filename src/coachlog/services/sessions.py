@@ -188,7 +188,7 @@ def update_session(
     )
     if moved and session.status == ahead.HELD:
         _check_held_at(values["held_at"], now=now, tz=tz)
-    elif moved and session.status == ahead.PLANNED:
+    elif held is not None and moved and session.status == ahead.PLANNED:
         problem = ahead.plan_problem(held, now=now)
         if problem is not None:
             raise InvalidInput(f"A planned session {problem}.")
