@@ -24,6 +24,7 @@ MODULES = (
     "store_cmds",
     "config_cmds",
     "undo",
+    "practice",
 )
 # Which modules a first word needs. A run builds only those: Typer turns every registered
 # command into a click command at start-up (about 1 ms each), so `coachlog dashboard` need
@@ -39,6 +40,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("init", "backup", "doctor", "passphrase"), ("store_cmds",)),
     "config": ("config_cmds",),
     "undo": ("undo",),
+    "practice": ("practice",),
     **dict.fromkeys(("icf", "learning", "renewal"), ("credentials",)),
 }
 GLOBAL_OPTIONS = {"--db", "--tz"}

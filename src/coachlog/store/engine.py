@@ -200,6 +200,14 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
     from sqlalchemy.pool import NullPool
 
     if location.path is None:
+        try:
+            import psycopg  # noqa: F401  (SQLAlchemy's dialect imports it only later)
+        except ImportError as exc:
+            raise StoreError(
+                "This coachlog cannot open a PostgreSQL store: the PostgreSQL driver "
+                "(psycopg) is not installed.",
+                hint="pip install 'coachlog[postgres]'",
+            ) from exc
         return create_engine(location.url, pool_pre_ping=False, json_serializer=_json_text)
 
     store_path = location.path
@@ -357,9 +365,86 @@ def translate(
             f"The store at {where} is damaged.",
             hint="Run 'coachlog doctor', and restore from your latest backup if it fails.",
         )
-    if "could not connect" in text or "connection refused" in text:
-        return StoreError(f"Cannot reach the database at {where}: {detail}")
+    if path is None:
+        server = server_error(text, where, nothing)
+        if server is not None:
+            return server
     return StoreError(f"The store reported an error: {detail}")
+
+
+def server_error(text: str, where: str, nothing: str) -> StoreError | None:
+    """A PostgreSQL error a coach can meet, as one sentence with what to do (SPEC §8);
+    `text` is the driver's message, lowered. None: not one of them."""
+    if "password authentication failed" in text or "no password supplied" in text:
+        return StoreError(
+            f"The database server at {where} refused the login: wrong password (or none given).",
+            hint="Check the password (in the URL, PGPASSWORD or ~/.pgpass); the practice "
+            "administrator can reset it.",
+        )
+    if 'role "' in text and "does not exist" in text:
+        return StoreError(
+            f"The database server at {where} has no such login role.",
+            hint="Ask the practice administrator to create it: coachlog practice add-coach "
+            "ROLE --create-login.",
+        )
+    if "permission denied" in text:
+        return StoreError(
+            f"Your database role has no access to the practice's store at {where}; {nothing}.",
+            hint="Ask the practice administrator to run 'coachlog practice add-coach' with "
+            "your role (docs/practice.md).",
+        )
+    if "lock timeout" in text:
+        return StoreError(
+            f"The store is busy: another coachlog has held it for {busy_wait_words()}; {nothing}.",
+            hint="Wait for the other command to finish and try again.",
+        )
+    if "duplicate key value" in text and "_uid" in text:
+        return StoreError(
+            "A record's uid is already used by another coach's record on this server (uids "
+            f"are unique across the practice); {nothing}.",
+            hint="Import only your own records; another coach's file is theirs to import.",
+        )
+    if "duplicate key value" in text:
+        return StoreError(
+            f"Another command changed the same records at the same moment; {nothing}.",
+            hint="Run the command again.",
+        )
+    unreachable = (
+        "could not connect",
+        "connection refused",
+        "connection failed",
+        "no such file or directory",
+        "could not translate host name",
+        "timeout expired",
+        "server closed the connection",
+    )
+    if any(words in text for words in unreachable):
+        return StoreError(
+            f"Cannot reach the database server at {where}: it is not running, or the host, "
+            "port or socket folder is wrong.",
+            hint="Check the URL in --db / COACHLOG_DB, and that the server is up "
+            "(pg_isready -h HOST -p PORT).",
+        )
+    return None
+
+
+# One lock per coach and store (schema), taken at the start of every write transaction on
+# a server: a second terminal of the same coach waits, as BEGIN IMMEDIATE makes it wait on
+# SQLite, instead of both reading "no client of that name" and both writing it (SPEC §8).
+# Other coaches never wait for it. The key is a 64-bit hash of the schema and the role.
+COACH_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/' || current_user, 0))"
+)
+
+
+def coach_lock(session: Any) -> None:
+    """Take the coach's write lock in the current transaction, waiting up to the busy
+    timeout (then the driver reports a lock timeout, which translate() words)."""
+    from sqlalchemy import text
+
+    session.execute(text(f"SET LOCAL lock_timeout = {busy_timeout_ms()}"))
+    session.execute(text(COACH_LOCK))
+    session.execute(text("SET LOCAL lock_timeout = 0"))
 
 
 class Store:
@@ -378,6 +463,17 @@ class Store:
     @property
     def is_sqlite(self) -> bool:
         return self.location.is_sqlite
+
+    def server_coach(self) -> str:
+        """On a server store, the coach is the database role (store/coach.py)."""
+        from coachlog.store.coach import server_coach
+
+        raw = self.engine.raw_connection()
+        try:
+            return server_coach(raw.driver_connection)
+        finally:
+            raw.rollback()
+            raw.close()
 
     @property
     def encrypted(self) -> bool:
@@ -415,6 +511,8 @@ class Store:
         session = self._session(engine)
         try:
             session.connection()  # BEGIN IMMEDIATE now: the write lock is ours from here on
+            if not self.is_sqlite:
+                coach_lock(session)
             yield session
             session.commit()
             note_commit()
