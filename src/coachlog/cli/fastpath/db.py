@@ -98,14 +98,19 @@ class Reader:
     """One read-only connection to a current store, in one transaction."""
 
     def __init__(self, db: str | None) -> None:
-        from coachlog.store.paths import coach_name, resolve
+        from coachlog.store.paths import resolve
 
         location = resolve(db)
         self.sqlite = location.path is not None
-        # On a shared server each coach sees only their own clients (SPEC §8).
-        self.coach = None if self.sqlite else coach_name()
+        self.coach: str | None = None
         self.conn: Any = _sqlite(location.path) if location.path else _postgres(location.url)
         try:
+            if not self.sqlite:
+                # On a shared server each coach sees only their own clients (SPEC §8): the
+                # database role, which the server's row-level security is keyed on.
+                from coachlog.store.coach import server_coach
+
+                self.coach = server_coach(self.conn)
             self._check_schema()
         except BaseException:
             self.close()
