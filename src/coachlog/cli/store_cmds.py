@@ -246,7 +246,7 @@ def backup(
     """
     import sys
 
-    from coachlog.errors import StoreError, UsageError
+    from coachlog.errors import UsageError
     from coachlog.export.files import Output, output
     from coachlog.render import print_json
     from coachlog.render.messages import success
