@@ -59,8 +59,8 @@ class Cluster:
         env.pop("PGPASSFILE", None)
         return subprocess.run(
             [str(self.bin / "psql"), *self.libpq(role, db), "-X", "-v", "ON_ERROR_STOP=1",
-             "-A", "-t", "-c", sql],
-            capture_output=True, text=True, env=env, timeout=60,
+             "-A", "-t", "-f", "-"],
+            input=sql, capture_output=True, text=True, env=env, timeout=60,
         )  # fmt: skip
 
     def su(self, sql: str, db: str = "practice") -> str:
