@@ -521,7 +521,7 @@ def test_the_coach_of_a_server_store_is_the_role():
 
     assert check_server_coach("coach_a", {}) == "coach_a"
     assert check_server_coach("coach_a", {"COACHLOG_COACH": " coach_a "}) == "coach_a"
-    with pytest.raises(StoreError, match="COACHLOG_COACH is 'coach_b'.*as 'coach_a'"):
+    with pytest.raises(StoreError, match=r"COACHLOG_COACH is 'coach_b'.*as 'coach_a'"):
         check_server_coach("coach_a", {"COACHLOG_COACH": "coach_b"})
     assert local_coach({"COACHLOG_COACH": "amal"}) == "amal"
 
