@@ -133,6 +133,7 @@ def test_a_colleague_who_sets_coachlog_coach_reads_and_erases_nothing(practice: 
         ("search", "cafe"),
         ("export", "--all", "--include-private", "--format", "json"),
         ("client", "forget", "ana", "--yes"),
+        ("promises", "due", "--within", "30d"),  # the read path without the ORM, too
     ):
         r = practice.run("coach_b", *args, env=claim)
         assert r.returncode == 1, (args, r.stdout)
@@ -155,6 +156,9 @@ def test_without_any_variable_a_colleague_sees_none_of_it(practice: Practice):
         practice.ok("coach_b", "export", "--all", "--include-private", "-f", "json").stdout
     )
     assert doc["clients"] == doc["sessions"] == doc["promises"] == []
+    due = practice.ok("coach_b", "promises", "due", "--within", "30d", env=same).stdout
+    assert due.strip() == "Nothing due in the next 30 days."
+    assert "Send the article" in practice.ok("coach_a", "promises", "due", "-w", "30d").stdout
     r = practice.run("coach_b", "client", "forget", "ana", "--yes", env=same)
     assert r.returncode == 1 and "No client matches" in r.stderr
     assert practice.ok("coach_b", "client", "list", "--json", env=same).stdout.strip() == "[]"
