@@ -236,7 +236,8 @@ def backup(
     """Write a consistent copy of the store, even while other commands run. The copy is
     0600, checked with SQLite's integrity check, and encrypted when the store is. It is
     written under a temporary name and renamed once checked, so an interrupted backup
-    leaves nothing that looks like one.
+    leaves nothing that looks like one. On a practice's PostgreSQL store it writes your
+    own records as interchange JSON, from one snapshot ('coachlog import' reads it).
 
     \b
     Example:
