@@ -81,12 +81,6 @@ def security(conn: Any) -> Security:
     found = Security()
     cur = conn.cursor()
     try:
-        cur.execute(
-            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
-            "EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = %s) "
-            "FROM pg_class c WHERE c.oid = to_regclass(%s)",
-            (POLICY, "clients"),
-        )
         for table in PROTECTED:
             cur.execute(
                 "SELECT c.relrowsecurity, c.relforcerowsecurity, "
@@ -227,7 +221,7 @@ def add_coach(store: Store, role: str, *, password: str | None) -> Added:
         raise
     finally:
         raw.close()
-    return Added(role, created, str(schema), str(database))  # fmt: skip
+    return Added(role, created, str(schema), str(database))
 
 
 @dataclass
