@@ -116,7 +116,7 @@ def journal(store):
 @pytest.fixture
 def fts_only(backend):
     if backend != "sqlite":
-        pytest.skip("FTS5 is SQLite's; other databases use the fallback, tested on its own")
+        pytest.skip("FTS5's own snippets; PostgreSQL's search is in the tests run on both")
 
 
 def kinds(results) -> list[tuple[str, str]]:
