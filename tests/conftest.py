@@ -185,6 +185,25 @@ def proc(db_url: str):
 
 
 @pytest.fixture
+def reader(db_url: str) -> Iterator:
+    """reader() opens the test's store through the query layer (coachlog.queries), as a
+    reading command does; every reader opened is closed at the end of the test."""
+    from coachlog.cli.context import upgrade_store
+    from coachlog.queries.db import open_reader
+
+    opened = []
+
+    def open_() -> object:
+        r = open_reader(db_url, upgrade=upgrade_store)
+        opened.append(r)
+        return r
+
+    yield open_
+    for r in opened:
+        r.close()
+
+
+@pytest.fixture
 def store(db_url: str) -> Iterator:
     """An open, migrated store for service tests."""
     from coachlog.store import open_store

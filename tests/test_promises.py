@@ -8,6 +8,7 @@ import pendulum
 import pytest
 
 from coachlog.errors import InvalidInput, NotFound
+from coachlog.queries.promises import due
 from coachlog.services import promises
 from coachlog.services.clients import add_client
 from coachlog.services.promises import PromiseSpec, parse_spec
@@ -103,10 +104,8 @@ def test_parse_spec_errors_show_the_form(now, raw, words):
 # ---- due, overdue, order ------------------------------------------------------------------
 
 
-def test_due_within_the_window_in_reading_order(practice, now):
-    store, _ = practice
-    with store.read() as db:
-        items = promises.due(db, now=now, within=timedelta(days=7))
+def test_due_within_the_window_in_reading_order(practice, now, reader):
+    items = due(reader(), now=now, within=timedelta(days=7))
     # Bruno first: he is owed an overdue promise of the coach's, the most urgent kind.
     # Within a client the coach's own first, each side oldest due first.
     assert ids(items) == [
@@ -122,39 +121,38 @@ def test_due_within_the_window_in_reading_order(practice, now):
     assert [(c.name, len(g)) for c, g in groups] == [("Bruno Costa", 2), ("Ana Lima", 3)]
 
 
-def test_due_window_owner_and_client_filters(practice, now):
-    store, made = practice
-    with store.read() as db:
-        # 2 days: up to Tue 24 Nov 10:00, so Ana's 09:00 item is in, her Friday one is not
-        assert ids(promises.due(db, now=now, within=timedelta(days=2))) == [
-            "Book the 3-way",
-            "Ask HR",
-            "Draft the talk",
-            "Try the two-list idea",
-        ]
-        assert ids(promises.due(db, now=now, within=timedelta(days=7), owner="coach")) == [
-            "Book the 3-way",
-            "Send the article",
-        ]
-        ana = made["ana_mine_soon"].client_id
-        client = db.get(promises.Client, ana)
-        assert ids(
-            promises.due(db, now=now, within=timedelta(days=7), owner="client", client=client)
-        ) == ["Draft the talk", "Try the two-list idea"]
-        # a window of 0 leaves only what is already overdue
-        assert ids(promises.due(db, now=now, within=timedelta(0))) == [
-            "Book the 3-way",
-            "Draft the talk",
-        ]
+def test_due_window_owner_and_client_filters(practice, now, reader):
+    _, made = practice
+    db = reader()
+    # 2 days: up to Tue 24 Nov 10:00, so Ana's 09:00 item is in, her Friday one is not
+    assert ids(due(db, now=now, within=timedelta(days=2))) == [
+        "Book the 3-way",
+        "Ask HR",
+        "Draft the talk",
+        "Try the two-list idea",
+    ]
+    assert ids(due(db, now=now, within=timedelta(days=7), owner="coach")) == [
+        "Book the 3-way",
+        "Send the article",
+    ]
+    ana = made["ana_mine_soon"].client_id
+    assert ids(due(db, now=now, within=timedelta(days=7), owner="client", client_id=ana)) == [
+        "Draft the talk",
+        "Try the two-list idea",
+    ]
+    # a window of 0 leaves only what is already overdue
+    assert ids(due(db, now=now, within=timedelta(0))) == [
+        "Book the 3-way",
+        "Draft the talk",
+    ]
 
 
-def test_due_leaves_out_closed_promises(practice, now):
+def test_due_leaves_out_closed_promises(practice, now, reader):
     store, made = practice
     with store.write() as db:
         p = db.get(promises.Promise, made["bruno_mine_late"].id)
         promises.keep(db, p, now=now)
-    with store.read() as db:
-        assert "Book the 3-way" not in ids(promises.due(db, now=now, within=timedelta(days=7)))
+    assert "Book the 3-way" not in ids(due(reader(), now=now, within=timedelta(days=7)))
 
 
 def test_overdue_and_kept_on_time_rules(now):

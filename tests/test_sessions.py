@@ -231,24 +231,38 @@ def _plans(store, run) -> list[str]:
     return plans
 
 
-def test_due_and_session_list_use_the_indexes(store, now):
-    from coachlog.services import promises
+def test_due_and_session_list_use_the_indexes(store, now, reader):
+    from coachlog.queries.promises import due
 
     if not store.is_sqlite:
         pytest.skip("reads SQLite's query plans")
 
     with store.write() as db:
         ana = add_client(db, values={"name": "Ana Lima"}, now=now)
-    plans = _plans(store, lambda db: promises.due(db, now=now, within=timedelta(days=7)))
+    plans = _query_plans(store, reader(), lambda db: due(db, now=now, within=timedelta(days=7)))
     assert len(plans) == 1
     assert "SEARCH promises USING INDEX ix_promises_status_due" in plans[0], plans
-    plans = _plans(
-        store, lambda db: promises.due(db, now=now, within=timedelta(days=7), client=ana)
+    plans = _query_plans(
+        store, reader(), lambda db: due(db, now=now, within=timedelta(days=7), client_id=ana.id)
     )
     assert "SCAN promises" not in plans[0], plans
     plans = _plans(store, lambda db: sessions.list_sessions(db, client=ana))
     assert "SEARCH sessions USING INDEX ix_sessions_client_held" in plans[0], plans
     assert "SCAN promises" not in plans[0], plans  # the counts use promises(session_id)
+
+
+def _query_plans(store, db, run) -> list[str]:
+    """The SQLite query plans of the statements run(db) executes on the query layer."""
+    db.trace = []
+    run(db)
+    raw = store.engine.raw_connection()
+    try:
+        return [
+            " | ".join(str(r[-1]) for r in raw.cursor().execute("EXPLAIN QUERY PLAN " + s, p))
+            for s, p in db.trace
+        ]
+    finally:
+        raw.close()
 
 
 # ---- the commands ---------------------------------------------------------------------------

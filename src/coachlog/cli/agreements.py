@@ -109,10 +109,10 @@ def new(
     from coachlog.drafts import drafting, keep_texts_for
     from coachlog.editor import edit_until_valid
     from coachlog.errors import UsageError
+    from coachlog.records import public_agreement
     from coachlog.render import print_json
     from coachlog.render.messages import aside, say, success
     from coachlog.services import agreement_template, agreements, undo
-    from coachlog.services.records import public_agreement
 
     st = state(ctx)
     if edit and from_file:
@@ -274,10 +274,10 @@ def show(
     Example:
       coachlog agreement show ana --version 1
     """
+    from coachlog.records import public_agreement
     from coachlog.render import print_json
     from coachlog.render.agreements import agreement_page
     from coachlog.services import agreements
-    from coachlog.services.records import public_agreement
 
     st = state(ctx)
     with st.store().read() as db:
@@ -297,10 +297,10 @@ def list_(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     Example:
       coachlog agreement list ana
     """
+    from coachlog.records import public_agreement
     from coachlog.render import print_json
     from coachlog.render.agreements import agreement_list
     from coachlog.services import agreements
-    from coachlog.services.records import public_agreement
 
     st = state(ctx)
     with st.store().read() as db:

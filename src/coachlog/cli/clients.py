@@ -1,5 +1,4 @@
-"""coachlog client …: add, list, show, edit, close, reopen (forget lives with the safety
-commands in store_cmds)."""
+"""coachlog client …: add, list, show, edit, close, reopen, and forget (cli/forget.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ from coachlog.cli.common import (
     read_date,
     state,
 )
+from coachlog.cli.forget import forget
 
 client_app = typer.Typer(
     help="Your clients: add, list, show, edit, close, reopen, forget.",
@@ -165,11 +165,11 @@ def add(
       coachlog client add "Rui Costa" --payment pro-bono --icf-consent yes \\
           --icf-consent-note "verbal, first session"
     """
+    from coachlog.records import public_client
     from coachlog.render import print_json
     from coachlog.render.messages import success
     from coachlog.services import undo
     from coachlog.services.clients import add_client
-    from coachlog.services.records import public_client
 
     st = state(ctx)
     values = _values(
@@ -217,10 +217,10 @@ def list_(
     Example:
       coachlog client list --all --json
     """
+    from coachlog.records import public_client
     from coachlog.render import print_json
     from coachlog.render.clients import client_list
     from coachlog.services.clients import left_out, list_clients
-    from coachlog.services.records import public_client
 
     st = state(ctx)
     with st.store().read() as db:
@@ -249,10 +249,10 @@ def show(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     Example:
       coachlog client show ana
     """
+    from coachlog.records import public_client, value
     from coachlog.render import print_json
     from coachlog.render.clients import client_page
     from coachlog.services.overview import client_overview
-    from coachlog.services.records import public_client, value
 
     st = state(ctx)
     with st.store().read() as db:
@@ -306,11 +306,11 @@ def edit(
       coachlog client edit ana --context "Moved to Porto; Portuguese at home" --email ""
     """
     from coachlog.errors import UsageError
+    from coachlog.records import public_client
     from coachlog.render import print_json
     from coachlog.render.messages import success
     from coachlog.services import undo
     from coachlog.services.clients import edit_client
-    from coachlog.services.records import public_client
 
     st = state(ctx)
     values = _values(
@@ -399,11 +399,11 @@ def close(
       coachlog client close ana
       coachlog client close ana --release-promises
     """
+    from coachlog.records import public_closed_client
     from coachlog.render import print_json
     from coachlog.render.clients import closed
     from coachlog.services import undo
     from coachlog.services.clients import open_promises, release_open_promises, set_status
-    from coachlog.services.records import public_closed_client
 
     st = state(ctx)
     releasing = _should_release(st, client, release, json)
@@ -433,11 +433,11 @@ def reopen(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None
     Example:
       coachlog client reopen ana
     """
+    from coachlog.records import public_client
     from coachlog.render import print_json
     from coachlog.render.messages import success
     from coachlog.services import undo
     from coachlog.services.clients import set_status
-    from coachlog.services.records import public_client
 
     st = state(ctx)
     with st.store().write() as db, undo.step(db, "client reopen", now=st.now) as step:
@@ -448,6 +448,9 @@ def reopen(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None
         print_json(public_client(found))
         return
     success("Reopened ", (found.name, "name"), " (status active)")
+
+
+client_app.command("forget")(forget)
 
 
 def register(app: typer.Typer) -> None:

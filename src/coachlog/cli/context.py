@@ -9,10 +9,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pendulum import DateTime
 
+    from coachlog.queries.db import Reader
     from coachlog.settings import Settings
     from coachlog.store import Store
+    from coachlog.store.paths import Location
 
 
 @dataclass
@@ -23,6 +27,7 @@ class AppState:
     read_only: bool = False  # a command that only reads never creates a store (SPEC §2a)
     upgrade: bool = False  # `practice upgrade`: the owner migrates a server store (SPEC §8)
     _store: Store | None = field(default=None, repr=False)
+    _reader: Reader | None = field(default=None, repr=False)
     _now: Any = field(default=None, repr=False)
     _tz: str | None = field(default=None, repr=False)
     _settings: Settings | None = field(default=None, repr=False)
@@ -100,6 +105,7 @@ class AppState:
         return self.now.in_timezone(self.tz).date()
 
     def store(self) -> Store:
+        """The store through the ORM, for a command that writes (created on first use)."""
         if self._store is None:
             from coachlog.store import open_store
 
@@ -114,28 +120,63 @@ class AppState:
                 from coachlog.render.messages import warn
 
                 warn("Created a new store at ", self._store.location.describe())
-            if self._store.passphrase_unused:
-                from coachlog.render.messages import warn
-
-                warn(
-                    "COACHLOG_PASSPHRASE is set, but the store at ",
-                    self._store.location.describe(),
-                    " is not encrypted, so the passphrase is not used "
-                    "('coachlog init --encrypt' encrypts it).",
-                )
-            if self._store.backup_written is not None:
-                from coachlog.render.messages import warn
-
-                warn(
-                    "Upgraded the store's schema; a backup of the old one is at ",
-                    str(self._store.backup_written),
-                )
+            _say_how_it_opened(self._store)
         return self._store
 
+    def reader(self) -> Reader:
+        """The store through the query layer (coachlog.queries), for a command that reads:
+        no ORM, never created (SPEC §2a)."""
+        if self._reader is None:
+            from coachlog.queries.db import open_reader
+
+            self._reader = open_reader(
+                self.db, ask_passphrase=ask_passphrase, upgrade=upgrade_store
+            )
+            _say_how_it_opened(self._reader)
+        return self._reader
+
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         if self._store is not None:
             self._store.dispose()
             self._store = None
+
+
+def upgrade_store(location: Location, passphrase: str | None) -> Path | None:
+    """Bring a store to this program's schema with the engine's migrations (Alembic, a
+    backup first), for the query layer, which reads only a current store. Returns the
+    backup's path, if one was written."""
+    from coachlog.store import open_store
+
+    db = location.url if location.path is None else str(location.path)
+    store = open_store(db, ask_passphrase=lambda _new: passphrase, create=False)
+    try:
+        return store.backup_written
+    finally:
+        store.dispose()
+
+
+def _say_how_it_opened(opened: Store | Reader) -> None:
+    """What the coach must learn about the store just opened, on stderr: a passphrase in
+    the environment that a plain store does not use, a schema upgraded (and its backup)."""
+    if opened.passphrase_unused:
+        from coachlog.render.messages import warn
+
+        warn(
+            "COACHLOG_PASSPHRASE is set, but the store at ",
+            opened.location.describe(),
+            " is not encrypted, so the passphrase is not used "
+            "('coachlog init --encrypt' encrypts it).",
+        )
+    if opened.backup_written is not None:
+        from coachlog.render.messages import warn
+
+        warn(
+            "Upgraded the store's schema; a backup of the old one is at ",
+            str(opened.backup_written),
+        )
 
 
 def interactive() -> bool:

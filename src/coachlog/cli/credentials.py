@@ -284,12 +284,12 @@ def learning_add(
     """
     from coachlog.domain.credentials import parse_hours
     from coachlog.errors import InvalidInput
+    from coachlog.records import public_learning
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_saved
     from coachlog.render.messages import warn
     from coachlog.services import undo
     from coachlog.services.credentials import add_learning, category_of
-    from coachlog.services.records import public_learning
 
     st = state(ctx)
     values: dict[str, Any] = {
@@ -335,10 +335,10 @@ def learning_list(
       coachlog learning list
       coachlog learning list --since 2024-06-30 --json
     """
+    from coachlog.records import public_learning
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_list as screen
     from coachlog.services.credentials import list_learning
-    from coachlog.services.records import public_learning
 
     st = state(ctx)
     start = read_date(st, since, what="--since", toward="past") if since else None
@@ -368,11 +368,11 @@ def learning_delete(
     """
     from coachlog.cli.context import interactive
     from coachlog.errors import Cancelled, UsageError
+    from coachlog.records import public_learning
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_saved
     from coachlog.services import undo
     from coachlog.services.credentials import delete_learning, get_learning
-    from coachlog.services.records import public_learning
 
     st = state(ctx)
     store = st.store()

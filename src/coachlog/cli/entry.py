@@ -1,7 +1,7 @@
 """The `coachlog` executable. Client-name completion runs on every Tab press, so it is
-answered here, before Typer and its parameter machinery are even imported; so is the plain
-`promises due`, which a coach runs many times a day (coachlog.cli.fastpath, off with
-COACHLOG_NO_FASTPATH=1). Everything else goes to the real command line in coachlog.cli.main."""
+answered here, before Typer and its parameter machinery are even imported. Everything else
+goes to the command line in coachlog.cli.main, whose root group imports only the command
+that runs (and whose reads need no ORM: coachlog.queries)."""
 
 from __future__ import annotations
 
@@ -112,34 +112,9 @@ def fast_complete() -> bool:
     return True
 
 
-def fast_read(args: list[str]) -> int | None:
-    """The exit status of `promises due` answered without Typer or the ORM, or None when
-    the normal command line should answer (see coachlog.cli.fastpath)."""
-    if "due" not in args or os.environ.get("COACHLOG_NO_FASTPATH"):
-        return None
-    from coachlog.cli.fastpath.due import run as run_due
-
-    return run_due(args)
-
-
 def run() -> None:
-    if "_COACHLOG_COMPLETE" in os.environ:
-        if fast_complete():
-            sys.exit(0)
-    else:
-        from coachlog.cli.signals import exit_cleanly_on_signals
-
-        exit_cleanly_on_signals()
-        from coachlog.cli.today import footer, today_args
-        from coachlog.textin import is_utf8
-
-        today = today_args(sys.argv[1:])
-        # An argument that is not UTF-8: main() says so, in words.
-        code = fast_read(today or sys.argv[1:]) if is_utf8(sys.argv[1:]) else None
-        if code is not None:
-            if today is not None and code == 0:
-                footer()
-            sys.exit(code)
+    if "_COACHLOG_COMPLETE" in os.environ and fast_complete():
+        sys.exit(0)
     from coachlog.cli.main import run as main_run
 
     main_run()

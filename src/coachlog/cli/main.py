@@ -5,44 +5,293 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from coachlog import __version__
 from coachlog.cli.context import AppState
 
-# The command modules, in the order `coachlog --help` lists their commands.
-MODULES = (
-    "clients",
-    "agreements",
-    "sessions",
-    "promises",
-    "trust",
-    "exchange",
-    "credentials",
-    "store_cmds",
-    "config_cmds",
-    "undo",
-    "practice",
+
+@dataclass(frozen=True)
+class Entry:
+    """A command or group of the root: its name, the module of coachlog.cli that defines
+    it, the attribute there (a typer.Typer group, or a command function), and the first
+    sentence of its help: all that `coachlog --help` lists, so listing them imports none
+    of the modules (tests/test_startup.py checks each against the real command)."""
+
+    name: str
+    module: str
+    attr: str
+    summary: str
+    hidden: bool = False
+
+
+# In the order `coachlog --help` lists them.
+COMMANDS: tuple[Entry, ...] = (
+    Entry(
+        "dashboard",
+        "trust",
+        "dashboard",
+        "Every active client at a glance: sessions, last session, next pit-stop, open and "
+        "overdue promises (yours / theirs), your kept-on-time rate, the trust score and the"
+        " trust pulse.",
+    ),
+    Entry(
+        "trust",
+        "trust",
+        "trust",
+        "The trust checklist: eleven checks on your own records, each passed, failed or not"
+        " yet applicable, with the evidence and what to do about a failure; then the "
+        "questions records cannot answer.",
+    ),
+    Entry(
+        "prep",
+        "trust",
+        "prep",
+        "One screen before a session: the agreement's goals and cadence, the last session, "
+        "open promises both ways, any broken promise of yours not yet raised with the "
+        "client, whether a pit-stop is due, and the trust pulse.",
+    ),
+    Entry(
+        "pitstop",
+        "trust",
+        "pitstop",
+        "Record a pit-stop: a check-in on the coaching relationship itself.",
+    ),
+    Entry(
+        "demo",
+        "trust",
+        "demo",
+        "Fill an empty store with a realistic sample practice, so every screen has "
+        "something to show: clients from many places, agreements with and without gaps, "
+        "sessions with notes and reflections, pit-stops, and promises kept, late, broken, "
+        "released and moved.",
+    ),
+    Entry(
+        "export",
+        "exchange",
+        "export",
+        "Export a client's records, or your whole practice: a Markdown summary (client-"
+        "facing by default), the JSON interchange file, or open promises as iCalendar.",
+    ),
+    Entry("import", "exchange", "import_", "Import a coachlog JSON export."),
+    Entry(
+        "search",
+        "exchange",
+        "search",
+        "Search session notes, reflections, promises and agreements (private ones too: this"
+        " is your own search), and clients' names: a whole word of a client's name, or its "
+        "first three letters or more, matches that client's records.",
+    ),
+    Entry(
+        "renewal",
+        "credentials",
+        "renewal",
+        "Your ICF credential renewal: the Continuing Coach Education (CCE) of the three-"
+        "year cycle that ends on your 'credential_expires_on' setting, against what ICF "
+        "asks (40 CCE, at least 24 Core Competencies with at most 10 of mentor coaching and"
+        " supervision, at least 3 Coaching Ethics, Resource Development counted up to 16; "
+        "an ACC also needs 10 hours of mentor coaching), and what is still missing.",
+    ),
+    Entry("init", "store_cmds", "init", "Create the store (otherwise it is made on first use)."),
+    Entry("passphrase", "store_cmds", "passphrase", "Change the passphrase of an encrypted store."),
+    Entry(
+        "backup",
+        "store_cmds",
+        "backup",
+        "Write a consistent copy of the store, even while other commands run.",
+    ),
+    Entry(
+        "doctor",
+        "store_cmds",
+        "doctor",
+        "Check the store: integrity, broken references, the permissions of the store and "
+        "its folder (with the command that fixes each problem), schema version, encryption,"
+        " counts.",
+    ),
+    Entry(
+        "undo",
+        "undo",
+        "undo",
+        "Undo the last change: one command, one step (a session with its promises, a keep, "
+        "a move, an edit, an agreement version, a client added or closed…).",
+    ),
+    Entry(
+        "client",
+        "clients",
+        "client_app",
+        "Your clients: add, list, show, edit, close, reopen, forget.",
+    ),
+    Entry(
+        "agreement",
+        "agreements",
+        "agreement_app",
+        "The coaching agreement (designed alliance): new, show, list, check.",
+    ),
+    Entry(
+        "session",
+        "sessions",
+        "session_app",
+        "Sessions: record a call and the promises made in it; list, show, edit, delete.",
+    ),
+    Entry(
+        "promises",
+        "promises",
+        "promises_app",
+        "Promises, yours and your clients': what is due, and keep, break, release, move, "
+        "edit, reopen.",
+    ),
+    Entry(
+        "promise",
+        "promises",
+        "promises_app",
+        "Promises, yours and your clients': what is due, and keep, break, release, move, "
+        "edit, reopen.",
+        hidden=True,
+    ),
+    Entry(
+        "icf",
+        "credentials",
+        "icf_app",
+        "The ICF client coaching log, and progress toward a credential.",
+    ),
+    Entry(
+        "learning",
+        "credentials",
+        "learning_app",
+        "Your continuing-education log (ICF CCE): add, list, delete.",
+    ),
+    Entry(
+        "config",
+        "config_cmds",
+        "config_app",
+        "Your settings (config.toml): each value and where it came from.",
+    ),
+    Entry(
+        "practice",
+        "practice",
+        "practice_app",
+        "A practice of coaches on one PostgreSQL server: add a coach, status, upgrade.",
+    ),
 )
-# Which modules a first word needs. A run builds only those: Typer turns every registered
-# command into a click command at start-up (about 1 ms each), so `coachlog dashboard` need
-# not pay for the other forty. Anything else (help, completion, a typo) gets them all.
-OWNERS: dict[str, tuple[str, ...]] = {
-    "client": ("clients", "store_cmds"),  # `client forget` lives with the safety commands
-    "agreement": ("agreements",),
-    "session": ("sessions",),
-    "promises": ("promises",),
-    "promise": ("promises",),
-    **dict.fromkeys(("trust", "pitstop", "prep", "dashboard", "demo"), ("trust",)),
-    **dict.fromkeys(("export", "import", "search"), ("exchange",)),
-    **dict.fromkeys(("init", "backup", "doctor", "passphrase"), ("store_cmds",)),
-    "config": ("config_cmds",),
-    "undo": ("undo",),
-    "practice": ("practice",),
-    **dict.fromkeys(("icf", "learning", "renewal"), ("credentials",)),
-}
+ENTRIES = {entry.name: entry for entry in COMMANDS}
+
+
+def load(entry: Entry) -> Any:
+    """The click command of an entry, built from its module (imported now). A group's own
+    commands are built when one of them is asked for (LazySubGroup)."""
+    import copy
+    import importlib
+
+    found = getattr(importlib.import_module(f"coachlog.cli.{entry.module}"), entry.attr)
+    if isinstance(found, typer.Typer):
+        shell = copy.copy(found)  # the group's options and help, none of its commands yet
+        shell.registered_commands = []
+        shell.info = copy.copy(found.info)
+        shell.info.cls = LazySubGroup
+        command: Any = typer.main.get_group(shell)
+        command.pending = {
+            info.name or typer.main.get_command_name(info.callback.__name__): info
+            for info in found.registered_commands
+            if info.callback is not None
+        }
+    else:
+        single = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False)
+        single.command(entry.name)(found)
+        single.callback()(_nothing)
+        command = typer.main.get_group(single).commands[entry.name]
+    command.name = entry.name
+    command.hidden = entry.hidden
+    return command
+
+
+class Suggesting(TyperGroup):
+    """Typer suggests a command for a typo from the commands already built; a lazy group
+    has built none, so it suggests from every name it lists ("Did you mean 'list'?")."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as exc:  # click's UsageError (Typer may bring a click of its own)
+            message = getattr(exc, "message", None)
+            if not isinstance(message, str) or not args or "Did you mean" in message:
+                raise
+            from difflib import get_close_matches
+
+            matches = get_close_matches(args[0], self.list_commands(ctx))
+            if matches and self.suggest_commands:
+                suggestions = ", ".join(f"{m!r}" for m in matches)
+                exc.message = f"{message.rstrip('.')}. Did you mean {suggestions}?"  # type: ignore[attr-defined]
+            raise
+
+
+class LazySubGroup(Suggesting):
+    """A command group (client, session, promises …) whose commands are built from their
+    functions when asked for: Typer reads each function's signature to build a command
+    (about 2 ms each), and a run needs one."""
+
+    pending: dict[str, Any] = {}  # noqa: RUF012  (set per instance by load())
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*self.commands, *(n for n in self.pending if n not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in self.pending:
+            self.commands[cmd_name] = typer.main.get_command_from_info(
+                self.pending[cmd_name], pretty_exceptions_short=True, rich_markup_mode=None
+            )
+        return self.commands.get(cmd_name)
+
+
+def _nothing() -> None:  # pragma: no cover - the callback of a one-command wrapper
+    pass
+
+
+class LazyGroup(Suggesting):
+    """The root command group, lazy (click's LazyGroup pattern): each command's module is
+    imported only when that command runs (its --help included), so `coachlog dashboard`
+    builds one command, not forty, and `coachlog --help` lists them all from COMMANDS
+    without importing any."""
+
+    listing = False  # while the root's help is written: each command as its summary only
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [entry.name for entry in COMMANDS]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        entry = ENTRIES.get(cmd_name)
+        if entry is None:
+            return None
+        if self.listing:
+            return TyperCommand(entry.name, help=entry.summary, hidden=entry.hidden)
+        if cmd_name not in self.commands:
+            self.commands[cmd_name] = load(entry)
+        return self.commands[cmd_name]
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        self.listing = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            self.listing = False
+
+
+class FullGroup(LazyGroup):
+    """The root with every command built, for introspection (coachlog.cli.main.app: the
+    docs generator and the tests that walk every command)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for entry in COMMANDS:
+            command = self.commands[entry.name] = load(entry)
+            if isinstance(command, LazySubGroup):
+                for name in command.list_commands(None):
+                    command.get_command(None, name)
+
+
 GLOBAL_OPTIONS = {"--db", "--tz"}
 # The commands that only read: they never create a store (SPEC §2a). Anything else may.
 READ_ONLY = {
@@ -135,11 +384,11 @@ def fit_completion() -> None:
         cls.get_completions = case_blind(finder)  # type: ignore[method-assign]
 
 
-def make_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
-    import importlib
-
+def make_app(*, full: bool = False) -> typer.Typer:
+    """The root command: its options (--db, --tz, --version) and, lazily, every command."""
     root = typer.Typer(
         name="coachlog",
+        cls=FullGroup if full else LazyGroup,
         help="A journal for your coaching practice: sessions, promises, agreements and trust.\n\n"
         "Start with 'coachlog demo' to explore a sample practice, or 'coachlog client add NAME'.",
         no_args_is_help=True,
@@ -148,54 +397,7 @@ def make_app(modules: tuple[str, ...] = MODULES) -> typer.Typer:
         context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     )
     root.callback()(_root)
-    for name in modules:
-        importlib.import_module(f"coachlog.cli.{name}").register(root)
     return root
-
-
-def help_app() -> typer.Typer:
-    """The root with each command and group as a stub that has only its name and help: all
-    that `coachlog --help` shows. Building the real commands costs more than importing
-    Typer itself; a test checks that both print the same help."""
-    import inspect
-
-    full = make_app()
-    root = make_app(())
-    for group in full.registered_groups:
-        sub = group.typer_instance
-        assert sub is not None
-        root.add_typer(
-            typer.Typer(help=sub.info.help, rich_markup_mode=None),
-            name=group.name,
-            hidden=group.hidden,
-        )
-    for command in full.registered_commands:
-        help_text = command.help or inspect.getdoc(command.callback) or ""
-        root.command(command.name, help=help_text, hidden=command.hidden)(_stub)
-    return root
-
-
-def _stub() -> None:  # pragma: no cover - a help-only stub is never run
-    pass
-
-
-def wants_root_help(argv: list[str]) -> bool:
-    i = 0
-    while i + 1 < len(argv) and argv[i] in GLOBAL_OPTIONS:
-        i += 2
-    rest = argv[i:]
-    return rest in ([], ["--help"], ["-h"]) and "_COACHLOG_COMPLETE" not in os.environ
-
-
-def modules_for(argv: list[str]) -> tuple[str, ...]:
-    """The command modules a command line needs (all of them when in doubt)."""
-    if "_COACHLOG_COMPLETE" in os.environ:
-        return MODULES
-    i = 0
-    while i < len(argv) and argv[i] in GLOBAL_OPTIONS:
-        i += 2
-    first = argv[i] if i < len(argv) else ""
-    return OWNERS.get(first, MODULES)
 
 
 def hoist_globals(args: list[str], cli: typer.Typer) -> list[str]:
@@ -213,9 +415,12 @@ def hoist_globals(args: list[str], cli: typer.Typer) -> list[str]:
     # Read as click objects by their attributes: Typer may bring a click of its own.
     command: Any = typer.main.get_command(cli)
     path: list[str] = []
-    while i < len(args) and args[i] in getattr(command, "commands", {}):
+    while i < len(args) and hasattr(command, "get_command"):
+        sub = command.get_command(None, args[i])  # the lazy root imports only this one
+        if sub is None:
+            break
         path.append(args[i])
-        command = command.commands[args[i]]
+        command = sub
         i += 1
     takes_value = {
         opt
@@ -283,7 +488,7 @@ def _root(
 def __getattr__(name: str) -> typer.Typer:
     """`app`: the whole command line, for introspection (docs, tests)."""
     if name == "app":
-        globals()["app"] = full = make_app()
+        globals()["app"] = full = make_app(full=True)
         return full
     raise AttributeError(name)
 
@@ -334,7 +539,7 @@ def _run(args: list[str]) -> int:
 
                 footer()
             return status
-        cli = help_app() if wants_root_help(args) else make_app(modules_for(args))
+        cli = make_app()
         if wants_completion(args):
             fit_completion()
         args = hoist_globals(args, cli)

@@ -110,9 +110,8 @@ def due(
     """
     from coachlog.dates import parse_span
     from coachlog.errors import UsageError
-    from coachlog.render import print_json
-    from coachlog.render.promises import due_screen
-    from coachlog.services import promises
+    from coachlog.queries import promises
+    from coachlog.queries.clients import find_client
 
     st = state(ctx)
     if mine and theirs:
@@ -122,20 +121,23 @@ def due(
     if ics is not None and json and str(ics) == "-":
         raise UsageError("--ics - and --json both print to standard output; choose one.")
     owner = "coach" if mine else "client" if theirs else None
-    store = st.store()
+    db = st.reader()
     target = None
     if ics is not None:
         from coachlog.export.files import output
 
-        target = output(ics, force=force, option="--ics", store=store.location.path)
-    with store.read() as db:
-        found = find_client(db, client) if client is not None else None
-        items = promises.due(db, now=st.now, within=window, owner=owner, client=found)
+        target = output(ics, force=force, option="--ics", store=db.location.path)
+    found = find_client(db, client).id if client is not None else None
+    items = promises.due(db, now=st.now, within=window, owner=owner, client_id=found)
     if target is not None:
         _write_ics(st, target, items, quiet=json)
     if json:
-        print_json([promises.public(i, overdue=i.overdue) for i in items])
+        from coachlog.records import public_promise
+        from coachlog.render import print_json
+
+        print_json([public_promise(i, overdue=i.overdue) for i in items])
     elif ics is None:
+        from coachlog.render.promises import due_screen
         from coachlog.words import window as window_words
 
         words = window_words(window.total_seconds())

@@ -143,8 +143,8 @@ def icf_values(values: dict[str, Any], group_size: int | None, counts: bool | No
 
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
     """session_record + id + client, and the promises made in it (as `promises list`)."""
+    from coachlog.records import public, session_record
     from coachlog.services.promises import public as public_promise
-    from coachlog.services.records import public, session_record
 
     out = public(session_record(s, client), id=s.id, client=client)
     out["promises"] = [public_promise(i) for i in items]
@@ -313,10 +313,10 @@ def list_(
       coachlog session list --limit 10
       coachlog session list --kind pitstop --json
     """
+    from coachlog.records import public, session_record
     from coachlog.render import paged, print_json
     from coachlog.render.messages import not_shown
     from coachlog.render.sessions import session_list
-    from coachlog.services.records import public, session_record
     from coachlog.services.sessions import kind_of, list_sessions
 
     st = state(ctx)

@@ -196,10 +196,10 @@ def pitstop(
     """
     from coachlog.cli.context import interactive
     from coachlog.errors import UsageError
+    from coachlog.records import public, session_record
     from coachlog.render import print_json
     from coachlog.render.prep import pitstop_recorded
     from coachlog.services import facts, pitstops, undo
-    from coachlog.services.records import public, session_record
 
     st = state(ctx)
     given: dict[str, Any] = {

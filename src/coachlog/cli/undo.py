@@ -31,9 +31,9 @@ def undo(
       coachlog undo
       coachlog undo --list
     """
+    from coachlog.records import public_step, public_undone
     from coachlog.render import print_json
     from coachlog.services import undo as log
-    from coachlog.services.records import public_step, public_undone
 
     st = state(ctx)
     if list_:

@@ -1,6 +1,6 @@
 """The promise rules: what is overdue, kept on time or late, where a moved promise
 started, and the reading order of `promises due`. The ORM services (services/promises.py)
-and the plain DB-API read path (cli/fastpath/due.py) run this very code. A record is
+and the query layer (queries/promises.py) run this very code. A record is
 anything with the attributes of models.Promise / models.Client: an ORM object or a plain
 row (the Protocols below)."""
 
@@ -12,19 +12,28 @@ from typing import Any, Protocol
 
 
 class Promise(Protocol):
-    """What the rules read of a promise (models.Promise has it)."""
+    """What the rules read of a promise (models.Promise and queries.rows.PromiseRow have
+    it): read-only, so a frozen row serves as well as an ORM object."""
 
-    id: int | None
-    owner: str
-    status: str
-    due_at: datetime
-    closed_at: datetime | None
-    due_history: list[str]
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def owner(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+    @property
+    def due_history(self) -> list[str]: ...
 
 
 class Client(Protocol):
-    id: int | None
-    name: str
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
 
 
 def prep_json(o: ClientOverview, *, now: datetime) -> dict[str, Any]:
-    from coachlog.services.records import value
+    from coachlog.records import value
 
     a, s, f = o.agreement, o.last_session, o.facts
     return {

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from coachlog.errors import Ambiguous, InvalidInput, NotFound
+from coachlog.errors import InvalidInput
 from coachlog.models import CLIENT_STATUSES, CONSENTS, PAYMENTS, Client, Promise
 from coachlog.services.common import blank_to_none, choice, clients_query, scope
 
@@ -225,43 +225,20 @@ def list_clients(session: Session, *, include_all: bool = False) -> list[Client]
 
 def find_client(session: Session, ref: str) -> Client:
     """A client by id, else by name without regard to case or accents: the exact name, or
-    a unique prefix of it (names.match). Nothing found: the closest names are suggested."""
-    from coachlog.names import match
+    a unique prefix of it (domain/clients.find, the rule the query layer uses too)."""
+    from coachlog.domain.clients import find
 
-    ref = (ref or "").strip()
-    if not ref:
-        raise InvalidInput("No client given.", hint="Give a client id, name or name prefix.")
     base = clients_query(session)
-    if ref.isdigit():
-        found = session.exec(base.where(Client.id == int(ref))).first()
-        if found is None:
-            raise NotFound(f"No client with id {ref}.", hint="See 'coachlog client list --all'.")
+
+    def by_id(cid: int) -> Client | None:
+        found: Client | None = session.exec(base.where(Client.id == cid)).first()
         return found
-    # Names only, compared in Python: folding case and accents is the same on every backend.
-    rows = session.exec(scope(select(Client.id, Client.name), session)).all()
-    m = match(ref, [(r.id, r.name) for r in rows])
-    if m.found is not None:
-        return session.get(Client, m.found)  # type: ignore[return-value]
-    if m.several:
-        listed = ", ".join(f"{name} (id {cid})" for cid, name in m.several)
-        raise Ambiguous(
-            f"'{ref}' matches {len(m.several)} clients: {listed}.",
-            hint="Type more of the name, or use the id.",
-        )
-    if m.suggestions:
-        raise NotFound(
-            f"No client matches '{ref}'. Did you mean {_either(m.suggestions)}?",
-            hint="See 'coachlog client list --all' for names and ids.",
-        )
-    raise NotFound(
-        f"No client matches '{ref}'.",
-        hint="See 'coachlog client list --all' for names and ids.",
-    )
 
+    def names() -> list[tuple[int, str]]:
+        rows = session.exec(scope(select(Client.id, Client.name), session)).all()
+        return [(r.id, r.name) for r in rows]
 
-def _either(names: list[str]) -> str:
-    quoted = [f"'{n}'" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return find(ref, by_id=by_id, names=names)
 
 
 def client_names(session: Session, prefix: str = "") -> list[str]:

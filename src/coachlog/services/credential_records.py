@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from coachlog.domain import credentials as rules
-from coachlog.services.records import hours_value, value
+from coachlog.records import hours_value, value
 
 
 def number(d: Decimal) -> int | float:

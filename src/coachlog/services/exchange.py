@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
+from coachlog import records as rec
 from coachlog.models import Agreement, Client, CoachingSession, Learning, Promise
-from coachlog.services import records as rec
 from coachlog.services.common import clients_query, coach_of, scope
 from coachlog.services.tables import CHUNK, MODELS, chunks, columns  # noqa: F401
 

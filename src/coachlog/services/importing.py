@@ -26,11 +26,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from coachlog import records as rec
 from coachlog.models import Agreement, Client, CoachingSession, Promise
+from coachlog.records import TABLES
 from coachlog.services import interchange
-from coachlog.services import records as rec
 from coachlog.services.common import clients_query, coach_of
-from coachlog.services.records import TABLES
 from coachlog.services.tables import CHUNK, MODELS, chunks, columns
 
 

@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from coachlog.errors import InvalidInput
 from coachlog.jsonstream import Items
+from coachlog.records import FORMAT, TABLES, VERSIONS
 from coachlog.services.interchange_fields import (
     DATE,
     DEFAULTS,
@@ -32,7 +33,6 @@ from coachlog.services.interchange_fields import (
     Kind,
     read_value,
 )
-from coachlog.services.records import FORMAT, TABLES, VERSIONS
 
 # What a record's keys hold is in interchange_fields; its names are reachable from here too.
 __all__ = [

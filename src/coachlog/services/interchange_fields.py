@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from coachlog.services.records import (
+from coachlog.records import (
     AGREEMENT_KEYS,
     CLIENT_KEYS,
     LEARNING_KEYS,

@@ -75,7 +75,7 @@ class DashboardRow:
 
     def as_json(self, now: datetime, tz: str) -> dict[str, Any]:
         from coachlog.dates import wall_clock
-        from coachlog.services.records import value
+        from coachlog.records import value
 
         f = self.facts
         rate = f.coach.rate

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -32,8 +32,8 @@ from coachlog.domain.promises import (  # noqa: F401
 )
 from coachlog.errors import InvalidInput, NotFound
 from coachlog.models import PROMISE_OWNERS, PROMISE_STATUSES, Client, CoachingSession, Promise
+from coachlog.records import public_promise as public  # noqa: F401
 from coachlog.services.common import blank_to_none, scope
-from coachlog.services.records import public_promise as public  # noqa: F401
 
 EXAMPLE = "Send the article @ fri 18:00"
 FORM = f'"TEXT @ WHEN", e.g. "{EXAMPLE}"'
@@ -117,28 +117,6 @@ def _base() -> Any:
         .join(Client, col(Client.id) == Promise.client_id)
         .outerjoin(CoachingSession, col(CoachingSession.id) == Promise.session_id)
     )
-
-
-def due(
-    db: Session,
-    *,
-    now: datetime,
-    within: timedelta,
-    owner: str | None = None,
-    client: Client | None = None,
-) -> list[Item]:
-    """Open promises due before now + within, in reading order (see order()).
-
-    One indexed query (promises(status, due_at), or (client_id, status) with a client); only
-    the promises in the window are loaded."""
-    stmt = _base().where(Promise.status == "open", Promise.due_at < now + within)
-    if owner is not None:
-        stmt = stmt.where(Promise.owner == owner)
-    if client is not None:
-        stmt = stmt.where(Promise.client_id == client.id)
-    stmt = scope(stmt, db, Promise.client_id).order_by(col(Promise.due_at), col(Promise.id))
-    items = [Item(p, c, uid, overdue=is_overdue(p, now)) for p, c, uid in db.exec(stmt).all()]
-    return order(items)
 
 
 def list_promises(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from coachlog import records as rec
 from coachlog.models import Agreement, Client, CoachingSession, Learning, Promise
-from coachlog.services import records as rec
 
 MODELS: dict[str, Any] = {
     "clients": Client,

@@ -7,7 +7,14 @@ from collections.abc import Callable
 
 from coachlog.errors import StoreError
 from coachlog.store.coach import local_coach
-from coachlog.store.engine import Store, check_regular, is_encrypted_file, prepare_file
+from coachlog.store.connect import (
+    check_regular,
+    no_store_here,
+    passphrase_for,
+    prepare_file,
+    store_exists,
+)
+from coachlog.store.engine import Store
 from coachlog.store.paths import Location, resolve
 
 __all__ = ["Location", "Store", "open_store", "resolve"]
@@ -38,36 +45,14 @@ def open_store(
     existed = True
     if location.path is not None:
         check_regular(location.path)
-        existed = location.path.exists() and location.path.stat().st_size > 0
+        existed = store_exists(location.path)
         if not existed and not create:
             if not location.default:
-                raise StoreError(
-                    f"There is no coachlog store at {location.path}.",
-                    hint="Check the path (--db, COACHLOG_DB or the db setting: coachlog "
-                    "config); a command that records something creates a store there.",
-                )
+                raise no_store_here(location.path)
             return _empty_store()
-        env_pass = os.environ.get("COACHLOG_PASSPHRASE") or None
-        if existed and is_encrypted_file(location.path):
-            passphrase = env_pass or (ask_passphrase(False) if ask_passphrase else None)
-            if not passphrase:
-                raise StoreError(
-                    f"The store at {location.path} is encrypted (or is not a coachlog store) "
-                    "and no passphrase was given.",
-                    hint="Set COACHLOG_PASSPHRASE, or run coachlog in a terminal to be asked.",
-                )
-        elif not existed and (encrypt or env_pass):
-            passphrase = env_pass or (ask_passphrase(True) if ask_passphrase else None)
-            if not passphrase:
-                raise StoreError(
-                    "An encrypted store needs a passphrase.",
-                    hint="Set COACHLOG_PASSPHRASE, or run 'coachlog init --encrypt' in a terminal.",
-                )
-        elif existed and encrypt:
-            raise StoreError(
-                f"The store at {location.path} already exists and is not encrypted.",
-                hint="Export it, then import into a new store made with 'coachlog init --encrypt'.",
-            )
+        passphrase = passphrase_for(
+            location.path, existed=existed, encrypt=encrypt, ask_passphrase=ask_passphrase
+        )
         prepare_file(location.path)
     elif encrypt:
         raise StoreError(

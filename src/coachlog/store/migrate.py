@@ -8,17 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coachlog.errors import StoreError
+from coachlog.store.versions import HEAD, REVISIONS, check_known
 
 if TYPE_CHECKING:
     from coachlog.store.engine import Store
 
-# Every revision this program knows, oldest first. A test checks this against Alembic.
-# 0004 (the undo log) and 0005 (credentials) were released before 0003 (ids never reused,
-# the store's mark) was written, so 0003 comes after them: the order of the chain, not of
-# the numbers.
-# 0006 (row-level security and the search index on PostgreSQL) does nothing on SQLite.
-REVISIONS = ("0001", "0002", "0004", "0005", "0003", "0006")
-HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -66,17 +60,6 @@ def check_consistent(conn: Any, revision: str | None) -> None:
                     hint="Restore your latest backup ('coachlog doctor' lists them), or set "
                     "alembic_version back to the schema the tables are at.",
                 )
-
-
-def check_known(revision: str | None) -> None:
-    if revision is not None and revision not in REVISIONS:
-        from coachlog import __version__
-
-        raise StoreError(
-            f"This store was written by a newer coachlog (schema {revision}); this is "
-            f"coachlog {__version__}, which knows schemas up to {HEAD}. The store was not touched.",
-            hint="Upgrade coachlog (pip install -U coachlog) to open it.",
-        )
 
 
 def raw_sqlite(conn: Any) -> Any:
