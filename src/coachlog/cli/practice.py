@@ -60,7 +60,7 @@ def _new_password(role: str) -> str:
 @practice_app.command("add-coach")
 def add_coach(
     ctx: typer.Context,
-    role: Annotated[str, typer.Argument(help="The coach's database login role.")],
+    role: Annotated[str, typer.Argument(help="The coach's database login role.", metavar="ROLE")],
     create_login: Annotated[
         bool,
         typer.Option(
