@@ -264,8 +264,14 @@ def test_a_coach_never_creates_or_migrates_the_shared_schema(empty_db: Practice)
     assert "coachlog init" in r.stderr
     one_sentence(r.stderr)
     assert p.su("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").strip() == "0"
-    # made by the owner, then marked older: a coach's coachlog refuses and names the owner
-    p.ok(OWNER, "init")
+    # made by the owner (two at once: one creates it, the other waits and finds it made),
+    # then marked older: a coach's coachlog refuses and names the owner
+    env = {**os.environ, "COACHLOG_DB": p.url(OWNER), "PGPASSWORD": OWNER_PW}
+    cmd = [sys.executable, "-m", "coachlog", "init"]
+    both = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True) for _ in range(2)]  # fmt: skip
+    results = [(proc.wait(timeout=120), *proc.communicate()) for proc in both]
+    assert [code for code, _, _ in results] == [0, 0], results
     p.ok(OWNER, "practice", "add-coach", "coach_a")
     p.su("UPDATE alembic_version SET version_num = '0003'")
     r = p.run("coach_a", "client", "list")
