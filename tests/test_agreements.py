@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from coachlog.domain.agreements import check
 from coachlog.services import agreement_template, agreements
 from coachlog.services.clients import add_client
 
@@ -62,16 +63,16 @@ def test_check_names_missing_and_past_review(store, ana, now):
             now=now,
             today=date(2026, 1, 1),
         )
-    status = {c.field: c.status for c in agreements.check(a, today=today)}
+    status = {c.field: c.status for c in check(a, today=today)}
     assert status["review_on"] == "past"
     assert all(status[k] == "ok" for k in FULL)
     a.fees = None
     a.review_on = date(2026, 11, 22)  # today is not past
-    status = {c.field: c.status for c in agreements.check(a, today=today, sponsor="Acme")}
+    status = {c.field: c.status for c in check(a, today=today, sponsor="Acme")}
     assert status["fees"] == "missing"
     assert status["review_on"] == "ok"
     assert status["sponsor_reporting"] == "missing"  # a sponsor pays: say what they get
-    assert agreements.check(None, today=today)[0].status == "missing"
+    assert check(None, today=today)[0].status == "missing"
 
 
 def test_template_round_trip(now):

@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import select
 
 from coachlog import render
+from coachlog.demo import practice as demo
+from coachlog.demo.text import PEOPLE
 from coachlog.models import Agreement, Client, CoachingSession, Promise
-from coachlog.services import demo
-from coachlog.services.demo_text import PEOPLE
 from coachlog.store import open_store
 from support import NOW_ISO as NOW_TEXT
 from support import PINNED

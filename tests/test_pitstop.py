@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from coachlog.domain import pitstops as rules
 from coachlog.errors import InvalidInput
-from coachlog.services import facts, pitstops
+from coachlog.queries.db import on_session
+from coachlog.queries.facts import status_for
+from coachlog.services import pitstops
 from support import PINNED
 from support.records import DAY, NOW, SECOND, make_client, make_session
 
@@ -23,7 +26,7 @@ def _status(**kw):
         "every_weeks": 8,
         "now": NOW,
     }
-    return pitstops.due_status(**{**base, **kw})
+    return rules.due_status(**{**base, **kw})
 
 
 def test_due_rule_sessions_side():
@@ -53,9 +56,9 @@ def test_no_sessions_never_due():
 
 def test_next_due_is_the_deadline_or_sooner_by_cadence():
     s = _status(regular_since=4, last_pitstop_at=NOW - 7 * DAY)
-    assert pitstops.next_due(s, last_session_at=NOW, cadence_days=None) == s.deadline
-    assert pitstops.next_due(s, last_session_at=NOW, cadence_days=7) == NOW + 14 * DAY
-    assert pitstops.next_due(_status(regular_since=6), last_session_at=NOW, cadence_days=7) is None
+    assert rules.next_due(s, last_session_at=NOW, cadence_days=None) == s.deadline
+    assert rules.next_due(s, last_session_at=NOW, cadence_days=7) == NOW + 14 * DAY
+    assert rules.next_due(_status(regular_since=6), last_session_at=NOW, cadence_days=7) is None
 
 
 def test_status_for_reads_the_store(store):
@@ -66,7 +69,7 @@ def test_status_for_reads_the_store(store):
         for day in (30, 20, 10):
             make_session(db, ana, NOW - day * DAY)
     with store.read() as db:
-        s = facts.status_for(db, ana, now=NOW)
+        s = status_for(on_session(db), ana, now=NOW)
     assert (s.due, s.regular_since, s.last_pitstop_at) == (False, 3, NOW - 40 * DAY)
 
 

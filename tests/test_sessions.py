@@ -13,6 +13,7 @@ import pytest
 
 from coachlog.errors import InvalidInput
 from coachlog.models import CoachingSession, Promise
+from coachlog.queries.sessions import list_sessions
 from coachlog.services import agreements, sessions
 from coachlog.services.clients import add_client
 from coachlog.services.promises import PromiseSpec
@@ -163,7 +164,7 @@ def test_bad_values_are_refused(values, words):
         sessions.clean_values(values)
 
 
-def test_list_filters_counts_and_delete(store, now):
+def test_list_filters_counts_and_delete(store, now, reader):
     with store.write() as db:
         ana = add_client(db, values={"name": "Ana Lima"}, now=now)
         bruno = add_client(db, values={"name": "Bruno Costa"}, now=now)
@@ -181,27 +182,27 @@ def test_list_filters_counts_and_delete(store, now):
                 promises=specs,
                 now=now,
             )
-    with store.read() as db:
-        rows = sessions.list_sessions(db)
-        assert [(r.client.name, r.session.kind, r.promises) for r in rows] == [
-            ("Ana Lima", "engagement", 0),
-            ("Ana Lima", "regular", 2),
-            ("Bruno Costa", "pitstop", 1),
-            ("Ana Lima", "pitstop", 0),
-        ]
-        assert [r.session.id for r in sessions.list_sessions(db, client=ana)] == [1, 2, 4]
-        assert [r.session.id for r in sessions.list_sessions(db, kind="pit")] == [3, 4]
-        since, until = now - timedelta(days=7), now - timedelta(days=2)
-        assert [r.session.id for r in sessions.list_sessions(db, since=since, until=until)] == [
-            2,
-            3,
-        ]
-    with store.write() as db:
-        s, _ = sessions.get(db, 2)
-        assert len(sessions.delete_session(db, s)) == 2
-    with store.read() as db:
-        assert _count(db, Promise) == 1
-        assert [r.session.id for r in sessions.list_sessions(db)] == [1, 3, 4]
+    db = reader()
+    rows, _ = list_sessions(db)
+    assert [(r.client.name, r.session.kind, r.promises) for r in rows] == [
+        ("Ana Lima", "engagement", 0),
+        ("Ana Lima", "regular", 2),
+        ("Bruno Costa", "pitstop", 1),
+        ("Ana Lima", "pitstop", 0),
+    ]
+    assert [r.session.id for r in list_sessions(db, client_id=ana.id)[0]] == [1, 2, 4]
+    assert [r.session.id for r in list_sessions(db, kind="pitstop")[0]] == [3, 4]
+    since, until = now - timedelta(days=7), now - timedelta(days=2)
+    assert [r.session.id for r in list_sessions(db, since=since, until=until)[0]] == [2, 3]
+    # --limit: the latest N in SQL, and how many earlier ones were left out
+    latest, before = list_sessions(db, limit=2)
+    assert ([r.session.id for r in latest], before) == ([3, 4], 2)
+    with store.write() as session:
+        s, _ = sessions.get(session, 2)
+        assert len(sessions.delete_session(session, s)) == 2
+    with store.read() as session:
+        assert _count(session, Promise) == 1
+    assert [r.session.id for r in list_sessions(reader())[0]] == [1, 3, 4]
 
 
 def _plans(store, run) -> list[str]:
@@ -246,7 +247,7 @@ def test_due_and_session_list_use_the_indexes(store, now, reader):
         store, reader(), lambda db: due(db, now=now, within=timedelta(days=7), client_id=ana.id)
     )
     assert "SCAN promises" not in plans[0], plans
-    plans = _plans(store, lambda db: sessions.list_sessions(db, client=ana))
+    plans = _query_plans(store, reader(), lambda db: list_sessions(db, client_id=ana.id))
     assert "SEARCH sessions USING INDEX ix_sessions_client_held" in plans[0], plans
     assert "SCAN promises" not in plans[0], plans  # the counts use promises(session_id)
 

@@ -18,3 +18,9 @@ SESSION_STATUSES = ("held",)
 LEARNING_CATEGORIES = ("core", "resource", "mentor", "supervision")
 CREDENTIALS = ("acc", "pcc", "mcc")
 ICF_LOG_FORMATS = ("csv", "md", "json")
+
+# The limits of numeric fields (domain/limits.py checks them; every option, template,
+# prompt, setting and the import read them from here).
+MINUTES = (1, 24 * 60)  # a session's (or a pit-stop's) length in minutes
+TRUST_PULSE = (1, 5)  # how open and safe it felt
+CADENCE_DAYS = (1, 365)  # the agreed days between sessions

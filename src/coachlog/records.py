@@ -1,5 +1,5 @@
 """Records as plain dicts in the interchange format's field names (SPEC §6): what export
-writes, and, with `id` and `client` (the name) added, what every --json prints. Reading an
+writes; render/shapes.py adds `id` and `client` (the name) for every --json. Reading an
 interchange file and checking it is services/interchange.py."""
 
 from __future__ import annotations
@@ -7,15 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # --json of the fast path uses these records without loading the ORM
-    from coachlog.domain.promises import Item
+if TYPE_CHECKING:  # the reads' --json uses these records without loading the ORM
+    from coachlog.kinds import Agreement, Client, CoachingSession, Promise
     from coachlog.models import (
-        Agreement,
-        Client,
-        CoachingSession,
         Learning,
-        Promise,
-        UndoStep,
     )
 
 CLIENT_KEYS = (
@@ -150,72 +145,3 @@ def hours_value(centihours: int) -> int | float:
 
 def learning_record(entry: Learning) -> dict[str, Any]:
     return _pick(entry, LEARNING_KEYS, {"hours": hours_value(entry.centihours)})
-
-
-def public(
-    record: dict[str, Any], *, id: int | None, client: Client | None = None
-) -> dict[str, Any]:
-    """A record for --json: `id` first, then `client` (the name) when tied to a client."""
-    out: dict[str, Any] = {"id": id}
-    if client is not None:
-        out["client"] = client.name
-    out.update(record)
-    return out
-
-
-def public_client(c: Client) -> dict[str, Any]:
-    return public(client_record(c), id=c.id)
-
-
-def public_closed_client(c: Client, released: list[Promise]) -> dict[str, Any]:
-    """`client close --json`: the client, and the ids of the promises released with it."""
-    out = public_client(c)
-    out["released_promises"] = [p.id for p in released]
-    return out
-
-
-def public_learning(entry: Learning) -> dict[str, Any]:
-    return public(learning_record(entry), id=entry.id)
-
-
-def public_agreement(a: Agreement, client: Client) -> dict[str, Any]:
-    return public(agreement_record(a, client), id=a.id, client=client)
-
-
-def public_promise(item: Item, *, overdue: bool | None = None) -> dict[str, Any]:
-    """The --json shape of a promise: id, client, the interchange fields (and `overdue`)."""
-    out = public(
-        promise_record(item.promise, item.client, item.session_uid),
-        id=item.promise.id,
-        client=item.client,
-    )
-    if overdue is not None:
-        out["overdue"] = overdue
-    return out
-
-
-def public_step(step: UndoStep) -> dict[str, Any]:
-    """A step of the undo log (`undo --list --json`): id, when, command, summary, whether
-    it can be undone, and the rows it changed as {table, id, action}."""
-    return {
-        "id": step.id,
-        "at": value(step.at),
-        "command": step.command,
-        "summary": step.summary,
-        "undoable": step.undoable,
-        "changes": [
-            {"table": c["table"], "id": c["id"], "action": c["action"]} for c in step.changes
-        ],
-    }
-
-
-def public_undone(
-    step: UndoStep, restored: list[Any], next_step: UndoStep | None
-) -> dict[str, Any]:
-    """What `undo --json` prints: the step undone, what became of each row ('removed',
-    'restored', 'recreated'), and the step a further undo would take (or null)."""
-    return {
-        "undone": public_step(step),
-        "rows": [{"table": r.table, "id": r.id, "result": r.what} for r in restored],
-        "next": public_step(next_step) if next_step is not None else None,
-    }

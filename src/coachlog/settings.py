@@ -18,13 +18,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from coachlog.choices import CREDENTIALS
+from coachlog.choices import CREDENTIALS, MINUTES
 from coachlog.errors import InvalidInput
 
 FILE_NAME = "config.toml"
 TRUE = ("true", "yes", "on", "1")
 FALSE = ("false", "no", "off", "0")
-MINUTES = (1, 24 * 60)  # a session's length, as `session new --minutes` accepts it
 
 
 class SettingsError(InvalidInput):

@@ -22,8 +22,8 @@ def _text_opt(flag: str, help: str) -> Any:
 
 def _cadence_flag(said: str) -> int:
     """--cadence-days in the words the questions and the template take (SPEC §3a)."""
+    from coachlog.domain.agreements import read_cadence
     from coachlog.errors import InvalidInput, UsageError
-    from coachlog.services.agreements import read_cadence
 
     try:
         return read_cadence(said)
@@ -106,12 +106,13 @@ def new(
     """
     from coachlog.cli.context import interactive
     from coachlog.dates import in_words
+    from coachlog.domain.agreements import check as check_elements
     from coachlog.drafts import drafting, keep_texts_for
     from coachlog.editor import edit_until_valid
     from coachlog.errors import UsageError
-    from coachlog.records import public_agreement
     from coachlog.render import print_json
     from coachlog.render.messages import aside, say, success
+    from coachlog.render.shapes import public_agreement
     from coachlog.services import agreement_template, agreements, undo
 
     st = state(ctx)
@@ -180,7 +181,7 @@ def new(
             agreement, superseded = agreements.new_agreement(
                 db, found, values=values, now=st.now, today=st.today
             )
-            checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
+            checks = check_elements(agreement, today=st.today, sponsor=found.sponsor)
             step.summary = f"agreement v{agreement.version} for {found.name} ({agreement.status})"
             if superseded:
                 step.summary += f"; v{superseded.version} superseded"
@@ -219,15 +220,15 @@ def _ask_elements(name: str, version: int, values: dict[str, Any], st: Any) -> d
     or cadence is asked again (the answers before it stay); Enter through every question
     changes nothing, and then no new version is made."""
     from coachlog.cli.ask import ask_text, ask_until_ok
-    from coachlog.errors import Cancelled
-    from coachlog.render.messages import say
-    from coachlog.services.agreements import (
+    from coachlog.domain.agreements import (
         CADENCE_ACCEPTED,
         ELEMENT_HELP,
         ELEMENTS,
         nothing_new,
         read_cadence,
     )
+    from coachlog.errors import Cancelled
+    from coachlog.render.messages import say
 
     say(
         ("Agreement v" + str(version) + " with ", "head"),
@@ -274,15 +275,16 @@ def show(
     Example:
       coachlog agreement show ana --version 1
     """
-    from coachlog.records import public_agreement
+    from coachlog.queries.agreements import get_version
+    from coachlog.queries.clients import find_client as find
     from coachlog.render import print_json
     from coachlog.render.agreements import agreement_page
-    from coachlog.services import agreements
+    from coachlog.render.shapes import public_agreement
 
     st = state(ctx)
-    with st.store().read() as db:
-        found = find_client(db, client)
-        agreement = agreements.get_version(db, found, version)
+    db = st.reader()
+    found = find(db, client)
+    agreement = get_version(db, found, version)
     if json:
         print_json(public_agreement(agreement, found))
     else:
@@ -297,15 +299,16 @@ def list_(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     Example:
       coachlog agreement list ana
     """
-    from coachlog.records import public_agreement
+    from coachlog.queries.agreements import versions
+    from coachlog.queries.clients import find_client as find
     from coachlog.render import print_json
     from coachlog.render.agreements import agreement_list
-    from coachlog.services import agreements
+    from coachlog.render.shapes import public_agreement
 
     st = state(ctx)
-    with st.store().read() as db:
-        found = find_client(db, client)
-        rows = agreements.versions(db, found)
+    db = st.reader()
+    found = find(db, client)
+    rows = versions(db, found.id)
     if json:
         print_json([public_agreement(a, found) for a in rows])
     else:
@@ -321,27 +324,21 @@ def check(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     Example:
       coachlog agreement check ana
     """
+    from coachlog.domain.agreements import check as check_elements
+    from coachlog.queries.agreements import current
+    from coachlog.queries.clients import find_client as find
     from coachlog.render import print_json
     from coachlog.render.agreements import agreement_check
-    from coachlog.services import agreements
 
     st = state(ctx)
-    with st.store().read() as db:
-        found = find_client(db, client)
-        agreement = agreements.active(db, found) or agreements.latest(db, found)
-        checks = agreements.check(agreement, today=st.today, sponsor=found.sponsor)
+    db = st.reader()
+    found = find(db, client)
+    agreement = current(db, found.id)
+    checks = check_elements(agreement, today=st.today, sponsor=found.sponsor)
     if json:
-        print_json(
-            {
-                "client": found.name,
-                "version": agreement.version if agreement else None,
-                "complete": all(c.status == "ok" for c in checks),
-                "elements": [
-                    {"field": c.field, "label": c.label, "status": c.status, "detail": c.detail}
-                    for c in checks
-                ],
-            }
-        )
+        from coachlog.render.shapes import agreement_check as shape
+
+        print_json(shape(found, agreement, checks))
     else:
         agreement_check(found, agreement, checks)
 

@@ -165,9 +165,9 @@ def add(
       coachlog client add "Rui Costa" --payment pro-bono --icf-consent yes \\
           --icf-consent-note "verbal, first session"
     """
-    from coachlog.records import public_client
     from coachlog.render import print_json
     from coachlog.render.messages import success
+    from coachlog.render.shapes import public_client
     from coachlog.services import undo
     from coachlog.services.clients import add_client
 
@@ -217,16 +217,15 @@ def list_(
     Example:
       coachlog client list --all --json
     """
-    from coachlog.records import public_client
+    from coachlog.queries.clients import left_out, list_clients
     from coachlog.render import print_json
     from coachlog.render.clients import client_list
-    from coachlog.services.clients import left_out, list_clients
+    from coachlog.render.shapes import public_client
 
     st = state(ctx)
-    with st.store().read() as db:
-        clients = list_clients(db, include_all=all_)
-        hidden = {} if all_ or json else left_out(db)
-    shown = clients if limit is None else clients[:limit]
+    db = st.reader()
+    shown, total = list_clients(db, include_all=all_, limit=limit)
+    hidden = {} if all_ or json else left_out(db)
     if json:
         print_json([public_client(c) for c in shown])
         return
@@ -235,8 +234,8 @@ def list_(
 
     with paged(pager_on(st, no_pager)):
         client_list(shown, include_all=all_, left_out=hidden)
-        if len(shown) < len(clients):
-            say((f"… and {len(clients) - len(shown)} more, not shown (--limit).", "muted"))
+        if len(shown) < total:
+            say((f"… and {total - len(shown)} more, not shown (--limit).", "muted"))
 
 
 @client_app.command("show")
@@ -249,29 +248,16 @@ def show(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
     Example:
       coachlog client show ana
     """
-    from coachlog.records import public_client, value
-    from coachlog.render import print_json
+    from coachlog.queries.clients import find_client as find
+    from coachlog.queries.overview import client_overview
+    from coachlog.render import print_json, shapes
     from coachlog.render.clients import client_page
-    from coachlog.services.overview import client_overview
 
     st = state(ctx)
-    with st.store().read() as db:
-        found = find_client(db, client)
-        overview = client_overview(db, found, now=st.now, tz=st.tz)
+    db = st.reader()
+    overview = client_overview(db, find(db, client), now=st.now, tz=st.tz)
     if json:
-        f = overview.facts
-        record = public_client(found)
-        record.update(
-            {
-                "sessions": f.sessions,
-                "last_session_at": value(f.last_session_at),
-                "agreement_version": overview.agreement.version if overview.agreement else None,
-                "open_promises": len(overview.open_promises),
-                "trust_score": overview.report.score,
-                "pitstop_due": bool(f.pitstop and f.pitstop.due),
-            }
-        )
-        print_json(record)
+        print_json(shapes.client_page(overview))
     else:
         client_page(overview, now=st.now, tz=st.tz)
 
@@ -306,9 +292,9 @@ def edit(
       coachlog client edit ana --context "Moved to Porto; Portuguese at home" --email ""
     """
     from coachlog.errors import UsageError
-    from coachlog.records import public_client
     from coachlog.render import print_json
     from coachlog.render.messages import success
+    from coachlog.render.shapes import public_client
     from coachlog.services import undo
     from coachlog.services.clients import edit_client
 
@@ -399,9 +385,9 @@ def close(
       coachlog client close ana
       coachlog client close ana --release-promises
     """
-    from coachlog.records import public_closed_client
     from coachlog.render import print_json
     from coachlog.render.clients import closed
+    from coachlog.render.shapes import public_closed_client
     from coachlog.services import undo
     from coachlog.services.clients import open_promises, release_open_promises, set_status
 
@@ -433,9 +419,9 @@ def reopen(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None
     Example:
       coachlog client reopen ana
     """
-    from coachlog.records import public_client
     from coachlog.render import print_json
     from coachlog.render.messages import success
+    from coachlog.render.shapes import public_client
     from coachlog.services import undo
     from coachlog.services.clients import set_status
 

@@ -284,10 +284,10 @@ def learning_add(
     """
     from coachlog.domain.credentials import parse_hours
     from coachlog.errors import InvalidInput
-    from coachlog.records import public_learning
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_saved
     from coachlog.render.messages import warn
+    from coachlog.render.shapes import public_learning
     from coachlog.services import undo
     from coachlog.services.credentials import add_learning, category_of
 
@@ -335,9 +335,9 @@ def learning_list(
       coachlog learning list
       coachlog learning list --since 2024-06-30 --json
     """
-    from coachlog.records import public_learning
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_list as screen
+    from coachlog.render.shapes import public_learning
     from coachlog.services.credentials import list_learning
 
     st = state(ctx)
@@ -368,9 +368,9 @@ def learning_delete(
     """
     from coachlog.cli.context import interactive
     from coachlog.errors import Cancelled, UsageError
-    from coachlog.records import public_learning
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_saved
+    from coachlog.render.shapes import public_learning
     from coachlog.services import undo
     from coachlog.services.credentials import delete_learning, get_learning
 

@@ -33,7 +33,7 @@ class Entry:
 COMMANDS: tuple[Entry, ...] = (
     Entry(
         "dashboard",
-        "trust",
+        "dashboard",
         "dashboard",
         "Every active client at a glance: sessions, last session, next pit-stop, open and "
         "overdue promises (yours / theirs), your kept-on-time rate, the trust score and the"
@@ -49,7 +49,7 @@ COMMANDS: tuple[Entry, ...] = (
     ),
     Entry(
         "prep",
-        "trust",
+        "prep",
         "prep",
         "One screen before a session: the agreement's goals and cadence, the last session, "
         "open promises both ways, any broken promise of yours not yet raised with the "
@@ -57,13 +57,13 @@ COMMANDS: tuple[Entry, ...] = (
     ),
     Entry(
         "pitstop",
-        "trust",
+        "pitstop",
         "pitstop",
         "Record a pit-stop: a check-in on the coaching relationship itself.",
     ),
     Entry(
         "demo",
-        "trust",
+        "demo",
         "demo",
         "Fill an empty store with a realistic sample practice, so every screen has "
         "something to show: clients from many places, agreements with and without gaps, "

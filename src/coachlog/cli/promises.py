@@ -19,7 +19,6 @@ from coachlog.cli.common import (
     complete_choice,
     complete_open_promise,
     find_client,
-    limited,
     option_value,
     pager_on,
     read_when,
@@ -63,10 +62,10 @@ def _summary(verb: str, item: Item, what: str = "") -> str:
 def _print_item(st: AppState, item: Item, json: bool, typed: str | None = None) -> None:
     from coachlog.render import print_json
     from coachlog.render.promises import changed
-    from coachlog.services.promises import public
+    from coachlog.render.shapes import public_promise
 
     if json:
-        print_json(public(item))
+        print_json(public_promise(item))
     else:
         changed(item, now=st.now, tz=st.tz, typed=typed)
 
@@ -132,8 +131,8 @@ def due(
     if target is not None:
         _write_ics(st, target, items, quiet=json)
     if json:
-        from coachlog.records import public_promise
         from coachlog.render import print_json
+        from coachlog.render.shapes import public_promise
 
         print_json([public_promise(i, overdue=i.overdue) for i in items])
     elif ics is None:
@@ -237,19 +236,21 @@ def list_(
       coachlog promises list --limit 20
       coachlog promises list --status broken --json
     """
+    from coachlog.domain.limits import check_status
+    from coachlog.queries.clients import find_client as find
+    from coachlog.queries.promises import list_promises
     from coachlog.render import paged, print_json
     from coachlog.render.messages import not_shown
     from coachlog.render.promises import promise_list
-    from coachlog.services import promises
+    from coachlog.render.shapes import public_promise
 
     st = state(ctx)
-    wanted = option_value("--status", promises.check_status, status)
-    with st.store().read() as db:
-        found = find_client(db, client) if client is not None else None
-        items = promises.list_promises(db, client=found, status=wanted)
-    items, before = limited(items, limit)
+    wanted = option_value("--status", check_status, status)
+    db = st.reader()
+    found = find(db, client).id if client is not None else None
+    items, before = list_promises(db, client_id=found, status=wanted, limit=limit)
     if json:
-        print_json([promises.public(i) for i in items])
+        print_json([public_promise(i) for i in items])
         return
     with paged(pager_on(st, no_pager)):
         promise_list(items, now=st.now, tz=st.tz)

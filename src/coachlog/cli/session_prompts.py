@@ -69,7 +69,7 @@ def flag_values(
     """The session fields given as flags, checked; and the --at text when it was written in
     words (so the confirmation can show what it was read as)."""
     from coachlog.cli.common import option_value, read_held_at
-    from coachlog.services.sessions import kind_of
+    from coachlog.domain.limits import kind_of
 
     values: dict[str, Any] = {}
     typed = None
@@ -338,10 +338,11 @@ def ask_session(
     only when `ask_icf` (the coach keeps an ICF log). Returns (values, promises,
     commitments)."""
     from coachlog.cli.common import read_held_at
+    from coachlog.domain.limits import MINUTES, kind_of, within
     from coachlog.errors import InvalidInput
     from coachlog.models import SESSION_KINDS
     from coachlog.render.promises import when
-    from coachlog.services.sessions import MAX_MINUTES, clean_themes, kind_of
+    from coachlog.services.sessions import clean_themes
 
     values = dict(given)
     if "held_at" not in values:
@@ -358,8 +359,8 @@ def ask_session(
         def read_minutes(answer: str) -> int:
             if not answer:
                 return default_minutes
-            if not answer.isdigit() or not 1 <= int(answer) <= MAX_MINUTES:
-                raise InvalidInput(f"Minutes: a whole number from 1 to {MAX_MINUTES}.")
+            if not answer.isdigit() or not within(int(answer), MINUTES):
+                raise InvalidInput(f"Minutes: a whole number from {MINUTES[0]} to {MINUTES[1]}.")
             return int(answer)
 
         values["minutes"] = _until_ok(_label("Minutes", None, str(default_minutes)), read_minutes)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coachlog.choices import SESSION_KINDS
+from coachlog.choices import MINUTES, SESSION_KINDS, TRUST_PULSE
 from coachlog.cli.common import (
     ClientOpt,
     JsonOpt,
@@ -20,7 +20,6 @@ from coachlog.cli.common import (
     complete_client,
     complete_session,
     find_client,
-    limited,
     note_read_as,
     option_value,
     pager_on,
@@ -29,7 +28,7 @@ from coachlog.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from coachlog.models import Client, CoachingSession
+    from coachlog.kinds import Client, CoachingSession
     from coachlog.services.promises import Item
 
 session_app = typer.Typer(
@@ -50,8 +49,8 @@ Minutes = Annotated[
         "--minutes",
         help="Length (default: the agreement's, else 60).",
         metavar="N",
-        min=1,
-        max=1440,
+        min=MINUTES[0],
+        max=MINUTES[1],
     ),
 ]
 Kind = Annotated[
@@ -80,7 +79,11 @@ Themes = Annotated[
 Trust = Annotated[
     int | None,
     typer.Option(
-        "--trust", help="Trust pulse 1-5: how open and safe it felt.", metavar="1-5", min=1, max=5
+        "--trust",
+        help="Trust pulse 1-5: how open and safe it felt.",
+        metavar="1-5",
+        min=TRUST_PULSE[0],
+        max=TRUST_PULSE[1],
     ),
 ]
 Reflection = Annotated[
@@ -143,12 +146,9 @@ def icf_values(values: dict[str, Any], group_size: int | None, counts: bool | No
 
 def session_json(s: CoachingSession, client: Client, items: list[Item]) -> dict[str, Any]:
     """session_record + id + client, and the promises made in it (as `promises list`)."""
-    from coachlog.records import public, session_record
-    from coachlog.services.promises import public as public_promise
+    from coachlog.render.shapes import session_with_promises
 
-    out = public(session_record(s, client), id=s.id, client=client)
-    out["promises"] = [public_promise(i) for i in items]
-    return out
+    return session_with_promises(s, client, items)
 
 
 @session_app.command("new")
@@ -313,11 +313,13 @@ def list_(
       coachlog session list --limit 10
       coachlog session list --kind pitstop --json
     """
-    from coachlog.records import public, session_record
+    from coachlog.domain.limits import kind_of
+    from coachlog.queries.clients import find_client as find
+    from coachlog.queries.sessions import list_sessions
     from coachlog.render import paged, print_json
     from coachlog.render.messages import not_shown
     from coachlog.render.sessions import session_list
-    from coachlog.services.sessions import kind_of, list_sessions
+    from coachlog.render.shapes import public_session
 
     st = state(ctx)
     start = read_when(st, since, what="--since", toward="past").instant if since else None
@@ -325,17 +327,13 @@ def list_(
     wanted = option_value("--kind", kind_of, kind)
     note_read_as(st, "--since", since, start)
     note_read_as(st, "--until", until, end)
-    with st.store().read() as db:
-        found = find_client(db, client) if client is not None else None
-        rows = list_sessions(db, client=found, since=start, until=end, kind=wanted)
-    rows, before = limited(rows, limit)
+    db = st.reader()
+    found = find(db, client).id if client is not None else None
+    rows, before = list_sessions(
+        db, client_id=found, since=start, until=end, kind=wanted, limit=limit
+    )
     if json:
-        print_json(
-            [
-                public(session_record(r.session, r.client), id=r.session.id, client=r.client)
-                for r in rows
-            ]
-        )
+        print_json([public_session(r.session, r.client) for r in rows])
         return
     filtered = any(v is not None for v in (client, since, until, kind))
     with paged(pager_on(st, no_pager)):
@@ -352,14 +350,14 @@ def show(ctx: typer.Context, session_id: IdArg, json: JsonOpt = False) -> None:
     Example:
       coachlog session show 7
     """
+    from coachlog.queries import sessions
     from coachlog.render import print_json
     from coachlog.render.sessions import session_page
-    from coachlog.services import sessions
 
     st = state(ctx)
-    with st.store().read() as db:
-        s, found = sessions.get(db, session_id)
-        items = sessions.promises_of(db, s, found)
+    db = st.reader()
+    s, found = sessions.get(db, session_id)
+    items = sessions.promises_of(db, s, found)
     if json:
         print_json(session_json(s, found, items))
     else:

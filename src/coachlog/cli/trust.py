@@ -1,23 +1,13 @@
-"""The trust screens: trust, pitstop, prep, dashboard, and demo (a sample practice)."""
+"""`coachlog trust [CLIENT]`: the trust checklist (SPEC §5), one client's or every active
+client's as a table."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from coachlog.cli.common import (
-    ClientArg,
-    JsonOpt,
-    complete_client,
-    find_client,
-    read_held_at,
-    state,
-)
-
-
-def _answer(flag: str, help: str) -> Any:
-    return typer.Option(flag, help=help, show_default=False)
+from coachlog.cli.common import JsonOpt, complete_client, state
 
 
 def trust(
@@ -42,265 +32,23 @@ def trust(
       coachlog trust ana
       coachlog trust --json
     """
+    from coachlog.queries.clients import find_client
+    from coachlog.queries.overview import active_clients, evaluate, evaluate_many
     from coachlog.render import print_json
     from coachlog.render.trust import checklist, matrix
-    from coachlog.services import trust as rules
-    from coachlog.services.overview import active_clients
 
     st = state(ctx)
-    with st.store().read() as db:
-        if client is None:
-            reports = rules.evaluate_many(db, active_clients(db), now=st.now, tz=st.tz)
-        else:
-            reports = [rules.evaluate(db, find_client(db, client), now=st.now, tz=st.tz)]
+    db = st.reader()
+    if client is None:
+        reports = evaluate_many(db, active_clients(db), now=st.now, tz=st.tz)
+    else:
+        reports = [evaluate(db, find_client(db, client), now=st.now, tz=st.tz)]
     if json:
-        shaped = [r.as_json() for r in reports]
+        from coachlog.render.shapes import trust_report
+
+        shaped = [trust_report(r) for r in reports]
         print_json(shaped if client is None else shaped[0])
     elif client is None:
         matrix(reports)
     else:
         checklist(reports[0])
-
-
-def dashboard(ctx: typer.Context, json: JsonOpt = False) -> None:
-    """Every active client at a glance: sessions, last session, next pit-stop, open and
-    overdue promises (yours / theirs), your kept-on-time rate, the trust score and the
-    trust pulse. Whoever needs attention first is on top.
-
-    \b
-    Example:
-      coachlog dashboard
-    """
-    from coachlog.render import print_json
-    from coachlog.render.dashboard import dashboard as show
-    from coachlog.services.overview import dashboard as rows_for
-
-    st = state(ctx)
-    with st.store().read() as db:
-        rows = rows_for(db, now=st.now, tz=st.tz)
-    if json:
-        print_json([r.as_json(st.now, st.tz) for r in rows])
-    else:
-        show(rows, now=st.now, tz=st.tz)
-
-
-def prep(ctx: typer.Context, client: ClientArg, json: JsonOpt = False) -> None:
-    """One screen before a session: the agreement's goals and cadence, the last session,
-    open promises both ways, any broken promise of yours not yet raised with the client,
-    whether a pit-stop is due, and the trust pulse.
-
-    \b
-    Example:
-      coachlog prep ana
-    """
-    from coachlog.render import print_json
-    from coachlog.render.prep import prep_json, prep_screen
-    from coachlog.services.overview import client_overview
-
-    st = state(ctx)
-    with st.store().read() as db:
-        overview = client_overview(db, find_client(db, client), now=st.now, tz=st.tz)
-    if json:
-        print_json(prep_json(overview, now=st.now))
-    else:
-        prep_screen(overview, now=st.now, tz=st.tz)
-
-
-def demo(
-    ctx: typer.Context,
-    clients: Annotated[
-        int,
-        typer.Option("--clients", help="Active clients in the practice.", min=1, max=200),
-    ] = 8,
-    years: Annotated[
-        int, typer.Option("--years", help="Years of history to invent.", min=1, max=30)
-    ] = 1,
-    seed: Annotated[int, typer.Option("--seed", help="Another seed, another practice.", min=0)] = 1,
-    json: JsonOpt = False,
-) -> None:
-    """Fill an empty store with a realistic sample practice, so every screen has something
-    to show: clients from many places, agreements with and without gaps, sessions with
-    notes and reflections, pit-stops, and promises kept, late, broken, released and moved.
-    The same seed on the same day gives the same practice. It refuses a store that already
-    has clients: use a separate one (--db demo.db). It cannot be undone: 'coachlog undo'
-    stops at it.
-
-    \b
-    Example:
-      coachlog --db demo.db demo --clients 12 --years 3
-    """
-    from coachlog.render import print_json
-    from coachlog.render.dashboard import demo_summary
-    from coachlog.services import undo
-    from coachlog.services.demo import build
-
-    st = state(ctx)
-    with st.store().write() as db:
-        summary = build(db, clients=clients, years=years, seed=seed, now=st.now, tz=st.tz)
-        undo.barrier(db, "demo", f"a sample practice of {summary.clients} clients", now=st.now)
-    if json:
-        print_json(
-            {
-                "clients": summary.clients,
-                "active": summary.active,
-                "sessions": summary.sessions,
-                "pitstops": summary.pitstops,
-                "promises": summary.promises,
-                "agreements": summary.agreements,
-            }
-        )
-        return
-    import shlex
-
-    prefix = f"coachlog --db {shlex.quote(st.db)}" if st.db else "coachlog"
-    demo_summary(summary, prefix=prefix)
-
-
-def pitstop(
-    ctx: typer.Context,
-    client: ClientArg,
-    working: Annotated[str | None, _answer("--working", "What is working in our coaching.")] = None,
-    not_working: Annotated[str | None, _answer("--not-working", "What is not working.")] = None,
-    more: Annotated[str | None, _answer("--more", "What they want more of.")] = None,
-    less: Annotated[str | None, _answer("--less", "What they want less of.")] = None,
-    safety: Annotated[
-        int | None,
-        typer.Option(
-            "--safety",
-            min=1,
-            max=5,
-            help="How safe it feels to be open here, 1-5 (kept as the trust pulse).",
-        ),
-    ] = None,
-    agreement_change: Annotated[
-        str | None, _answer("--agreement-change", "What in our agreement should change.")
-    ] = None,
-    at: Annotated[str | None, _answer("--at", "When it happened (default: now).")] = None,
-    minutes: Annotated[
-        int | None, typer.Option("--minutes", help="How long it took.", min=1, max=600)
-    ] = None,
-    edit: Annotated[
-        bool, typer.Option("--edit", "-e", help="Write the answers in $VISUAL/$EDITOR.")
-    ] = False,
-    json: JsonOpt = False,
-) -> None:
-    """Record a pit-stop: a check-in on the coaching relationship itself. Give the answers
-    as flags, write them in your editor (--edit), or, on a terminal with no flags, answer
-    each question in turn. If the agreement should change, you are offered a new version.
-
-    \b
-    Examples:
-      coachlog pitstop ana
-      coachlog pitstop ana --working "the challenge" --less "homework" --safety 4 \\
-          --agreement-change "Move to every three weeks"
-    """
-    from coachlog.cli.context import interactive
-    from coachlog.errors import UsageError
-    from coachlog.records import public, session_record
-    from coachlog.render import print_json
-    from coachlog.render.prep import pitstop_recorded
-    from coachlog.services import facts, pitstops, undo
-
-    st = state(ctx)
-    given: dict[str, Any] = {
-        "working": working,
-        "not_working": not_working,
-        "more": more,
-        "less": less,
-        "safety": safety,
-        "agreement_change": agreement_change,
-    }
-    when, at_typed = None, None
-    if at is not None:
-        when = read_held_at(st, at, what="--at")
-        at_typed = at.strip() if when.in_words and at.strip().lower() != "now" else None
-    held_at = when.instant if when else st.now
-    store = st.store()
-    with store.read() as db:
-        found = find_client(db, client)
-    from coachlog.drafts import drafting, keep_texts_for
-
-    retry = "To record it, run the command again with --edit and paste the text in from {path}."
-    keep_texts_for(found.uid)  # a text kept on failure is found and erased by client forget
-    with drafting(retry_hint=retry) as draft:
-        if edit:
-            from coachlog.editor import edit_until_valid
-            from coachlog.render.widgets import when as shown
-
-            text = pitstops.template(found.name, shown(held_at, now=st.now, tz=st.tz), given)
-            answers = edit_until_valid(
-                text, pitstops.parse_template, draft=draft, name="pitstop.md"
-            )
-        elif pitstops.has_answers(given):
-            answers = given  # flags given: no questions, so it runs the same from a script
-        elif interactive():
-            answers = _ask(found.name)
-        else:
-            raise UsageError(
-                "Nothing to record: give the answers as --working, --not-working, --more, "
-                "--less, --safety 1-5 and --agreement-change, or use --edit.",
-                hint="Run it in a terminal to be asked each question.",
-            )
-        with store.write() as db, undo.step(db, "pitstop", now=st.now) as step:
-            found = find_client(db, str(found.id))
-            was_prospect = found.status == "prospect"
-            record = pitstops.record_pitstop(
-                db, found, answers=answers, held_at=held_at, minutes=minutes, now=st.now
-            )
-            status = facts.status_for(db, found, now=st.now)
-            step.summary = f"pit-stop #{record.id} with {found.name}"
-    if json:
-        print_json(public(session_record(record, found), id=record.id, client=found))
-        return
-    pitstop_recorded(found, record, status, now=st.now, tz=st.tz, at_typed=at_typed)
-    if was_prospect:
-        from coachlog.render.clients import became_active
-
-        became_active(found)
-    if not (record.notes and pitstops.answers_from_notes(record.notes).get("agreement_change")):
-        return
-    if interactive():
-        from coachlog.cli.ask import confirm
-
-        if confirm("The agreement should change. Start a new agreement version now?"):
-            from coachlog.cli.agreements import new
-
-            new(ctx, client=str(found.id), edit=True)
-    else:
-        from coachlog.render.messages import say
-
-        say(
-            ("  The agreement should change: ", "warn"),
-            f"coachlog agreement new {found.id} --edit",
-        )
-
-
-def _ask(name: str) -> dict[str, Any]:
-    """Each check-in question in turn; Enter skips one. All skipped: nothing is stored."""
-    from coachlog.cli.ask import ask_text, ask_until_ok
-    from coachlog.errors import Cancelled
-    from coachlog.render.messages import say
-    from coachlog.services import pitstops
-
-    say(("Pit-stop with ", "head"), (name, "name"), ("  (Enter skips a question)", "muted"))
-    answers: dict[str, Any] = {}
-    for key, question, _ in pitstops.QUESTIONS:
-        if key == "safety":  # a score that cannot be read is asked again
-            answers[key] = ask_until_ok(
-                question,
-                lambda a: pitstops.read_safety(a) if a else None,
-                help=pitstops.SAFETY_HINT,
-            )
-        else:
-            answers[key] = ask_text(question)
-    if not pitstops.has_answers(answers):
-        raise Cancelled("Nothing was answered; nothing was recorded.")
-    return answers
-
-
-def register(app: typer.Typer) -> None:
-    app.command("dashboard")(dashboard)
-    app.command("trust")(trust)
-    app.command("prep")(prep)
-    app.command("pitstop")(pitstop)
-    app.command("demo")(demo)

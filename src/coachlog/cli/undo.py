@@ -31,8 +31,8 @@ def undo(
       coachlog undo
       coachlog undo --list
     """
-    from coachlog.records import public_step, public_undone
     from coachlog.render import print_json
+    from coachlog.render.shapes import public_step, public_undone
     from coachlog.services import undo as log
 
     st = state(ctx)

@@ -29,3 +29,39 @@ def find_client(db: Reader, ref: str) -> ClientRow:
     from coachlog.domain.clients import find
 
     return find(ref, by_id=lambda cid: client_by_id(db, cid), names=lambda: client_names_ids(db))
+
+
+SHOWN_STATUSES = ("active", "paused")  # `client list` without --all
+
+
+def list_clients(
+    db: Reader, *, include_all: bool = False, limit: int | None = None
+) -> tuple[list[ClientRow], int]:
+    """The coach's clients by name (case aside): active and paused, or every one; at most
+    `limit` of them, with how many there are in all."""
+    mine, params = db.scope()
+    where = "" if include_all else " AND clients.status IN ('active', 'paused')"
+    sql = f"SELECT {columns(ClientRow)} FROM clients WHERE 1 = 1{where}{mine}"
+    sql += " ORDER BY LOWER(clients.name), clients.id"
+    shown_params: list[object] = [*params]
+    if limit is not None:
+        sql += " LIMIT ?"
+        shown_params.append(limit)
+    rows = [build(ClientRow, r) for r in db.rows(sql, shown_params)]
+    total = len(rows)
+    if limit is not None and len(rows) == limit:
+        count = f"SELECT COUNT(*) FROM clients WHERE 1 = 1{where}{mine}"
+        total = int(db.value(count, params, default=0))
+    return rows, total
+
+
+def left_out(db: Reader) -> dict[str, int]:
+    """What `client list` leaves out without --all: how many prospects and closed."""
+    mine, params = db.scope()
+    sql = (
+        "SELECT status, COUNT(*) FROM clients WHERE status IN ('prospect', 'closed')"
+        f"{mine} GROUP BY status"
+    )
+    counts = {"prospect": 0, "closed": 0}
+    counts.update({status: int(n) for status, n in db.rows(sql, params)})
+    return counts

@@ -81,9 +81,12 @@ def decoded(value: Any) -> Any:
 class Reader:
     """One read-only connection to a current store, in one transaction."""
 
-    def __init__(self, location: Location, conn: Any, *, coach: str) -> None:
+    def __init__(
+        self, location: Location, conn: Any, *, coach: str, borrowed: bool = False
+    ) -> None:
         self.location = location
         self.conn = conn  # None: the default store before its first use, read as empty
+        self.borrowed = borrowed  # another's connection (on_session): not ours to close
         self.sqlite = location.path is not None
         # On a shared server each coach sees only their own clients (SPEC §8).
         self.coach: str | None = None if self.sqlite else coach
@@ -143,7 +146,7 @@ class Reader:
         )
 
     def close(self) -> None:
-        if self.conn is None:
+        if self.conn is None or self.borrowed:
             return
         try:
             self.conn.rollback()  # nothing was written; end the read transaction
@@ -288,6 +291,22 @@ def _close_quietly(conn: Any) -> None:
     except Exception as exc:
         if not is_driver_error(exc):
             raise
+
+
+def on_session(session: Any) -> Reader:
+    """The query layer on the connection of an ORM session (a write that reads: a pit-stop
+    shows whether the next one is due; the export's checklist), inside that session's own
+    transaction, so it sees what the session has written. Duck-typed: nothing here imports
+    SQLAlchemy."""
+    from pathlib import Path
+
+    session.flush()
+    bind = session.get_bind()
+    sqlite = session.info.get("dialect") == "sqlite"
+    path = Path(bind.url.database) if sqlite else None
+    location = Location(url=str(bind.url), path=path)
+    conn = session.connection().connection.driver_connection
+    return Reader(location, conn, coach=session.info.get("coach_name") or "", borrowed=True)
 
 
 @contextmanager

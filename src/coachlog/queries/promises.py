@@ -52,3 +52,36 @@ def due(
     scoped, more = db.scope("promises.client_id")
     sql += scoped + " ORDER BY promises.due_at, promises.id"
     return order(_items(db, sql, [*params, *more], now=now))
+
+
+def list_promises(
+    db: Reader,
+    *,
+    client_id: int | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[Item], int]:
+    """Every promise by client (as `promises due` groups them), each client's in the order
+    they fall due: the last `limit` of that order (all without), and how many came before."""
+    where = ""
+    params: list[Any] = []
+    if client_id is not None:
+        where += " AND promises.client_id = ?"
+        params.append(client_id)
+    if status is not None:
+        where += " AND promises.status = ?"
+        params.append(status)
+    scoped, more = db.scope("promises.client_id")
+    where += scoped
+    params += more
+    sql = f"{_SELECT} WHERE 1 = 1{where}"
+    order = ("LOWER(clients.name)", "clients.id", "promises.due_at", "promises.id")
+    if limit is None:
+        return _items(db, sql + " ORDER BY " + ", ".join(order), params), 0
+    sql += " ORDER BY " + ", ".join(f"{o} DESC" for o in order) + " LIMIT ?"
+    items = list(reversed(_items(db, sql, [*params, limit])))
+    before = 0
+    if len(items) == limit:
+        count = f"SELECT COUNT(*) FROM promises WHERE 1 = 1{where}"
+        before = int(db.value(count, params, default=0)) - len(items)
+    return items, before

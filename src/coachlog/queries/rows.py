@@ -108,23 +108,16 @@ class PromiseRow:
     due_history: list[str] = field(hash=False)
 
 
-# How a stored value of each kind of field comes back (as the ORM's column types give it).
-INSTANTS = frozenset(
-    {"created_at", "updated_at", "held_at", "made_at", "due_at", "closed_at", "at"}
-)
-DATES = frozenset({"started_on", "ended_on", "starts_on", "review_on", "completed_on"})
-FLAGS = frozenset({"private", "counts_for_icf", "ethics", "undoable"})
-JSON = frozenset({"themes", "due_history", "changes"})
-
-
-def _reader(name: str) -> Callable[[Any], Any] | None:
-    if name in INSTANTS:
+def _reader(kind: str) -> Callable[[Any], Any] | None:
+    """How a stored value of a field of this type (its annotation) comes back, as the
+    ORM's column types give it."""
+    if kind.startswith("datetime"):
         return instant
-    if name in DATES:
+    if kind.startswith("date"):
         return day
-    if name in FLAGS:
+    if kind == "bool":
         return flag
-    if name in JSON:
+    if kind.startswith("list"):
         return decoded
     return None
 
@@ -144,7 +137,7 @@ def width(cls: type[Any]) -> int:
 
 def build(cls: type[R], values: Sequence[Any]) -> R:
     """One row class from its columns' values, in columns() order."""
-    readers = _READERS.setdefault(cls, [_reader(f.name) for f in fields(cls)])  # type: ignore[arg-type]
+    readers = _READERS.setdefault(cls, [_reader(str(f.type)) for f in fields(cls)])  # type: ignore[arg-type]
     return cls(
         *(
             value if read is None else read(value)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from coachlog.render import console, safe
 from coachlog.words import count
 
 if TYPE_CHECKING:
-    from coachlog.models import Agreement, Client
-    from coachlog.services.agreements import ElementCheck
+    from coachlog.domain.agreements import ElementCheck
+    from coachlog.kinds import Agreement, Client
 
 MARK = {"ok": ("✓", "ok"), "missing": ("✗", "bad"), "past": ("!", "warn")}
 
@@ -19,7 +20,7 @@ def agreement_page(agreement: Agreement, client: Client) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from coachlog.services.agreements import ELEMENTS
+    from coachlog.domain.agreements import ELEMENTS
 
     out = console()
     title = Text()
@@ -46,7 +47,7 @@ def agreement_page(agreement: Agreement, client: Client) -> None:
     out.print(Panel(grid, title=title, title_align="left"))
 
 
-def agreement_list(agreements: list[Agreement], client: Client) -> None:
+def agreement_list(agreements: Sequence[Agreement], client: Client) -> None:
     from rich import box
     from rich.table import Table
 

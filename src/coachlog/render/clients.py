@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from coachlog.render import console, safe, safe_line
@@ -12,8 +13,8 @@ if TYPE_CHECKING:
 
     from rich.text import Text
 
-    from coachlog.models import Client
-    from coachlog.services.overview import ClientOverview
+    from coachlog.kinds import Client
+    from coachlog.queries.overview import ClientOverview
 
 STATUS_STYLE = {"active": "ok", "paused": "warn", "prospect": "muted", "closed": "muted"}
 LABELS = {
@@ -56,7 +57,7 @@ def left_out_words(counts: dict[str, int]) -> str | None:
 
 
 def client_list(
-    clients: list[Client], *, include_all: bool, left_out: dict[str, int] | None = None
+    clients: Sequence[Client], *, include_all: bool, left_out: dict[str, int] | None = None
 ) -> None:
     from rich import box
     from rich.table import Table

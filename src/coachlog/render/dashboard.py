@@ -12,8 +12,8 @@ from coachlog.words import count, plural
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from coachlog.services.demo import DemoSummary
-    from coachlog.services.overview import DashboardRow
+    from coachlog.demo.practice import DemoSummary
+    from coachlog.queries.overview import DashboardRow
 
 WIDE = 120  # from this width the reasons get their own column
 

@@ -22,7 +22,7 @@ from coachlog.render.widgets import (
 from coachlog.words import count
 
 if TYPE_CHECKING:
-    from coachlog.services.overview import ClientOverview
+    from coachlog.queries.overview import ClientOverview
 
 
 def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
@@ -92,51 +92,6 @@ def prep_screen(o: ClientOverview, *, now: datetime, tz: str) -> None:
         out.print(promise_table(o.open_promises, now=now, tz=tz), width=w)
     else:
         out.print(Text("  none either way", style="muted"), width=w)
-
-
-def prep_json(o: ClientOverview, *, now: datetime) -> dict[str, Any]:
-    from coachlog.records import value
-
-    a, s, f = o.agreement, o.last_session, o.facts
-    return {
-        "id": o.client.id,
-        "client": o.client.name,
-        "agreement": None
-        if a is None
-        else {
-            "version": a.version,
-            "status": a.status,
-            "goals": a.goals,
-            "cadence_days": a.cadence_days,
-            "review_on": value(a.review_on),
-        },
-        "last_session": None
-        if s is None
-        else {
-            "id": s.id,
-            "held_at": value(s.held_at),
-            "kind": s.kind,
-            "themes": list(s.themes or []),
-            "notes_start": notes_start(s.notes),
-        },
-        "open_promises": [
-            {
-                "id": p.id,
-                "owner": p.owner,
-                "text": p.text,
-                "due_at": value(p.due_at),
-                "overdue": p.due_at < now,
-            }
-            for p in o.open_promises
-        ],
-        "broken_not_raised": [
-            {"id": p.id, "text": p.text, "closed_at": value(p.closed_at), "repair": p.repair}
-            for p in o.not_raised
-        ],
-        "pitstop_due": bool(f.pitstop and f.pitstop.due),
-        "trust_pulse": list(f.pulses),
-        "trust_score": o.report.score,
-    }
 
 
 def pitstop_recorded(

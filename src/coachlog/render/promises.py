@@ -14,7 +14,7 @@ from coachlog.render import clean_line, console, safe, safe_line
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from coachlog.models import Promise
+    from coachlog.kinds import Promise
     from coachlog.services.promises import Item, PromiseSpec
 
 WHO = {"coach": ("you", "coach"), "client": ("they", "client")}

@@ -11,9 +11,9 @@ from coachlog.render.promises import line, print_lines, recorded, when
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from coachlog.models import Client, CoachingSession
+    from coachlog.kinds import Client, CoachingSession
+    from coachlog.queries.sessions import Row
     from coachlog.services.promises import Item, PromiseSpec
-    from coachlog.services.sessions import Row
 
 
 def _summary(s: CoachingSession, *, now: datetime, tz: str) -> str:

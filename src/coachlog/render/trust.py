@@ -10,7 +10,7 @@ from coachlog.render.widgets import score_text
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from coachlog.services.trust import TrustReport
+    from coachlog.domain.trust import TrustReport
 
 MARK = {"pass": ("✓", "ok"), "fail": ("✗", "bad"), "n/a": ("–", "muted")}
 
@@ -32,8 +32,8 @@ def checklist(report: TrustReport) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from coachlog.domain.trust import question_text
     from coachlog.render.widgets import page_width
-    from coachlog.services.trust import question_text
 
     out = console()
     w = page_width()
@@ -89,7 +89,7 @@ def matrix(reports: list[TrustReport]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from coachlog.services.trust import CHECKS
+    from coachlog.domain.trust import CHECKS
 
     out = console()
     if not reports:

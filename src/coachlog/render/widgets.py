@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from coachlog.models import Client
-    from coachlog.services.pitstops import PitstopStatus
-    from coachlog.services.trust import TrustReport
+    from coachlog.domain.pitstops import PitstopStatus
+    from coachlog.domain.trust import TrustReport
+    from coachlog.kinds import Client
 
 
 NOTES_CHARS = 320  # the start of the last session's notes shown in prep

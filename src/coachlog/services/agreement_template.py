@@ -8,8 +8,8 @@ from typing import Any
 
 from pendulum import DateTime
 
+from coachlog.domain.agreements import ELEMENT_HELP, ELEMENTS, read_cadence
 from coachlog.errors import InvalidInput, Problems
-from coachlog.services.agreements import ELEMENT_HELP, ELEMENTS, read_cadence
 from coachlog.services.template_text import HEADING, blank_comments, detail_line
 
 DETAILS = {

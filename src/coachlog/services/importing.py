@@ -439,7 +439,7 @@ class _Import:
 
 def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
     """A plain executemany INSERT on the table: the ORM's bulk insert asks SQLite for the new
-    ids row by row (services/demo.py found the same); ids are looked up by uid when needed."""
+    ids row by row (demo/practice.py found the same); ids are looked up by uid when needed."""
     session.connection().execute(model.__table__.insert(), rows)
 
 

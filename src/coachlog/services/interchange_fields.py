@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from coachlog.domain.limits import MINUTES
 from coachlog.records import (
     AGREEMENT_KEYS,
     CLIENT_KEYS,
@@ -111,7 +112,7 @@ def _kinds() -> dict[str, dict[str, Kind]]:
             "uid": UID,
             "client_uid": UID,
             "held_at": STAMP,
-            "minutes": Kind("int", low=0, high=1440),
+            "minutes": Kind("int", low=MINUTES[0], high=MINUTES[1]),
             "kind": Kind("enum", null=False, choices=SESSION_KINDS),
             "notes": TEXT,
             "themes": Kind("tags", null=False),

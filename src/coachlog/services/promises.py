@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
+
+from coachlog.domain.limits import check_status  # noqa: F401  (re-exported)
 
 # The rules live in the domain, so the ORM-free read path of `promises due` runs the same
 # code; they stay importable from here.
@@ -31,8 +32,7 @@ from coachlog.domain.promises import (  # noqa: F401
     with_note,
 )
 from coachlog.errors import InvalidInput, NotFound
-from coachlog.models import PROMISE_OWNERS, PROMISE_STATUSES, Client, CoachingSession, Promise
-from coachlog.records import public_promise as public  # noqa: F401
+from coachlog.models import PROMISE_OWNERS, Client, CoachingSession, Promise
 from coachlog.services.common import blank_to_none, scope
 
 EXAMPLE = "Send the article @ fri 18:00"
@@ -119,21 +119,6 @@ def _base() -> Any:
     )
 
 
-def list_promises(
-    db: Session, *, client: Client | None = None, status: str | None = None
-) -> list[Item]:
-    stmt = _base()
-    if client is not None:
-        stmt = stmt.where(Promise.client_id == client.id)
-    if status is not None:
-        stmt = stmt.where(Promise.status == status)
-    # By client (as `promises due` groups them), each client's in the order they fall due.
-    stmt = scope(stmt, db, Promise.client_id).order_by(
-        func.lower(Client.name), col(Client.id), col(Promise.due_at), col(Promise.id)
-    )
-    return [Item(p, c, uid) for p, c, uid in db.exec(stmt).all()]
-
-
 def of_session(db: Session, session: CoachingSession, client: Client) -> list[Item]:
     stmt = select(Promise).where(Promise.session_id == session.id).order_by(col(Promise.id))
     return [Item(p, client, session.uid) for p in db.exec(stmt).all()]
@@ -149,17 +134,6 @@ def get(db: Session, promise_id: int) -> Item:
         )
     p, c, uid = row
     return Item(p, c, uid)
-
-
-def check_status(status: str | None) -> str | None:
-    if status is None:
-        return None
-    value = status.strip().lower()
-    if value not in PROMISE_STATUSES:
-        raise InvalidInput(
-            f"status must be one of: {', '.join(PROMISE_STATUSES)} (got '{status}')."
-        )
-    return value
 
 
 # ---- closing and moving ------------------------------------------------------------------

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from coachlog.domain.limits import MINUTES, within
 from coachlog.errors import InvalidInput, Problems
 from coachlog.models import SESSION_KINDS
 from coachlog.services.promises import EXAMPLE, Item, PromiseSpec, parse_spec
@@ -179,11 +180,13 @@ def _detail(key: str, value: str, number: int, now: datetime, tz: str) -> Any:
     if key == "minutes":
         if not value:
             return None
-        if not value.isdigit() or not 1 <= int(value) <= 1440:
-            raise InvalidInput(f"Line {number}: minutes must be a whole number from 1 to 1440.")
+        if not value.isdigit() or not within(int(value), MINUTES):
+            raise InvalidInput(
+                f"Line {number}: minutes must be a whole number from {MINUTES[0]} to {MINUTES[1]}."
+            )
         return int(value)
     if key == "kind":
-        from coachlog.services.sessions import kind_of
+        from coachlog.domain.limits import kind_of
 
         if not value:
             return None

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from coachlog.domain.limits import DEFAULT_MINUTES, MINUTES, kind_of, within
 from coachlog.errors import InvalidInput, NotFound
-from coachlog.models import SESSION_KINDS, Client, CoachingSession, Promise
+from coachlog.models import Client, CoachingSession, Promise
 from coachlog.services.clients import activate_prospect
 from coachlog.services.common import blank_to_none, scope
 from coachlog.services.promises import Item, PromiseSpec, new_promise, of_session
 
-DEFAULT_MINUTES = 60
-MAX_MINUTES = 24 * 60
+MAX_MINUTES = MINUTES[1]
 # "Zoom, 45 minutes", "50-min calls", "90 mins": the first such number in the logistics.
 _MINUTES_RE = re.compile(r"(\d{1,4})\s*-?\s*(?:minutes?|mins?)\b", re.IGNORECASE)
 # Fields a coach may set on a session, in display order.
@@ -35,15 +33,6 @@ SESSION_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class Row:
-    """A session in a listing: with its client and how many promises were made in it."""
-
-    session: CoachingSession
-    client: Client
-    promises: int
-
-
 def minutes_from_logistics(logistics: str | None) -> int | None:
     if not logistics:
         return None
@@ -51,7 +40,7 @@ def minutes_from_logistics(logistics: str | None) -> int | None:
     if m is None:
         return None
     n = int(m.group(1))
-    return n if 1 <= n <= MAX_MINUTES else None
+    return n if within(n, MINUTES) else None
 
 
 def default_minutes(db: Session, client: Client, *, fallback: int = DEFAULT_MINUTES) -> int:
@@ -76,17 +65,6 @@ def clean_themes(themes: list[str] | None) -> list[str]:
     return out
 
 
-def kind_of(value: str) -> str:
-    """A session kind, or a unique prefix of one ("pit" -> "pitstop")."""
-    v = (value or "").strip().lower()
-    if v in SESSION_KINDS:
-        return v
-    matches = [k for k in SESSION_KINDS if v and k.startswith(v)]
-    if len(matches) == 1:
-        return matches[0]
-    raise InvalidInput(f"kind must be one of: {', '.join(SESSION_KINDS)} (got '{value}').")
-
-
 def clean_values(values: dict[str, Any]) -> dict[str, Any]:
     """Validate what a coach gave; every check names the accepted values."""
     out: dict[str, Any] = {}
@@ -96,8 +74,10 @@ def clean_values(values: dict[str, Any]) -> dict[str, Any]:
         if key == "minutes" and value is not None:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InvalidInput("minutes must be a whole number.")
-            if not 1 <= value <= MAX_MINUTES:
-                raise InvalidInput(f"minutes must be between 1 and {MAX_MINUTES} (got {value}).")
+            if not within(value, MINUTES):
+                raise InvalidInput(
+                    f"minutes must be between {MINUTES[0]} and {MINUTES[1]} (got {value})."
+                )
         elif key == "kind":
             value = kind_of(value)
         elif key == "trust_pulse" and value is not None:
@@ -213,39 +193,6 @@ def get(db: Session, session_id: int) -> tuple[CoachingSession, Client]:
 
 def promises_of(db: Session, session: CoachingSession, client: Client) -> list[Item]:
     return of_session(db, session, client)
-
-
-def list_sessions(
-    db: Session,
-    *,
-    client: Client | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    kind: str | None = None,
-) -> list[Row]:
-    """Sessions in the order they were held. With a client this is a range scan of the
-    sessions(client_id, held_at) index; the promise counts come from promises(session_id)."""
-    count = (
-        select(func.count())
-        .select_from(Promise)
-        .where(Promise.session_id == CoachingSession.id)
-        .scalar_subquery()
-    )
-    stmt = select(CoachingSession, Client, count).join(
-        Client, col(Client.id) == CoachingSession.client_id
-    )
-    if client is not None:
-        stmt = stmt.where(CoachingSession.client_id == client.id)
-    if since is not None:
-        stmt = stmt.where(CoachingSession.held_at >= since)
-    if until is not None:
-        stmt = stmt.where(CoachingSession.held_at <= until)
-    if kind is not None:
-        stmt = stmt.where(CoachingSession.kind == kind_of(kind))
-    stmt = scope(stmt, db, CoachingSession.client_id).order_by(
-        col(CoachingSession.held_at), col(CoachingSession.id)
-    )
-    return [Row(s, c, n) for s, c, n in db.exec(stmt).all()]
 
 
 def delete_session(db: Session, session: CoachingSession) -> list[int]:

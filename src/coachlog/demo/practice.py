@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
+from coachlog.demo import text as T
 from coachlog.errors import InvalidInput
 from coachlog.models import Agreement, Client, CoachingSession, Learning, Promise
-from coachlog.services import demo_text as T
 from coachlog.services.common import clients_query
 from coachlog.services.pitstops import notes_markdown
 

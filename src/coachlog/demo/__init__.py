@@ -1,0 +1,1 @@
+"""The demo generator (`coachlog demo`): a realistic sample practice, and its text."""
