@@ -213,6 +213,8 @@ def test_which_events_are_ahead():
     assert _event(repeats=True, start=NOW - 90 * DAY).ahead(NOW)  # no UNTIL: may recur
     assert _event(repeats=True, may_recur_after=NOW).ahead(NOW)
     assert not _event(repeats=True, may_recur_after=NOW - SECOND).ahead(NOW)
+    assert _event(broken="it has no DTSTART", start=None).ahead(NOW)  # reported
+    assert not _event(broken="it has no UID", start=NOW - SECOND).ahead(NOW)
 
 
 def test_refusals_say_why():

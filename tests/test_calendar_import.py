@@ -188,3 +188,23 @@ def test_coachlogs_own_calendar_export_reads_back_as_the_same_sessions(practice,
     r = practice("import", str(out))
     assert r.code == 0 and "#1 moved: Ana Lima, Tue 24 Nov 17:00" in r.out
     assert planned(practice) == [("Ana Lima", "2026-11-24T17:00:00+00:00", 60)]
+
+
+def test_an_event_without_uid_or_start_is_listed_with_the_reason(practice, tmp_path):
+    path = tmp_path / "odd.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        "BEGIN:VEVENT\r\nSUMMARY:Ana Lima, no UID\r\nDTSTART:20261201T100000Z\r\n"
+        "DTEND:20261201T110000Z\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:x-1\r\nSUMMARY:Ana Lima, no start\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n",
+        newline="",
+    )
+    r = practice("import", str(path), "--json")
+    assert r.code == 0, r.err
+    reasons = {e["summary"]: e["reason"] for e in r.json["not_imported"]}
+    assert reasons == {
+        "Ana Lima, no UID": "it has no UID",
+        "Ana Lima, no start": "it has no DTSTART",
+    }
+    assert planned(practice) == []

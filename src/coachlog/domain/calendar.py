@@ -49,7 +49,10 @@ class CalEvent:
     broken: str | None = None  # why it cannot be read at all (no UID, no DTSTART, ...)
 
     def ahead(self, now: datetime) -> bool:
-        """Whether the event (or, repeating, a later occurrence) can still be ahead."""
+        """Whether the event (or, repeating, a later occurrence) can still be ahead. One that
+        cannot be read is reported unless its start is known to be past."""
+        if self.broken:
+            return self.start is None or self.start >= now
         if self.repeats:
             return self.may_recur_after is None or self.may_recur_after >= now
         return self.start is not None and self.start >= now

@@ -127,7 +127,8 @@ def _event(component: Any, tz: str) -> CalEvent:
         until = _until(component, tz) if component.get("RECURRENCE-ID") is None else first
         return CalEvent(start=first, minutes=None, may_recur_after=until, **common)
     if not uid:
-        return CalEvent(start=None, minutes=None, broken="it has no UID", **common)
+        begins = _aware(start, tz) if isinstance(start, datetime) else None
+        return CalEvent(start=begins, minutes=None, broken="it has no UID", **common)
     if start is None:
         return CalEvent(start=None, minutes=None, broken="it has no DTSTART", **common)
     if not isinstance(start, datetime):  # VALUE=DATE: an all-day event
