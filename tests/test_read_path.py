@@ -426,6 +426,8 @@ READS: list[tuple[str, ...]] = [
     ("session", "show", "1"),
     ("promises", "list", "--no-pager"),
     ("promises", "list", "--limit", "3", "--json"),
+    ("search", "send", "--no-pager"),
+    ("search", "ana", "--json"),
 ]
 
 

@@ -300,15 +300,16 @@ def search(
       coachlog search ana delegation
       coachlog search deleg OR boundaries NOT email --json
     """
+    from coachlog.queries.clients import find_client as find_one
+    from coachlog.queries.search import search as find
     from coachlog.render import print_json
     from coachlog.render.search import hit_json, search_results
-    from coachlog.services.search import search as find
 
     st = state(ctx)
     text = " ".join(query)
-    with st.store().read() as db:
-        who = find_client(db, client) if client else None
-        results = find(db, text, client=who, limit=limit)
+    db = st.reader()
+    who = find_one(db, client) if client else None
+    results = find(db, text, client=who, limit=limit)
     if json:
         print_json([hit_json(h, i) for i, h in enumerate(results.hits, 1)])
     else:
