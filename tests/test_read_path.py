@@ -428,6 +428,10 @@ READS: list[tuple[str, ...]] = [
     ("promises", "list", "--limit", "3", "--json"),
     ("search", "send", "--no-pager"),
     ("search", "ana", "--json"),
+    ("icf", "log", "--format", "json"),
+    ("icf", "progress"),
+    ("learning", "list"),
+    ("renewal", "--json"),
 ]
 
 
@@ -453,7 +457,7 @@ def _coachlog(args: list[str], env: dict[str, str]) -> tuple[Result, list[str]]:
 
 @pytest.mark.parametrize("args", READS, ids=lambda a: " ".join(a) or "today")
 def test_no_read_command_loads_the_orm(practice, db_url, args):
-    r, loaded = _coachlog(["--db", db_url, *args], {})
+    r, loaded = _coachlog(["--db", db_url, *args], {"COACHLOG_CREDENTIAL_EXPIRES_ON": "2027-06-30"})
     assert r.code == 0 and r.out, r.err
     assert [m for m in ORM if m in loaded] == [], args
     assert "coachlog.models" not in loaded, args

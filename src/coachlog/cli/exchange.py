@@ -55,7 +55,7 @@ def _target(st: AppState, out: Path, default_name: str, *, force: bool) -> Outpu
     from coachlog.export.files import output
 
     path = out / default_name if str(out) != "-" and out.expanduser().is_dir() else out
-    return output(path, force=force, option="--out", store=st.store().location.path)
+    return output(path, force=force, option="--out", store=st.location.path)
 
 
 def export(

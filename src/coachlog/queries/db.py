@@ -144,6 +144,13 @@ class Reader:
             (self.coach,),
         )
 
+    def own(self, table: str) -> tuple[str, tuple[Any, ...]]:
+        """The scoping of a table that records its coach itself (the learning log), as
+        scope() does through the clients for the others."""
+        if self.coach is None:
+            return "", ()
+        return f" AND {table}.coach = ?", (self.coach,)
+
     def close(self) -> None:
         if self.conn is None or self.borrowed:
             return
