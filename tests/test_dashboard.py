@@ -27,7 +27,7 @@ KEYS = [
     "trust_score",
     "pitstop_due",
     "next_pitstop_on",
-    "trust_pulse",
+    "trust_pulses",
     "attention",
 ]
 
@@ -80,7 +80,7 @@ def test_json_keys_values_and_order(practice, cli):
         "broken_not_raised": 0,
         "kept_on_time_rate": None,
         "pitstop_due": False,
-        "trust_pulse": [3, 4, 5],
+        "trust_pulses": [3, 4, 5],
         "attention": ["1 of your promises overdue"],
     }
     assert rows[1]["attention"] == ["1 broken promise to raise"]

@@ -259,7 +259,7 @@ def test_search_index_follows_an_import(practice, cli, other_db, tmp_path):
     path = tmp_path / "p.json"
     cli("export", "--all", "-f", "json", "-o", str(path))
     cli("--db", other_db, "import", str(path))
-    hits = cli("--db", other_db, "search", "charter", "--json").json
+    hits = cli("--db", other_db, "search", "charter", "--json").json["hits"]
     assert [(h["kind"], h["client"]) for h in hits] == [("promise", "Ana Lima")]
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 import stat
 import sys
-import types
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import pairwise
 
 import pytest
 import yaml
@@ -27,10 +27,8 @@ def T(*args: int) -> datetime:
 
 @pytest.fixture(autouse=True)
 def fixed_world(monkeypatch):
-    """A pinned `now`; and the trust checklist, another module's work, absent unless a
-    test provides one."""
+    """A pinned `now`."""
     monkeypatch.setenv("COACHLOG_NOW", NOW_ISO)
-    monkeypatch.setitem(sys.modules, "coachlog.services.trust", None)
 
 
 def split(doc: str) -> tuple[dict, list]:
@@ -41,12 +39,36 @@ def split(doc: str) -> tuple[dict, list]:
 
 
 def plain(inline) -> str:
-    """An inline token's text as a reader sees it; any markup in it fails the test."""
-    kinds = {c.type for c in inline.children} - {"text", "softbreak", "strong_open", "strong_close"}
+    """An inline token's text as a reader sees it (a line break as a newline); any other
+    markup in it fails the test."""
+    kinds = {c.type for c in inline.children} - {
+        "text",
+        "softbreak",
+        "hardbreak",
+        "strong_open",
+        "strong_close",
+    }
     assert not kinds, (kinds, inline.content)
     return "".join(
-        c.content if c.type == "text" else " " * (c.type == "softbreak") for c in inline.children
+        c.content if c.type == "text" else "\n" * (c.type in ("softbreak", "hardbreak"))
+        for c in inline.children
     )
+
+
+def md001(tokens) -> list[tuple[int, int]]:
+    """markdownlint's MD001 (heading-increment): each heading at most one level deeper
+    than the one before it. Returns the offending (from, to) pairs."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    return [(a, b) for a, b in pairwise(levels) if b > a + 1]
+
+
+def html_tokens(tokens) -> list[str]:
+    found = []
+    for t in tokens:
+        if t.type in ("html_block", "html_inline"):
+            found.append(t.content)
+        found += html_tokens(t.children or [])
+    return found
 
 
 def headings(tokens, deepest: int = 3) -> list[tuple[int, str]]:
@@ -199,78 +221,143 @@ SESSIONS = [
     (3, "Thu 1 Oct 2026 15:00 · Session · 60 minutes"),
     (3, "Thu 5 Nov 2026 14:00 · Pit-stop (check-in on our work together) · 45 minutes"),
 ]
+WEEKDAY_DATE = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4}( \d{2}:\d{2})?"
+)
 
 
-def test_client_facing_summary(ana, cli):
+def coach_setting(tmp_path, name: str = "Maria Sousa") -> None:
+    """The settings file's `coach` key (SPEC §2a), where conftest points XDG_CONFIG_HOME."""
+    folder = tmp_path / "xdg-config" / "coachlog"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.toml").write_text(f'coach = "{name}"\n')
+
+
+def test_client_facing_summary(ana, cli, tmp_path):
+    coach_setting(tmp_path)
     r = cli("export", "ana")
     assert r.code == 0, r.err
     meta, tokens = split(r.out)
+    # flat front matter: every value a scalar or a list of strings (Obsidian's properties)
     assert meta == {
+        "title": "Ana Lima: coaching summary",
         "client": "Ana Lima",
-        "period": {"from": "2026-09-03", "to": "2026-11-22"},
+        "period_from": "2026-09-03",
+        "period_to": "2026-11-22",
         "generated_at": "2026-11-22T10:00:00+00:00",
         "coachlog_version": coachlog.__version__,
+        "coach": "Maria Sousa",
+        "tags": ["alliance", "delegation", "fear"],
         "include_private": False,
     }
     assert headings(tokens) == [
-        (1, "Ana Lima: coaching summary"),
-        (2, "Agreement"),
+        (2, "Our agreement"),
         (3, "Goals"),
         (3, "Confidentiality"),
         (3, "Fees"),
         (3, "Conflicts of interest"),
         (2, "Sessions"),
         *SESSIONS,
-        (2, "Promises"),
-        (3, "The coach's promises"),
-        (3, "Ana Lima's commitments"),
+        (2, "Our promises"),
+        (3, "What I promised"),
+        (3, "What Ana Lima committed to"),
     ]
-    # the coach's own headings in notes and agreement sit below ours
+    # the coach's own headings in notes and agreement sit below ours, never skipping
     deeper = [h for h in headings(tokens, 6) if h[0] > 3]
-    assert deeper == [(4, "My big goal"), (5, "What matters")]
-    assert "Health worries" not in r.out and "See a doctor" not in r.out  # private session
-    assert "rescued her" not in r.out  # reflections are the coach's own
-    assert "How safe it felt to be open: 5/5" in r.out  # the client's own pit-stop answer
-    assert "Trust pulse" not in r.out  # the coach's reading of a regular session
-    assert section_items(tokens, "The coach's promises") == [
-        "Send the article: kept on time (due Thu 10 Sep 2026, kept Wed 9 Sep 2026 11:00).",
-        "Introduce Marta: broken (due Thu 15 Oct 2026 18:00). Moved 1 time; earlier due "
-        "Thu 8 Oct 2026 18:00. Repair: Apologised; made the intro on 20 Oct.",
-        "Share the feedback model: open, overdue (due Fri 20 Nov 2026 17:00). Moved 2 times; "
-        "earlier due Thu 12 Nov 2026 17:00, Sun 15 Nov 2026 17:00.",
+    assert deeper == [(4, "My big goal"), (4, "What matters")]
+    assert md001(tokens) == []
+    body = r.out.split("---\n", 2)[2]
+    assert "Health worries" not in body and "See a doctor" not in body  # private session
+    assert "rescued her" not in body  # reflections are the coach's own
+    assert "Trust pulse" not in body and "5/5" not in body  # the coach's reading
+    assert "Trust checklist" not in body and "check 4" not in body  # speaks to the coach
+    assert not re.search(r"#\d|promise \d|session \d", body)  # no internal ids
+    assert "broken" not in body and "No repair" not in body  # nobody is judged
+    assert section_items(tokens, "What I promised") == [
+        "Send the article: kept on Wed 9 Sep 2026 11:00 (due Thu 10 Sep 2026).",
+        "Introduce Marta: not kept (it was due Thu 15 Oct 2026 18:00). The date was moved "
+        "once; first agreed for Thu 8 Oct 2026 18:00.\n"
+        "What I did to make it right: Apologised; made the intro on 20 Oct",
+        "Share the feedback model: still open, past the agreed Fri 20 Nov 2026 17:00. The "
+        "date was moved 2 times; first agreed for Thu 12 Nov 2026 17:00.",
     ]
-    assert section_items(tokens, "Ana Lima's commitments") == [
-        "Draft the charter: kept late (due Wed 14 Oct 2026 18:00, kept Sun 18 Oct 2026 10:00). "
-        "Note: Shared in the pit-stop.",
-        "Try one delegation a week: open (due Mon 30 Nov 2026 17:00).",
-        "Release me: released by agreement (due Mon 30 Nov 2026 17:00, released "
-        "Fri 6 Nov 2026 09:00).",
+    assert section_items(tokens, "What Ana Lima committed to") == [
+        "Draft the charter: kept on Sun 18 Oct 2026 10:00, later than the agreed "
+        "Wed 14 Oct 2026 18:00.\nNote: Shared in the pit-stop",
+        "Try one delegation a week: open, due Mon 30 Nov 2026 17:00.",
+        "Release me: released by agreement on Fri 6 Nov 2026 09:00 (it was due "
+        "Mon 30 Nov 2026 17:00).",
     ]
+    # one date format, and the zone named once
+    assert body.count("Europe/Lisbon") == 1
+    intro = next(plain(t) for t in tokens if t.type == "inline" and t.content.startswith("From"))
+    assert intro == (
+        "From Thu 3 Sep 2026 to Sun 22 Nov 2026: 3 sessions and 6 promises. "
+        "Dates and times are in the Europe/Lisbon time zone."
+    )
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", body)
+    for _, title in SESSIONS:
+        assert WEEKDAY_DATE.match(title)
 
 
-def test_include_private_keeps_private_sessions_and_reflections(ana, cli):
+def test_multi_line_fields_keep_their_line_breaks(store, cli):
+    with store.write() as db:
+        c = add_client(db, values={"name": "Ana Lima"}, now=T(2026, 9, 1, 9))
+        new_agreement(
+            db,
+            c,
+            values={"goals": "Lead without rescuing\nDelegate the budget review"},
+            now=T(2026, 9, 1, 9),
+            today=date(2026, 9, 1),
+        )
+        db.add(
+            Promise(
+                client_id=c.id,
+                owner="coach",
+                text="Send two things:\nthe article\nthe model",
+                made_at=T(2026, 9, 1, 9),
+                due_at=T(2026, 12, 1, 10),
+            )
+        )
+    page = MarkdownIt("commonmark").render(cli("export", "ana").out.split("---\n", 2)[2])
+    assert "<p>Lead without rescuing<br />\nDelegate the budget review</p>" in page
+    assert "Send two things:<br />\nthe article<br />\nthe model: open" in page
+
+
+def test_include_private_makes_the_coachs_copy(ana, cli):
     r = cli("export", "ana", "--include-private", "--since", "2026-10-01", "--until", "2026-10-31")
     meta, tokens = split(r.out)
     assert meta["include_private"] is True
-    assert meta["period"] == {"from": "2026-10-01", "to": "2026-10-31"}
+    assert (meta["period_from"], meta["period_to"]) == ("2026-10-01", "2026-10-31")
+    assert "coach" not in meta  # no `coach` setting
     assert [h for h in headings(tokens, 4) if h[0] >= 3 and "2026" in h[1]] == [
-        (3, "Thu 1 Oct 2026 15:00 · Session · 60 minutes"),
-        (3, "Tue 20 Oct 2026 15:00 · Session · 60 minutes · private"),
+        (3, "Thu 1 Oct 2026 15:00 · Session · 60 minutes · session 2"),
+        (3, "Tue 20 Oct 2026 15:00 · Session · 60 minutes · private · session 3"),
     ]
     assert (4, "Coach's reflection") in headings(tokens, 4)
     assert "I rescued her twice; notice it." in r.out
-    assert "See a doctor: **released** by agreement" in r.out
-    assert "not for sharing" in r.out
+    assert "See a doctor: released by agreement" in r.out
+    assert "Not for sharing" in r.out
+    assert "Promise 2, broken." in r.out  # the ids and statuses, for the coach
+    assert headings(tokens)[-1] == (2, "Trust checklist")
+    assert md001(tokens) == []
 
 
 HOSTILE_NAME = '*Ana* [x](http://e.example) <b>#1 | ~~"quoted"~~ \\ & &amp; 1.\x85end'
 HOSTILE_NOTES = """# Injected top heading
 Setext heading
 ===
+- a list
+  ## In a list item
+## After the list
+
+##### Skipping down
+
+<img src=x onerror=alert(1)>
 <!-- an HTML comment that never closes
 <script>alert(1)</script>
-- a list
-## In a list item
+# swallowed by the comment, shown as text
 
 ```python
 an unclosed fence: everything after could become code
@@ -302,28 +389,28 @@ def test_user_text_cannot_break_the_structure(store, cli):
     assert r.code == 0, r.err
     meta, tokens = split(r.out)
     assert meta["client"] == HOSTILE_NAME
-    name = " ".join(HOSTILE_NAME.split())
     assert headings(tokens) == [
-        (1, f"{name}: coaching summary"),
-        (2, "Agreement"),
+        (2, "Our agreement"),
         (2, "Sessions"),
         (3, "Mon 2 Nov 2026 10:00 · Session"),
-        (2, "Promises"),
-        (3, "The coach's promises"),
+        (2, "Our promises"),
+        (3, "What I promised"),
     ]
     assert [h for h in headings(tokens, 6) if h[0] > 3] == [
         (4, "Injected top heading"),
         (4, "Setext heading"),
-        (5, "In a list item"),
+        (5, "After the list"),
+        (6, "Skipping down"),  # one level deeper than the one before, never skipping
     ]
+    assert "**In a list item**" in r.out  # a heading in a list item is a bold line
+    assert md001(tokens) == []
     # no HTML block can swallow what follows, and no HTML is live (SPEC §6)
-    assert not [t for t in tokens if t.type == "html_block"]
-    assert not [c for t in tokens for c in t.children or [] if c.type == "html_inline"]
-    assert section_items(tokens, "The coach's promises") == [
-        "- 1. > # not a heading: open (due Mon 30 Nov 2026 10:00)."
+    assert html_tokens(tokens) == []
+    assert section_items(tokens, "What I promised") == [
+        "- 1. > # not a heading: open, due Mon 30 Nov 2026 10:00."
     ]
     themes = next(plain(t) for t in tokens if t.type == "inline" and t.content.startswith("Themes"))
-    assert themes == "Themes: [link](x), # tag"
+    assert themes == "Themes: [link](x), # tag."
 
 
 def test_all_clients_into_a_folder(ana, cli, store, tmp_path):
@@ -352,41 +439,24 @@ def test_one_summary_to_a_file(ana, cli, tmp_path):
     assert r.code == 0 and (tmp_path / "ana-lima-1.md").exists()
 
 
-@dataclass
-class FakeCheck:
-    id: int
-    name: str
-    status: str
-    evidence: str
-    advice: str | None = None
+def test_pandoc_reads_it_without_a_warning(ana, cli, tmp_path):
+    """pandoc warned that the document had no title; now it has one, and renders it."""
+    import shutil
+    import subprocess
 
-
-def test_trust_checklist_section_when_the_checklist_exists(ana, cli, monkeypatch):
-    seen = {}
-
-    def evaluate(session, client, *, now, tz):
-        seen.update(client=client.name, now=now.isoformat(), tz=tz)
-        return types.SimpleNamespace(
-            score="1/2",
-            checks=[
-                FakeCheck(1, "Designed alliance", "pass", "v1 complete"),
-                FakeCheck(4, "Honor your word", "fail", "promise 5 overdue | by 2 days", "Do it"),
-                FakeCheck(7, "Pit-stops", "n/a", ""),
-            ],
-        )
-
-    module = types.ModuleType("coachlog.services.trust")
-    module.evaluate = evaluate
-    monkeypatch.setitem(sys.modules, "coachlog.services.trust", module)
-    _, tokens = split(cli("export", "ana").out)
-    assert headings(tokens)[-1] == (2, "Trust checklist")
-    assert seen == {"client": "Ana Lima", "now": "2026-11-22T10:00:00+00:00", "tz": "Europe/Lisbon"}
-    assert section_items(tokens, "Trust checklist") == [
-        "Score 1/2 (checks passed out of those that apply), as of 22 Nov 2026.",
-        "Designed alliance (check 1): passed — v1 complete.",
-        "Honor your word (check 4): not yet — promise 5 overdue | by 2 days.",
-        "Pit-stops (check 7): not applicable yet.",
-    ]
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed")
+    path = tmp_path / "ana.md"
+    assert cli("export", "ana", "--out", str(path)).code == 0
+    p = subprocess.run(
+        ["pandoc", "--standalone", "-f", "markdown", "-t", "html", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert p.returncode == 0 and p.stderr == "", p.stderr
+    assert "<title>Ana Lima: coaching summary</title>" in p.stdout
+    assert p.stdout.count("Ana Lima: coaching summary") == 2  # <title> and the page's <h1>
 
 
 def test_slug():
@@ -424,6 +494,7 @@ def test_no_text_whatsoever_changes_the_outline():
         [
             "#",
             "##",
+            "#####",
             "=",
             "-",
             "*",
@@ -481,14 +552,15 @@ def test_no_text_whatsoever_changes_the_outline():
             for i, t in enumerate(tokens)
             if t.type == "heading_open" and int(t.tag[1]) <= 3
         ]
-        assert [level for level, _ in outline] == [1, 2, 2, 3, 2, 3]
-        assert [head for _, head in outline[1:]] == [
-            "Agreem",
+        assert [level for level, _ in outline] == [2, 2, 3, 2, 3]
+        assert [head for _, head in outline] == [
+            "Our ag",
             "Sessio",
             "Mon 2 ",
-            "Promis",
-            "The co",
+            "Our pr",
+            "What I",
         ]
-        assert not [t for t in tokens if t.type == "html_block"]
+        assert html_tokens(tokens) == []
+        assert md001(tokens) == []
 
     check()

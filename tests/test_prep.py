@@ -15,7 +15,7 @@ KEYS = [
     "open_promises",
     "broken_not_raised",
     "pitstop_due",
-    "trust_pulse",
+    "trust_pulses",
     "trust_score",
 ]
 
@@ -99,7 +99,7 @@ def test_prep_json(ana, cli):
             "repair": None,
         }
     ]
-    assert (data["pitstop_due"], data["trust_pulse"]) == (False, [3, 4])
+    assert (data["pitstop_due"], data["trust_pulses"]) == (False, [3, 4])
 
 
 def test_prep_for_a_new_client_is_calm(cli):

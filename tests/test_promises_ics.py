@@ -43,3 +43,31 @@ def test_due_ics_with_json_prints_only_json(cli, tmp_path):
     r = cli("promises", "due", "--ics", str(out), "--json", env=PIN)
     assert r.code == 0 and [p["text"] for p in r.json] == ["Send the article"]
     assert out.exists()
+
+
+def test_due_ics_holds_only_what_is_due_with_alarms_and_whole_days(cli):
+    from icalendar import Calendar
+
+    cli("client", "add", "Ana Lima")
+    cli("promises", "add", "ana", "Send the article @ 2026-11-24", env=PIN)  # a whole day
+    cli("promises", "add", "ana", "Kept already @ 2026-11-23 10:00", env=PIN)
+    assert cli("promises", "keep", "2", env=PIN).code == 0
+    r = cli("promises", "due", "--ics", "-", "--alarm", "1d", env=PIN)
+    assert r.code == 0, r.err
+    (todo,) = Calendar.from_ical(r.out.encode()).walk("VTODO")  # the kept one is not due
+    assert "DUE;VALUE=DATE:20261124" in r.out
+    assert str(todo["DESCRIPTION"]) == "Close it with: coachlog promises keep 1"
+    (alarm,) = todo.walk("VALARM")
+    assert str(alarm["TRIGGER"].to_ical().decode()) == "-P1D"
+    assert cli("promises", "due", "--alarm", "1d", env=PIN).code == 2  # needs --ics
+
+
+def test_due_ics_into_a_folder(cli, tmp_path):
+    cli("client", "add", "Ana Lima")
+    cli("promises", "add", "ana", "Send the article @ +1d", env=PIN)
+    cli("promises", "add", "ana", "Book the room @ +2d", env=PIN)
+    uids = [p["uid"] for p in cli("promises", "due", "--json", env=PIN).json]
+    folder = tmp_path / "due"
+    r = cli("promises", "due", "--ics", f"{folder}/", env=PIN)
+    assert r.code == 0, r.err
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{u}.ics" for u in uids)

@@ -226,7 +226,7 @@ def test_the_everyday_commands_work_on_an_encrypted_store(encrypted: Path, tmp_p
     ]  # fmt: skip
     for args in steps:
         ok(encrypted, *args, env=KEY)
-    hits = ok(encrypted, "search", "delegation", "--json", env=KEY).json
+    hits = ok(encrypted, "search", "delegation", "--json", env=KEY).json["hits"]
     assert hits and "Delegation" in str(hits)
     assert [c["name"] for c in ok(encrypted, "client", "list", "--json", env=KEY).json] == [
         f"Ana {MARK}name"

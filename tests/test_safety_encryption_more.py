@@ -175,7 +175,7 @@ def test_init_encrypt_encrypts_an_existing_plain_store_after_a_backup(db_path: P
     assert data[0]["notes"] == f"{MARK} delegation"
     assert integrity(db_path, passphrase=PASS) == "ok"
     r = ok(db_path, "search", "delegation", "--json", env={"COACHLOG_PASSPHRASE": PASS})
-    assert r.json
+    assert r.json["hits"]
     # and once encrypted, init says so and changes nothing
     assert "already exists" in ok(db_path, "init", "--encrypt").out
 

@@ -108,9 +108,10 @@ def test_a_store_of_the_previous_version_upgrades(db_path: Path, revision: str):
         assert "AUTOINCREMENT" in sql, table
     assert query(db_path, "PRAGMA foreign_key_check") == []
     # search still finds the old notes, and the triggers index new ones
-    assert [h["kind"] for h in ok(db_path, "search", "delegation", "--json").json] == ["session"]
+    hits = ok(db_path, "search", "delegation", "--json").json["hits"]
+    assert [h["kind"] for h in hits] == ["session"]
     ok(db_path, "session", "new", "bea", "--notes", "Boundaries with the team")
-    assert len(ok(db_path, "search", "boundaries", "--json").json) == 1
+    assert len(ok(db_path, "search", "boundaries", "--json").json["hits"]) == 1
     # deleting a session's promise by cascade still works (foreign keys survived)
     ok(db_path, "session", "delete", "1", "--yes")
     assert query(db_path, "SELECT count(*) FROM promises") == [(0,)]

@@ -156,27 +156,38 @@ def test_accents_prefixes_phrases_and_private_sessions(journal, fts_only):
 def test_client_filter(journal, cli):
     r = cli("search", "delegation", "--client", "bea", "--json")
     assert r.code == 0, r.err
-    assert [(h["kind"], h["client"]) for h in r.json] == [("promise", "Bea Kaur")]
-    assert list(r.json[0]) == [
+    assert [(h["kind"], h["client"]) for h in r.json["hits"]] == [("promise", "Bea Kaur")]
+    assert (r.json["query"], r.json["total"], r.json["shown"]) == ("delegation", 1, 1)
+    assert list(r.json["hits"][0]) == [
         "rank",
         "kind",
         "id",
         "uid",
         "client",
-        "at",
-        "detail",
+        "made_at",
+        "record",
         "private",
         "snippet",
         "matches",
     ]
-    hit = r.json[0]
-    assert (hit["rank"], hit["at"], hit["detail"], hit["private"]) == (
+    hit = r.json["hits"][0]
+    # the record's own key names (a promise's made_at, owner, status), never one joined string
+    assert (hit["rank"], hit["made_at"], hit["record"], hit["private"]) == (
         1,
         "2026-05-03T15:00:00+00:00",
-        "coach, open",
+        {"owner": "coach", "status": "open"},
         False,
     )
     assert [hit["snippet"][a:b].lower() for a, b in hit["matches"]] == ["delegation"]
+
+
+def test_json_says_the_total_when_the_limit_cuts_the_list(journal, cli):
+    every = cli("search", "delegation", "--json").json
+    assert every["total"] == every["shown"] == len(every["hits"]) >= 2
+    cut = cli("search", "delegation", "--limit", "1", "--json").json
+    assert (cut["total"], cut["shown"], len(cut["hits"])) == (every["total"], 1, 1)
+    sessions = [h for h in every["hits"] if h["kind"] == "session"]
+    assert sessions and all("held_at" in h and set(h["record"]) == {"kind"} for h in sessions)
 
 
 def test_search_screen(journal, cli, backend):
@@ -286,7 +297,7 @@ def test_non_ascii_theme_is_found(cli):
     assert cli("client", "add", "Ana Lima").code == 0
     r = cli("session", "new", "ana", "--notes", "x", "--theme", "reunião", "--json")
     assert r.code == 0, r.err
-    hits = cli("search", "reunião", "--json").json
+    hits = cli("search", "reunião", "--json").json["hits"]
     assert [h["kind"] for h in hits] == ["session"], hits
 
 
@@ -326,7 +337,7 @@ def test_client_names_are_searched(journal, backend):
 
 
 def test_a_promise_repair_is_labelled_as_such(repaired, cli):
-    hits = cli("search", "apologised", "--json").json
+    hits = cli("search", "apologised", "--json").json["hits"]
     assert [h["kind"] for h in hits] == ["promise"]
     snippet = hits[0]["snippet"]
     assert "repair: Apologised" in snippet and "themes" not in snippet
@@ -370,7 +381,7 @@ def found(proc, *words: str) -> list[tuple[str, str, list[str]]]:
             h["snippet"],
             [next((w for w in typed if m.lower().startswith(w)), m) for m in marked(h)],
         )
-        for h in r.json
+        for h in r.json["hits"]
     ]
 
 

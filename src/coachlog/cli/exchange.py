@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,6 +26,7 @@ from coachlog.cli.common import (
 
 if TYPE_CHECKING:
     from coachlog.cli.context import AppState
+    from coachlog.export.base import Export
     from coachlog.export.files import Output
 
 FORMATS = EXPORT_FORMATS
@@ -58,6 +61,27 @@ def _target(st: AppState, out: Path, default_name: str, *, force: bool) -> Outpu
     return output(path, force=force, option="--out", store=st.location.path)
 
 
+def alarm_span(text: str | None) -> timedelta | None:
+    """--alarm SPAN: how long before a due its reminder rings (a usage error otherwise)."""
+    if text is None:
+        return None
+    from datetime import timedelta
+
+    from coachlog.cli.common import option_value
+    from coachlog.dates import parse_span
+
+    span = option_value("--alarm", parse_span, text)
+    assert span is not None
+    return timedelta(seconds=span.total_seconds())
+
+
+def is_folder(out: str | Path | None) -> bool:
+    """--out DIR: an existing folder, or a path written with a trailing slash."""
+    if out is None or str(out) == "-":
+        return False
+    return str(out).endswith(("/", "\\")) or Path(os.path.expanduser(out)).is_dir()
+
+
 def export(
     ctx: typer.Context,
     client: Annotated[
@@ -77,7 +101,7 @@ def export(
             "--format",
             "-f",
             help="md: a summary to give the client; json: everything, for import; "
-            "ics: open promises for your calendar.",
+            "ics: promises and planned sessions for your calendar.",
             metavar="md|json|ics",
             autocompletion=complete_choice(EXPORT_FORMATS),
         ),
@@ -96,36 +120,46 @@ def export(
         bool,
         typer.Option(
             "--include-private",
-            help="Markdown: keep private sessions and your reflections (JSON always has them).",
+            help="Markdown: your own copy, with private sessions, reflections, record "
+            "numbers and the trust checklist (JSON always has everything).",
         ),
     ] = False,
+    alarm: Annotated[
+        str | None,
+        typer.Option(
+            "--alarm",
+            help="ics: a reminder this long before each open promise is due (1d, 2h).",
+            metavar="SPAN",
+        ),
+    ] = None,
     out: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--out",
             "-o",
             help="Write to this file (mode 0600) instead of printing ('-': standard "
-            "output); with --all and md, a folder for one file per client.",
+            "output). A folder (existing, or ending in /): md, one file per client; ics, "
+            "one file per promise and session, as todoman and vdirsyncer read them.",
             metavar="PATH",
         ),
     ] = None,
     force: ForceOpt = False,
 ) -> None:
     """Export a client's records, or your whole practice: a Markdown summary (client-facing
-    by default), the JSON interchange file, or open promises as iCalendar.
+    by default), the JSON interchange file, or promises and planned sessions as
+    iCalendar.
 
     \b
     Examples:
       coachlog export ana --out ana-summary.md
       coachlog export --all --format json --out practice.json
-      coachlog export --all --format ics --out promises.ics
+      coachlog export --all --format ics --alarm 1d --out ~/.calendars/coaching/
     """
     from coachlog import __version__
     from coachlog.cli.output import write_output
     from coachlog.errors import UsageError
-    from coachlog.export import slug
-    from coachlog.export.files import json_text, private_dir
-    from coachlog.render.exchange import counts_line, wrote
+    from coachlog.export.base import Job, exporter
+    from coachlog.render.exchange import wrote
     from coachlog.services import exchange
 
     st = state(ctx)
@@ -138,74 +172,66 @@ def export(
             if not all_
             else "Give either a client or --all, not both."
         )
-    if fmt == "md" and all_ and (out is None or str(out) == "-"):
+    if alarm is not None and fmt != "ics":
+        raise UsageError("--alarm is for --format ics.")
+    reminder = alarm_span(alarm)
+    if fmt == "md" and all_ and (out is None or out == "-"):
         raise UsageError(
             "With --all, Markdown is one file per client: give a folder with --out DIR.",
             hint="e.g. coachlog export --all --out summaries/",
         )
     window = _window(st, since, until)
     store = st.store()
+    # Markdown of several clients is always a folder, existing or not.
+    folder = is_folder(out) or (fmt == "md" and all_)
     with store.read() as db:
         clients = exchange.practice_clients(db) if all_ else [find_client(db, client or "")]
-        if fmt == "json":
-            # Written as it is read from the store, never held whole (SPEC §6 at any size).
-            doc = exchange.Document(db, clients=clients, now=st.now, window=window, whole=all_)
-            name = "coachlog-practice" if all_ else slug(clients[0].name, clients[0].id)
-            target = _target(st, out or Path("-"), f"{name}.json", force=force)
-            path = write_output(target, json_text(doc.head, doc.tables()))
-            if path is not None:
-                wrote(counts_line(doc.counts), path)
+        job = Job(
+            clients=clients,
+            whole=all_,
+            window=window,
+            now=st.now,
+            tz=st.tz,
+            version=__version__,
+            include_private=include_private,
+            coach=st.settings.value("coach"),
+            alarm=reminder,
+        )
+        result = exporter(fmt).export(db, job)
+        if folder:
+            assert out is not None
+            write_folder(st, out, result, force=force)
             return
-        if fmt == "ics":
-            from coachlog.export.ics import promises_calendar
+        assert result.data is not None
+        given = Path(out) if out is not None else Path("-")
+        path = write_output(_target(st, given, result.name, force=force), result.data)
+        if path is not None:
+            wrote(result.what(), path)
 
-            items = exchange.open_promises(db, clients, window=window, whole=all_)
-            text = promises_calendar(items, now=st.now).decode("utf-8")
-        else:
-            from coachlog.export.markdown import summary
 
-            docs = [
-                (
-                    c,
-                    summary(
-                        exchange.client_bundle(
-                            db,
-                            c,
-                            now=st.now,
-                            tz=st.tz,
-                            window=window,
-                            include_private=include_private,
-                        ),
-                        now=st.now,
-                        tz=st.tz,
-                        version=__version__,
-                    ),
-                )
-                for c in clients
-            ]
-    if fmt == "md" and all_:
-        assert out is not None
-        folder = private_dir(out)
-        # Every file is checked before the first is written: all of them, or none.
-        targets = [
-            (_target(st, folder, f"{slug(c.name, c.id)}.md", force=force), body) for c, body in docs
-        ]
-        for target, body in targets:
-            write_output(target, body)
-        wrote(f"{len(docs)} client summar{'y' if len(docs) == 1 else 'ies'}", f"{folder}/")
-        return
-    if fmt == "md":
-        text = docs[0][1]
-    name = "coachlog-practice" if all_ else slug(clients[0].name, clients[0].id)
-    path = write_output(
-        _target(st, out or Path("-"), f"{name}.{EXTENSION[fmt]}", force=force), text
+def write_folder(
+    st: AppState, out: str | Path, result: Export, *, force: bool, quiet: bool = False
+) -> None:
+    """An export's files into the folder `out` (made 0700 when new); every file is checked
+    before the first is written: all of them, or none (export/files.py plan_folder)."""
+    from coachlog.cli.output import write_output
+    from coachlog.export.files import plan_folder, private_dir
+    from coachlog.render.exchange import wrote
+    from coachlog.render.messages import say
+
+    place = private_dir(Path(os.path.expanduser(out)))
+    plan = plan_folder(
+        place, result.files, force=force, store=st.store().location.path, keep=result.keep
     )
-    if path is None:
+    for target, body in plan.write:
+        write_output(target, body)
+    if quiet:
         return
-    if fmt == "ics":
-        wrote(f"{len(items)} open promise{'' if len(items) == 1 else 's'}", path)
-    else:
-        wrote(f"{clients[0].name}'s summary", path)
+    wrote(result.what(), f"{place}/")
+    if plan.same:
+        say((f"  {len(plan.same)} unchanged, left as they were.", "muted"))
+    for name, why in plan.kept:
+        say((f"  kept {name}: {why}.", "warn"))
 
 
 def import_(
@@ -303,7 +329,7 @@ def search(
     from coachlog.queries.clients import find_client as find_one
     from coachlog.queries.search import search as find
     from coachlog.render import print_json
-    from coachlog.render.search import hit_json, search_results
+    from coachlog.render.search import results_json, search_results
 
     st = state(ctx)
     text = " ".join(query)
@@ -311,7 +337,7 @@ def search(
     who = find_one(db, client) if client else None
     results = find(db, text, client=who, limit=limit)
     if json:
-        print_json([hit_json(h, i) for i, h in enumerate(results.hits, 1)])
+        print_json(results_json(results, text))
     else:
         from coachlog.render import paged
 
@@ -319,7 +345,92 @@ def search(
             search_results(results, text, tz=st.tz)
 
 
+def recap(
+    ctx: typer.Context,
+    session_id: Annotated[
+        int, typer.Argument(help="The session's id.", metavar="SESSION_ID", show_default=False)
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md: Markdown; eml: an email draft (To: the client) for your mail program.",
+            metavar="md|eml",
+            autocompletion=complete_choice(("md", "eml")),
+        ),
+    ] = "md",
+    notes: Annotated[
+        bool,
+        typer.Option("--notes", help="Include the session's notes (never a private session's)."),
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Write to this file (mode 0600) instead of printing ('-': standard output).",
+            metavar="FILE",
+        ),
+    ] = None,
+    force: ForceOpt = False,
+) -> None:
+    """A recap of one session for the client: its date and themes, what each of you will
+    do, what is still open from before, and your next planned session; signed with the
+    `coach` setting. As Markdown, or an .eml draft that your mail program opens: coachlog
+    never sends mail.
+
+    \b
+    Examples:
+      coachlog recap 12
+      coachlog recap 12 --format eml --out recap.eml
+    """
+    from coachlog.cli.output import write_output
+    from coachlog.errors import UsageError
+    from coachlog.export import recap as writer
+    from coachlog.queries.recap import recap_data
+    from coachlog.render.exchange import wrote
+
+    st = state(ctx)
+    fmt = fmt.strip().lower()
+    if fmt not in writer.FORMATS:
+        raise UsageError(f"--format must be md or eml (got {fmt!r}).")
+    db = st.reader()  # a read: the query layer, no ORM (SPEC §10)
+    target = None
+    if out is not None:
+        from coachlog.export.files import output
+
+        target = output(out, force=force, option="--out", store=db.location.path)
+    data = recap_data(db, session_id, now=st.now)
+    writer.check(data, notes=notes, fmt=fmt)
+    coach = st.settings.value("coach")
+    kw: dict[str, Any] = {"coach_tz": st.tz, "coach": coach, "notes": notes, "now": st.now}
+    body: str | bytes = writer.eml(data, **kw) if fmt == "eml" else writer.markdown(data, **kw)
+    if target is None or target.kind == "stdout":
+        _emit(body.decode("utf-8") if isinstance(body, bytes) else body)
+        return
+    path = write_output(target, body)
+    if path is not None:
+        wrote(f"the recap of session {session_id}", path)
+
+
+def schema(ctx: typer.Context) -> None:
+    """Print the JSON Schema (draft 2020-12) of the interchange format that 'coachlog
+    export --format json' writes and 'coachlog import' reads (docs/interchange.md).
+
+    \b
+    Example:
+      coachlog schema > coachlog-interchange.schema.json
+    """
+    from coachlog.render import print_json
+    from coachlog.services.interchange_schema import schema as build
+
+    print_json(build())
+
+
 def register(app: typer.Typer) -> None:
+    app.command("recap")(recap)
+    app.command("schema")(schema)
     app.command("export")(export)
     app.command("import")(import_)
     app.command("search")(search)

@@ -75,9 +75,25 @@ COMMANDS: tuple[Entry, ...] = (
         "exchange",
         "export",
         "Export a client's records, or your whole practice: a Markdown summary (client-"
-        "facing by default), the JSON interchange file, or open promises as iCalendar.",
+        "facing by default), the JSON interchange file, or promises and planned sessions "
+        "as iCalendar.",
     ),
     Entry("import", "exchange", "import_", "Import a coachlog JSON export."),
+    Entry(
+        "recap",
+        "exchange",
+        "recap",
+        "A recap of one session for the client: its date and themes, what each of you will"
+        " do, what is still open from before, and your next planned session; signed with "
+        "the `coach` setting.",
+    ),
+    Entry(
+        "schema",
+        "exchange",
+        "schema",
+        "Print the JSON Schema (draft 2020-12) of the interchange format that 'coachlog "
+        "export --format json' writes and 'coachlog import' reads (docs/interchange.md).",
+    ),
     Entry(
         "search",
         "exchange",
@@ -294,6 +310,7 @@ READ_ONLY = {
     ("session", "list"), ("session", "show"),
     ("promises", "due"), ("promise", "due"), ("promises", "list"), ("promise", "list"),
     ("prep",), ("trust",), ("dashboard",), ("search",), ("export",), ("doctor",),
+    ("recap",), ("schema",),
     ("icf", "log"), ("icf", "progress"), ("learning", "list"), ("renewal",),
 }  # fmt: skip
 

@@ -3,7 +3,6 @@ the life of a promise: add, list, keep, break (with a repair), release, move."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -26,6 +25,8 @@ from coachlog.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     from coachlog.cli.context import AppState
     from coachlog.export.files import Output
     from coachlog.services.promises import Item
@@ -86,12 +87,20 @@ def due(
     mine: Annotated[bool, typer.Option("--mine", help="Only your promises.")] = False,
     theirs: Annotated[bool, typer.Option("--theirs", help="Only your clients' ones.")] = False,
     ics: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--ics",
-            help="Also write them as an iCalendar file (0600); '-' prints it instead of the list.",
+            help="Also write them as an iCalendar file (0600); '-' prints it instead of the "
+            "list; a folder (existing, or ending in /) gets one file per promise.",
             metavar="FILE",
-            dir_okay=False,
+        ),
+    ] = None,
+    alarm: Annotated[
+        str | None,
+        typer.Option(
+            "--alarm",
+            help="With --ics: a reminder this long before each due (1d, 2h).",
+            metavar="SPAN",
         ),
     ] = None,
     force: ForceOpt = False,
@@ -120,16 +129,21 @@ def due(
     if ics is not None and json and str(ics) == "-":
         raise UsageError("--ics - and --json both print to standard output; choose one.")
     owner = "coach" if mine else "client" if theirs else None
+    if alarm is not None and ics is None:
+        raise UsageError("--alarm is for --ics.")
+    from coachlog.cli.exchange import alarm_span, is_folder
+
+    reminder = alarm_span(alarm)
     db = st.reader()
     target = None
-    if ics is not None:
+    if ics is not None and not is_folder(ics):
         from coachlog.export.files import output
 
         target = output(ics, force=force, option="--ics", store=db.location.path)
     found = find_client(db, client).id if client is not None else None
     items = promises.due(db, now=st.now, within=window, owner=owner, client_id=found)
-    if target is not None:
-        _write_ics(st, target, items, quiet=json)
+    if ics is not None:
+        _write_ics(st, target, ics, items, alarm=reminder, force=force, quiet=json)
     if json:
         from coachlog.render import print_json
         from coachlog.render.shapes import public_promise
@@ -143,16 +157,36 @@ def due(
         due_screen(items, now=st.now, tz=st.tz, window=words, owner=owner)
 
 
-def _write_ics(st: AppState, target: Output, items: list[Item], *, quiet: bool) -> None:
+def _write_ics(
+    st: AppState,
+    target: Output | None,
+    folder: str,
+    items: list[Item],
+    *,
+    alarm: timedelta | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """The due promises as iCalendar (export/ics.py): to `target`, or, when it is None,
+    one file per promise into the folder `folder`."""
     from coachlog.cli.output import write_output
-    from coachlog.export.ics import promises_calendar
+    from coachlog.export import ics
+    from coachlog.render.messages import success
+    from coachlog.words import count
 
-    data = promises_calendar([(i.promise, i.client) for i in items], now=st.now)
-    written = write_output(target, data)
+    pairs = [(i.promise, i.client) for i in items]
+    if target is None:
+        from coachlog.cli.exchange import write_folder
+        from coachlog.export.base import Export
+
+        files = ics.files(pairs, tz=st.tz, alarm=alarm)
+        result = Export(
+            "", None, list(files), lambda: count(len(items), "promise"), keep=ics.changed_elsewhere
+        )
+        write_folder(st, folder, result, force=force, quiet=quiet)
+        return
+    written = write_output(target, ics.calendar(pairs, tz=st.tz, alarm=alarm))
     if written is not None and not quiet:
-        from coachlog.render.messages import success
-        from coachlog.words import count
-
         success(f"Wrote {count(len(items), 'promise')} to ", str(written))
 
 

@@ -255,3 +255,59 @@ def _items(batch: list[Any], opened: bool) -> str:
 
     body = dumps(batch)[2:-2].replace("\n", "\n  ")  # '  {...},\n  {...}', one level in
     return ("[\n  " if not opened else ",\n  ") + body
+
+
+@dataclass
+class FolderPlan:
+    """What writing a set of files into a folder will do, decided before the first is
+    written: `write` the outputs to write; `same` files already holding these bytes;
+    `kept` (name, why) files left as another program changed them."""
+
+    write: list[tuple[Output, Data]]
+    same: list[str]
+    kept: list[tuple[str, str]]
+
+
+def plan_folder(
+    folder: Path,
+    files: Iterable[tuple[str, Data]],
+    *,
+    force: bool,
+    store: Path | None,
+    keep: Any = None,
+) -> FolderPlan:
+    """Check every file of a folder export before any is written, so that it is all of
+    them or none: an existing file with the same bytes is left alone; one that `keep`
+    (existing bytes, new bytes) -> reason says to keep is left and reported; any other
+    existing file is replaced only with --force (else InvalidInput, nothing written)."""
+    plan = FolderPlan([], [], [])
+    taken: list[str] = []
+    for name, data in files:
+        path = folder / name
+        try:
+            old = path.read_bytes() if path.is_file() else None
+        except OSError:
+            old = None
+        if old is not None:
+            new = b"".join(p.encode("utf-8") if isinstance(p, str) else p for p in _pieces(data))
+            if old == new:
+                plan.same.append(name)
+                continue
+            why = keep(old, new) if keep is not None else None
+            if why:
+                plan.kept.append((name, why))
+                continue
+            if not force:
+                taken.append(name)
+                continue
+            data = new
+        plan.write.append((output(path, force=True, option="--out", store=store), data))
+    if taken:
+        shown = ", ".join(taken[:3]) + (f" and {len(taken) - 3} more" if len(taken) > 3 else "")
+        exists = "already exists" if len(taken) == 1 else "already exist"
+        raise InvalidInput(
+            f"{len(taken)} file{'s' if len(taken) != 1 else ''} in {folder} {exists} and "
+            f"would change ({shown}); nothing was written.",
+            hint="Add --force to replace them.",
+        )
+    return plan

@@ -1,13 +1,22 @@
-"""A client's coaching summary as one CommonMark document with YAML front matter.
+"""A client's coaching summary: one CommonMark document with flat YAML front matter
+(SPEC §6).
 
-The coach writes notes in Markdown, so notes are kept as Markdown, but they live inside our
-document's structure: their headings are demoted below the session's heading, HTML blocks
-are neutralised, and an unclosed code fence is closed, so nothing a coach types can swallow
-or reorder the sections that follow. Raw HTML, block or inline, is shown as the characters
-typed and is never live (SPEC §6): the summary is opened in previewers that render HTML.
-Text that lands in a heading or a list item is escaped.
-The front matter is written by hand (PyYAML is not a runtime dependency) as JSON strings,
-which are valid YAML double-quoted scalars."""
+It is written for the client by default, as something a coach would send: the agreement,
+the sessions (date, kind, minutes, themes, notes) and "Our promises", each with its
+outcome in plain words. It holds no reflections, no private sessions, no internal ids and
+no trust checklist (the checklist speaks to the coach). `--include-private` makes the
+coach's own copy, which keeps all of those.
+
+Every piece of user text goes through export/mdtext.py: plain text escaped, the coach's
+Markdown rewritten from its syntax tree, so the outline (title, `##` sections, `###`
+items, the notes' own headings below them) is this module's alone and no level is
+skipped. One date format throughout, with the zone named once near the top.
+
+The front matter is flat (Obsidian's properties panel edits only flat keys and lists) and
+written by hand as JSON strings, which are YAML double-quoted scalars: PyYAML is not a
+runtime dependency. The data comes in as a Bundle of plain records, read by attribute
+name (client.name, session.held_at, promise.due_at …), so any reader of the store can
+supply it."""
 
 from __future__ import annotations
 
@@ -16,11 +25,14 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from coachlog.dates import format_date, format_instant, iso
+from coachlog.export.mdtext import inline, markdown, plain
 
 if TYPE_CHECKING:
-    from coachlog.models import CoachingSession, Promise
+    from coachlog.export.base import Export, Job
     from coachlog.services.exchange import Bundle
+
+NAME = "md"
+EXTENSION = "md"
 
 KIND_LABEL = {
     "engagement": "Engagement session",
@@ -29,8 +41,53 @@ KIND_LABEL = {
     "closing": "Closing session",
 }
 RESULT = {"pass": "passed", "fail": "not yet", "n/a": "not applicable yet"}
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-# --- escaping ---------------------------------------------------------------------------------
+# --- the exporter -----------------------------------------------------------------------------
+
+
+def export(reader: Any, job: Job) -> Export:
+    """One document per client: `files` holds each; `data` the document itself when there
+    is one client (with --all the documents go into a folder)."""
+    from coachlog.export import slug
+    from coachlog.export.base import Export
+    from coachlog.services.exchange import client_bundle
+
+    docs = [
+        (
+            f"{slug(c.name, c.id)}.md",
+            summary(
+                client_bundle(
+                    reader,
+                    c,
+                    now=job.now,
+                    tz=job.tz,
+                    window=job.window,
+                    include_private=job.include_private,
+                ),
+                now=job.now,
+                tz=job.tz,
+                version=job.version,
+                coach=job.coach,
+            ),
+        )
+        for c in job.clients
+    ]
+    one = len(docs) == 1 and not job.whole
+    count = len(docs)
+    return Export(
+        name=docs[0][0] if docs else "coachlog-practice.md",
+        data=docs[0][1] if one else None,
+        files=list(docs),
+        what=lambda: (
+            f"{job.clients[0].name}'s summary"
+            if one
+            else f"{count} client summar{'y' if count == 1 else 'ies'}"
+        ),
+    )
+
+
+# --- front matter -----------------------------------------------------------------------------
 
 # YAML double-quoted scalars may hold only printable characters; JSON leaves C1 controls,
 # lone surrogates and U+FFFE/U+FFFF raw, so those are written as escapes.
@@ -45,215 +102,99 @@ def yaml_string(value: str) -> str:
     )
 
 
-# Characters that start inline syntax anywhere: code, emphasis, links, images, HTML,
-# entities, table pipes, strikethrough, heading closers.
-_INLINE = re.compile(r"([\\`*_\[\]<>#|~&!])")
-# What would open a block at the start of a heading's or list item's text.
-_BLOCK_START = re.compile(r"^([-+=]|\d{1,9}(?=[.)]))")
+def _yaml(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return yaml_string(str(value))
 
 
-def inline(text: object) -> str:
-    """User text as one line of literal Markdown inline content."""
-    flat = " ".join(str(text or "").split())
-    escaped = _INLINE.sub(r"\\\1", flat)
-    return _BLOCK_START.sub(
-        lambda m: m.group() + "\\" if m.group().isdigit() else "\\" + m.group(), escaped
-    )
+def front_matter(bundle: Bundle, *, now: datetime, version: str, coach: str | None) -> list[str]:
+    from coachlog.dates import iso
 
-
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-# After a list marker, a space or a tab starts the item's content, so "-\t#" is a heading
-# inside a list item (hypothesis found it). Indentation is matched generously: a "#" in an
-# indented code line gains a level too, which changes no outline.
-_ATX = re.compile(r"^((?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*)(#{1,6})(?=[ \t]|$)")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-# A "<" opening a line, after any indentation and list or quote markers, can open an HTML
-# block (in a list item "- <!--" or a quote "><!--" too, which hypothesis found).
-# A quote marker needs no space after it; a list marker does.
-_HTML = re.compile(r"^((?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*)<")
-_NOT_PARAGRAPH = re.compile(r"^( {4}|\t| {0,3}([>#*+=<|]|-|\d{1,9}[.)]|`{3}|~{3})|\s*$)")
-
-
-def block(text: str, shift: int) -> str:
-    """The coach's Markdown, with every heading `shift` levels deeper (at most 6), and no
-    raw HTML left live."""
-    out: list[str] = []
-    fenced: list[bool] = []  # per line of out: a code fence's line (its markers included)
-    fence: tuple[str, int] | None = None
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if fence is not None:
-            out.append(line)
-            fenced.append(True)
-            close = _FENCE.match(line)
-            if (
-                close
-                and close.group(1)[0] == fence[0]
-                and len(close.group(1)) >= fence[1]
-                and not close.group(2).strip()
-            ):
-                fence = None
-            continue
-        if m := _FENCE.match(line):
-            if not (m.group(1)[0] == "`" and "`" in m.group(2)):
-                fence = (m.group(1)[0], len(m.group(1)))
-            out.append(line)
-        elif m := _ATX.match(line):
-            level = min(6, len(m.group(2)) + shift)
-            out.append(m.group(1) + "#" * level + line[m.end() :])
-        elif (m := _SETEXT.match(line)) and out and not _NOT_PARAGRAPH.match(out[-1]):
-            level = min(6, (1 if m.group(1)[0] == "=" else 2) + shift)
-            out[-1] = "#" * level + " " + out[-1].strip()
-        elif m := _HTML.match(line):
-            # Raw HTML blocks could swallow the rest of the document (an unclosed <!-- or
-            # <pre>); a client summary has no use for them, so the < is shown literally.
-            out.append(m.group(1) + "\\" + line[m.end() - 1 :])
-        else:
-            out.append(line)
-        fenced += [fence is not None] * (len(out) - len(fenced))
-    if fence is not None:
-        out.append(fence[0] * fence[1])
-        fenced.append(True)
-    return _no_live_html(out, fenced).strip("\n")
-
-
-# --- raw HTML ---------------------------------------------------------------------------------
-
-# In CommonMark a "<" starts raw HTML when a letter, "/", "!" or "?" follows it; an autolink
-# (<https://…>, <name@example.com>) is Markdown, not HTML, and is left to be a link.
-_TAG = re.compile(r"<[A-Za-z/!?]")
-_AUTOLINK = re.compile(
-    r"<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*>"
-    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>"
-)
-_BLANK = re.compile(r"\n[ \t]*\n")
-# A "<" that no backslash escapes (an even run of backslashes before it escapes itself).
-_UNESCAPED_TAG = re.compile(r"(?<!\\)((?:\\\\)*)<(?=[A-Za-z/!?])")
-
-
-def _no_live_html(lines: list[str], fenced: list[bool]) -> str:
-    """Escape every "<" that would open raw HTML, outside code (fences and code spans keep
-    their text exactly). The result is checked with a CommonMark parser; if any HTML is
-    still live (Markdown this reading did not foresee, such as a fence inside a list item),
-    every such "<" is escaped, code included: a stray backslash in code is better than a
-    live tag."""
-    if not any("<" in line for line in lines):
-        return "\n".join(lines)
-    out: list[str] = []
-    run: list[str] = []
-    for line, code in zip(lines, fenced, strict=True):
-        if code:
-            if run:
-                out.append(_escape_tags("\n".join(run)))
-                run = []
-            out.append(line)
-        else:
-            run.append(line)
-    if run:
-        out.append(_escape_tags("\n".join(run)))
-    text = "\n".join(out)
-    if _live_html(text):
-        text = _UNESCAPED_TAG.sub(r"\1\\<", "\n".join(lines))
-    return text
-
-
-def _escape_tags(text: str) -> str:
-    """Text outside fences: a backslash before each "<" that opens a tag, skipping code spans
-    (a run of n backticks up to the next run of exactly n, within one paragraph), autolinks
-    and what a backslash already escapes."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            out.append(text[i : i + 2])
-            i += 2
-        elif c == "`":
-            j = i
-            while j < n and text[j] == "`":
-                j += 1
-            end = _code_span_end(text, j, j - i)
-            out.append(text[i:end])
-            i = end
-        elif c == "<" and (m := _AUTOLINK.match(text, i)):
-            out.append(m.group())
-            i = m.end()
-        elif c == "<" and _TAG.match(text, i):
-            out.append("\\<")
-            i += 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-def _code_span_end(text: str, start: int, ticks: int) -> int:
-    """Where the code span opened by `ticks` backticks ending at `start` ends (after its
-    closing run), or `start` when nothing closes it in the same paragraph."""
-    closing = re.compile("(?<!`)" + "`" * ticks + "(?!`)")
-    m = closing.search(text, start)
-    if m is None or _BLANK.search(text, start, m.start()):
-        return start
-    return m.end()
-
-
-_PARSER: list[Any] = []
-
-
-def _live_html(text: str) -> bool:
-    """Whether a CommonMark reader (markdown-it-py, HTML on) finds raw HTML in text."""
-    if "<" not in text:
-        return False
-    if not _PARSER:
-        from markdown_it import MarkdownIt
-
-        _PARSER.append(MarkdownIt("commonmark"))
-
-    def html(tokens: Any) -> bool:
-        return any(
-            t.type in ("html_block", "html_inline") or html(t.children or []) for t in tokens
-        )
-
-    return html(_PARSER[0].parse(text))
-
-
-# --- the document ----------------------------------------------------------------------------
-
-
-def _day(d: date | None) -> str:
-    return format_date(d) if d else "the beginning"
-
-
-def front_matter(bundle: Bundle, *, now: datetime, version: str) -> list[str]:
     start, end = bundle.period
-    return [
-        "---",
-        f"client: {yaml_string(bundle.client.name)}",
-        "period:",
-        f"  from: {yaml_string(start.isoformat()) if start else 'null'}",
-        f"  to: {yaml_string(end.isoformat())}",
-        f"generated_at: {yaml_string(iso(now))}",
-        f"coachlog_version: {yaml_string(version)}",
-        f"include_private: {'true' if bundle.include_private else 'false'}",
-        "---",
+    fields: list[tuple[str, Any]] = [
+        ("title", title(bundle)),
+        ("client", bundle.client.name),
+        ("period_from", start.isoformat() if start else None),
+        ("period_to", end.isoformat()),
+        ("generated_at", iso(now)),
+        ("coachlog_version", version),
     ]
+    if coach:
+        fields.append(("coach", coach))
+    lines = ["---", *(f"{key}: {_yaml(value)}" for key, value in fields)]
+    tags = _themes(bundle)
+    lines += ["tags: []"] if not tags else ["tags:", *(f"  - {_yaml(t)}" for t in tags)]
+    lines += [f"include_private: {_yaml(bundle.include_private)}", "---"]
+    return lines
 
 
-def summary(bundle: Bundle, *, now: datetime, tz: str, version: str) -> str:
+def title(bundle: Bundle) -> str:
+    return f"{bundle.client.name}: coaching summary"
+
+
+def _themes(bundle: Bundle) -> list[str]:
+    seen: dict[str, None] = {}
+    for s in bundle.sessions:
+        for t in s.themes or []:
+            if t.strip():
+                seen.setdefault(t.strip(), None)
+    return list(seen)
+
+
+# --- dates: one format, the zone named once ---------------------------------------------------
+
+
+def day(d: date) -> str:
+    """'Thu 3 Sep 2026': every date of the document has this form."""
+    from coachlog.dates import format_date
+
+    return f"{_WEEKDAYS[d.weekday()]} {format_date(d)}"
+
+
+def moment(dt: datetime, tz: str) -> str:
+    """'Thu 3 Sep 2026 15:00' in `tz`; a due at the end of a day is that day alone."""
+    from coachlog.dates import format_instant
+
+    return format_instant(dt, tz, with_year=True)
+
+
+def zone_line(tz: str) -> str:
+    return f"Dates and times are in the {tz} time zone."
+
+
+# --- the document -----------------------------------------------------------------------------
+
+
+def summary(
+    bundle: Bundle, *, now: datetime, tz: str, version: str, coach: str | None = None
+) -> str:
     """The whole document, ending with a newline."""
     start, end = bundle.period
-    lines = front_matter(bundle, now=now, version=version)
-    lines += ["", f"# {inline(bundle.client.name)}: coaching summary", ""]
-    counts = (
-        f"{_plural(len(bundle.sessions), 'session')}, {_plural(len(bundle.promises), 'promise')}"
+    lines = front_matter(bundle, now=now, version=version, coach=coach)
+    # The title is the front matter's: pandoc makes it the page's heading, and markdownlint
+    # counts it as the one top-level heading (MD025), so the body starts at ##.
+    lines += [""]
+    counts = f"{_plural(len(bundle.sessions), 'session')} and " + _plural(
+        len(bundle.promises), "promise"
     )
-    lines += [f"From {_day(start)} to {format_date(end)} · {counts}.", ""]
+    since = day(start) if start else "the beginning"
+    lines += [f"From {since} to {day(end)}: {counts}. {zone_line(tz)}"]
+    if coach:
+        lines += ["", f"Your coach: {plain(coach)}."]
+    lines.append("")
     if bundle.include_private:
-        lines += ["*Includes private sessions and the coach's reflections: not for sharing.*", ""]
+        lines += [
+            "**The coach's own copy: it includes private sessions, reflections, record "
+            "numbers and the trust checklist. Not for sharing.**",
+            "",
+        ]
     lines += _agreement(bundle)
     lines += _sessions(bundle, tz)
     lines += _promises(bundle, now, tz)
-    if bundle.checklist is not None:
+    if bundle.include_private and bundle.checklist is not None:
         lines += _checklist(bundle.checklist, now, tz)
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -265,24 +206,24 @@ def _plural(n: int, word: str) -> str:
 def _agreement(bundle: Bundle) -> list[str]:
     from coachlog.services.agreements import ELEMENTS
 
-    lines = ["## Agreement", ""]
+    lines = ["## Our agreement", ""]
     a = bundle.agreement
     if a is None:
         return [*lines, "No coaching agreement recorded yet.", ""]
     facts = [f"Version {a.version} ({a.status})"]
     if a.starts_on:
-        facts.append(f"from {format_date(a.starts_on)}")
+        facts.append(f"from {day(a.starts_on)}")
     if a.review_on:
-        facts.append(f"review on {format_date(a.review_on)}")
+        facts.append(f"to be reviewed on {day(a.review_on)}")
     if a.ends_on:
-        facts.append(f"ends on {format_date(a.ends_on)}")
+        facts.append(f"ends on {day(a.ends_on)}")
     if a.cadence_days:
         facts.append(f"a session every {_plural(a.cadence_days, 'day')}")
-    lines += [" · ".join(facts) + ".", ""]
+    lines += [", ".join(facts) + ".", ""]
     for key, label in ELEMENTS.items():
         value = getattr(a, key)
         if value and value.strip():
-            lines += [f"### {label}", "", block(value, 3), ""]
+            lines += [f"### {label}", "", markdown(value, base=4), ""]
     return lines
 
 
@@ -291,107 +232,119 @@ def _sessions(bundle: Bundle, tz: str) -> list[str]:
     if not bundle.sessions:
         return [*lines, "No sessions in this period.", ""]
     for s in bundle.sessions:
-        lines += [f"### {_session_title(s, tz)}", ""]
+        lines += [f"### {_session_title(s, tz, bundle.include_private)}", ""]
         facts = []
         if s.themes:
             facts.append("Themes: " + ", ".join(inline(t) for t in s.themes))
-        if s.trust_pulse is not None and (s.kind == "pitstop" or bundle.include_private):
-            label = "How safe it felt to be open" if s.kind == "pitstop" else "Trust pulse"
-            facts.append(f"{label}: {s.trust_pulse}/5")
+        # A pit-stop's notes hold the answer about safety; the score is the coach's.
+        if bundle.include_private and s.trust_pulse is not None:
+            facts.append(f"Trust pulse: {s.trust_pulse}/5")
         if facts:
-            lines += [" · ".join(facts), ""]
-        if s.notes and s.notes.strip():
-            lines += [block(s.notes, 3), ""]
+            lines += [". ".join(facts) + ".", ""]
+        notes = markdown(s.notes, base=4)
+        if notes:
+            lines += [notes, ""]
         if bundle.include_private and s.reflection and s.reflection.strip():
-            lines += ["#### Coach's reflection", "", block(s.reflection, 4), ""]
+            lines += ["#### Coach's reflection", "", markdown(s.reflection, base=5), ""]
     return lines
 
 
-def _session_title(s: CoachingSession, tz: str) -> str:
-    parts = [format_instant(s.held_at, tz, with_year=True), KIND_LABEL.get(s.kind, s.kind)]
+def _session_title(s: Any, tz: str, coach_copy: bool) -> str:
+    parts = [moment(s.held_at, tz), KIND_LABEL.get(s.kind, s.kind)]
     if s.minutes:
         parts.append(_plural(s.minutes, "minute"))
-    if s.private:
-        parts.append("private")
-    return " · ".join(parts)
+    if coach_copy:
+        if s.private:
+            parts.append("private")
+        parts.append(f"session {s.id}")
+    return inline(" · ".join(parts))
 
 
 def _promises(bundle: Bundle, now: datetime, tz: str) -> list[str]:
-    lines = ["## Promises", ""]
+    lines = ["## Our promises", ""]
     if not bundle.promises:
         return [*lines, "No promises in this period.", ""]
     groups = (
-        ("coach", "The coach's promises"),
-        ("client", f"{inline(bundle.client.name)}'s commitments"),
+        ("coach", "What I promised"),
+        ("client", f"What {bundle.client.name} committed to"),
     )
-    for owner, title in groups:
+    for owner, heading in groups:
         mine = [p for p in bundle.promises if p.owner == owner]
         if not mine:
             continue
-        lines += [f"### {title}", ""]
-        lines += [f"- {_promise_line(p, now, tz)}" for p in mine]
+        lines += [f"### {inline(heading)}", ""]
+        for p in mine:
+            item = promise_item(p, now, tz, coach_copy=bundle.include_private)
+            lines += _item(item)
         lines.append("")
     return lines
 
 
-def _when(dt: datetime, tz: str) -> str:
-    return format_instant(dt, tz, with_year=True)
+def _item(text: str) -> list[str]:
+    from coachlog.export.mdtext import indent
+
+    return indent(text, "  ", "- ")
 
 
-def _promise_line(p: Promise, now: datetime, tz: str) -> str:
-    """One list item: the promise, then its outcome in words a client reads at a glance.
-    Repairs are shown: making a broken promise right is the coach's accountability to the
-    client (seed 002, strategy 7), not a private matter."""
-    due = _when(p.due_at, tz)
+def outcome(p: Any, now: datetime, tz: str) -> str:
+    """A promise's outcome in plain words. A client's commitment is kept, not kept or
+    released, never judged; the coach's own open promise past its date says so."""
+    due = moment(p.due_at, tz)
+    closed = f" on {moment(p.closed_at, tz)}" if p.closed_at else ""
     if p.status == "kept":
-        on_time = p.closed_at is not None and p.closed_at <= p.due_at
-        outcome = "**kept on time**" if on_time else "**kept late**"
-        detail = f"due {due}" + (f", kept {_when(p.closed_at, tz)}" if p.closed_at else "")
-    elif p.status == "broken":
-        outcome, detail = "**broken**", f"due {due}"
-    elif p.status == "released":
-        outcome = "**released** by agreement"
-        detail = f"due {due}" + (f", released {_when(p.closed_at, tz)}" if p.closed_at else "")
-    else:
-        outcome = "**open, overdue**" if p.due_at < now else "**open**"
-        detail = f"due {due}"
-    text = f"{inline(p.text)}: {outcome} ({detail})."
-    if p.due_history:
-        earlier = ", ".join(_earlier(x, tz) for x in p.due_history)
-        text += f" Moved {_plural(len(p.due_history), 'time')}; earlier due {earlier}."
+        late = p.closed_at is not None and p.closed_at > p.due_at
+        return f"kept{closed}" + (f", later than the agreed {due}" if late else f" (due {due})")
     if p.status == "broken":
-        text += f" Repair: {_sentence(p.repair)}" if p.repair else " No repair recorded yet."
+        return f"not kept (it was due {due})"
+    if p.status == "released":
+        return f"released by agreement{closed} (it was due {due})"
+    if p.owner == "coach" and p.due_at < now:
+        return f"still open, past the agreed {due}"
+    return f"open, due {due}"
+
+
+def promise_item(p: Any, now: datetime, tz: str, *, coach_copy: bool) -> str:
+    """One list item's Markdown: the promise, its outcome, and, on the coach's own
+    promises, the repair (making a broken promise right is the coach's accountability,
+    seed 002 strategy 7). Line breaks in the texts are kept."""
+    text = f"{plain(p.text)}: {outcome(p, now, tz)}."
+    if p.due_history:
+        first = _earlier(p.due_history[0], tz)
+        moved = "once" if len(p.due_history) == 1 else f"{len(p.due_history)} times"
+        text += f" The date was moved {moved}; first agreed for {first}."
+    if p.owner == "coach" and p.status == "broken" and p.repair and p.repair.strip():
+        text += f"\\\nWhat I did to make it right: {plain(p.repair)}"
     if p.note and p.note.strip():
-        text += f" Note: {_sentence(p.note)}"
+        text += f"\\\nNote: {plain(p.note)}"
+    if coach_copy:
+        text += f"\\\nPromise {p.id}, {p.status}"
+        if p.owner == "coach" and p.status == "broken" and not (p.repair or "").strip():
+            text += ", no repair recorded yet"
+        text += "."
     return text
-
-
-def _sentence(value: str) -> str:
-    text = inline(value)
-    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def _earlier(value: Any, tz: str) -> str:
     from coachlog.dates import DateError, parse_iso_instant
 
     try:
-        return _when(parse_iso_instant(str(value)), tz)
+        return moment(parse_iso_instant(str(value)), tz)
     except DateError:
         return inline(value)
 
 
 def _checklist(result: Any, now: datetime, tz: str) -> list[str]:
-    from coachlog.dates import local
+    from coachlog.dates import local_date
 
     lines = ["## Trust checklist", ""]
     lines += [
         f"Score {inline(result.score)} (checks passed out of those that apply), as of "
-        f"{format_date(local(now, tz).date())}.",
+        f"{day(local_date(now, tz))}.",
         "",
     ]
     for c in result.checks:
         status = RESULT.get(c.status, inline(c.status))
-        item = f"- **{inline(c.name)}** (check {inline(c.id)}): {status}"
+        item = f"**{inline(c.name)}** (check {inline(c.id)}): {status}"
         evidence = getattr(c, "evidence", None)
-        lines.append(f"{item} — {_sentence(evidence)}" if evidence else f"{item}.")
+        lines += _item(f"{item}. {plain(evidence)}" if evidence else f"{item}.")
     return [*lines, ""]

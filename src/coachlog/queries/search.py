@@ -151,6 +151,8 @@ class Hit:
     detail: str  # "regular", "coach, open", "version 2"
     private: bool
     pieces: tuple[Piece, ...]  # the excerpt, field by field, matches marked
+    # what `detail` says, as the record's own keys: (("owner", "coach"), ("status", "open"))
+    facts: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -387,15 +389,19 @@ def _hits(
             pieces = record_pieces(kind, r, words or [])
         else:
             pieces = _snippet_pieces(kind, r, body, shown)
+        facts: tuple[tuple[str, Any], ...]
         if kind == "session":
             at, detail, private = r.held_at, r.kind, r.private
+            facts = (("kind", r.kind),)
         elif kind == "promise":
             at, detail, private = r.made_at, f"{r.owner}, {r.status}", False
+            facts = (("owner", r.owner), ("status", r.status))
         else:
             at, detail, private = r.created_at, f"version {r.version}", False
+            facts = (("version", r.version),)
         hits.append(
             Hit(kind, r.id, r.uid, names.get(r.client_id, ""), r.client_id, at, detail,
-                private, pieces)
+                private, pieces, facts)
         )  # fmt: skip
     return hits
 

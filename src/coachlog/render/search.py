@@ -88,7 +88,14 @@ def search_results(results: Results, query: str, *, tz: str) -> None:
         out.print(safe_line("More with --limit N, or narrow it with --client.", "muted"))
 
 
+# A hit's time under the name its record gives it (SPEC §3: the interchange names).
+AT_KEY = {"session": "held_at", "promise": "made_at", "agreement": "created_at"}
+
+
 def hit_json(hit: Hit, rank: int) -> dict[str, Any]:
+    """One hit: what it is, its time under the record's own key (held_at, made_at,
+    created_at), and `record`, the record's own keys that place it (a session's kind, a
+    promise's owner and status, an agreement's version)."""
     from coachlog.dates import iso
 
     text, spans = snippet(hit)
@@ -98,9 +105,20 @@ def hit_json(hit: Hit, rank: int) -> dict[str, Any]:
         "id": hit.id,
         "uid": hit.uid,
         "client": hit.client,
-        "at": iso(hit.at),
-        "detail": hit.detail,
+        AT_KEY.get(hit.kind, "at"): iso(hit.at),
+        "record": dict(hit.facts),
         "private": hit.private,
         "snippet": text,
         "matches": [list(s) for s in spans],
+    }
+
+
+def results_json(results: Results, query: str) -> dict[str, Any]:
+    """`search --json`: the hits shown, and how many there are in all (`total` is more
+    than the hits when --limit cut the list)."""
+    return {
+        "query": query,
+        "total": results.total,
+        "shown": len(results.hits),
+        "hits": [hit_json(h, i) for i, h in enumerate(results.hits, 1)],
     }

@@ -134,7 +134,7 @@ def dashboard_row(row: DashboardRow, now: datetime, tz: str) -> dict[str, Any]:
         "next_pitstop_on": (
             wall_clock(row.next_pitstop, tz).date().isoformat() if row.next_pitstop else None
         ),
-        "trust_pulse": list(f.pulses),
+        "trust_pulses": list(f.pulses),
         "attention": row.reasons(now),
     }
 
@@ -199,7 +199,7 @@ def prep(o: ClientOverview, *, now: datetime) -> dict[str, Any]:
             for p in o.not_raised
         ],
         "pitstop_due": bool(f.pitstop and f.pitstop.due),
-        "trust_pulse": list(f.pulses),
+        "trust_pulses": list(f.pulses),
         "trust_score": o.report.score,
     }
 

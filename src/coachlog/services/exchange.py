@@ -219,7 +219,9 @@ def client_bundle(
         )
     sessions = session.exec(
         window.where(
-            select(CoachingSession).where(CoachingSession.client_id == client.id),
+            select(CoachingSession).where(
+                CoachingSession.client_id == client.id, CoachingSession.status == "held"
+            ),
             col(CoachingSession.held_at),
         )
     ).all()
@@ -244,24 +246,50 @@ def client_bundle(
     last = window.until or now
     period = (local(first, tz).date() if first else None, local(last, tz).date())
     checklist = None
-    try:  # the tests of the Markdown document run it with and without the checklist
+    if include_private:  # the checklist speaks to the coach: only in the coach's own copy
         from coachlog.services.trust import evaluate
-    except ImportError:
-        pass
-    else:
+
         checklist = evaluate(session, client, now=now, tz=tz)
     return Bundle(client, agreement, sessions, promises, period, include_private, checklist)
 
 
-def open_promises(
-    session: Session, clients: list[Client], *, window: Window = Window(), whole: bool = False
+def calendar_promises(
+    session: Session,
+    clients: list[Client],
+    *,
+    window: Window = Window(),
+    whole: bool = False,
+    closed_since: datetime | None = None,
 ) -> list[tuple[Promise, Client]]:
-    """Open promises (both owners), soonest due first, for the calendar."""
+    """Promises for the calendar (both owners), soonest due first: the open ones, and
+    those closed since `closed_since` (a calendar that holds them sees them close)."""
     by_id = {c.id: c for c in clients}
     stmt = window.where(_rows(session, Promise, clients, whole), col(Promise.made_at))
-    found = session.exec(stmt.where(Promise.status == "open")).all()
+    shown: Any = col(Promise.status) == "open"
+    if closed_since is not None:
+        shown = or_(shown, col(Promise.closed_at) >= closed_since)
+    found = session.exec(stmt.where(shown)).all()
     ordered = sorted(found, key=lambda p: (p.due_at, p.uid))
     return [(p, by_id[p.client_id]) for p in ordered if p.client_id in by_id]
+
+
+def calendar_sessions(
+    session: Session,
+    clients: list[Client],
+    *,
+    whole: bool = False,
+    cancelled_since: datetime | None = None,
+) -> list[tuple[CoachingSession, Client]]:
+    """Planned sessions (SPEC §4a), soonest first, and those cancelled (changed) since
+    `cancelled_since`, so a calendar that holds them sees them cancelled."""
+    S = CoachingSession
+    by_id = {c.id: c for c in clients}
+    shown: Any = col(S.status) == "planned"
+    if cancelled_since is not None:
+        shown = or_(shown, and_(col(S.status) == "cancelled", col(S.updated_at) >= cancelled_since))
+    found = session.exec(_rows(session, S, clients, whole).where(shown)).all()
+    ordered = sorted(found, key=lambda s: (s.held_at, s.uid))
+    return [(s, by_id[s.client_id]) for s in ordered if s.client_id in by_id]
 
 
 # --- import ------------------------------------------------------------------------------

@@ -65,8 +65,7 @@ STAMP = Kind("instant", null=False)
 
 
 def _kinds() -> dict[str, dict[str, Kind]]:
-    from coachlog.domain.credentials import GROUP_SIZES
-    from coachlog.models import (
+    from coachlog.choices import (  # not models: `coachlog schema` loads no ORM
         AGREEMENT_STATUSES,
         CLIENT_STATUSES,
         CONSENTS,
@@ -77,6 +76,7 @@ def _kinds() -> dict[str, dict[str, Kind]]:
         SESSION_KINDS,
         SESSION_STATUSES,
     )
+    from coachlog.domain.credentials import GROUP_SIZES
 
     stamps = {"created_at": STAMP, "updated_at": STAMP}
     return {
