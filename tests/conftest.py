@@ -39,9 +39,11 @@ class Result:
 
 # The quick tier (`pytest -m "not slow"`) leaves out the modules whose tests run many real
 # processes against real stores: kills, second terminals, full disks, encrypted stores,
-# round trips through hypothesis, a practice of thousands of records.
+# round trips through hypothesis, a practice of thousands of records, a PostgreSQL cluster
+# of its own (test_practice).
 SLOW_MODULES = (
     "test_safety_",
+    "test_practice",
     "test_exchange_scale",
     "test_benchmark_smoke",
     "test_listings",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from coachlog.store.migrate import HEAD
 from support.contention import SecondTerminal
 from support.processes import ok, query, run
 
@@ -93,13 +94,13 @@ def test_a_store_of_the_previous_version_upgrades(db_path: Path, revision: str):
     assert [c["name"] for c in r.json] == ["Ana Lima", "Bea Souza", "Caio Reis"]
     assert "Upgraded the store's schema; a backup of the old one is at" in r.err
     # the backup was written first, checked, and is the old store
-    (backup,) = db_path.parent.glob("coachlog.db.before-0003-*.bak")
+    (backup,) = db_path.parent.glob(f"coachlog.db.before-{HEAD}-*.bak")
     assert query(backup, "SELECT version_num FROM alembic_version") == [(revision,)]
     assert query(backup, "PRAGMA integrity_check") == [("ok",)]
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
     # the store: marked, every record as it was, ids remembered, references whole
     assert query(db_path, "PRAGMA application_id") == [(0x434C6F67,)]
-    assert query(db_path, "SELECT version_num FROM alembic_version") == [("0003",)]
+    assert query(db_path, "SELECT version_num FROM alembic_version") == [(HEAD,)]
     for table, rows in before.items():
         assert query(db_path, f"SELECT {columns[table]} FROM {table} ORDER BY id") == rows, table
     assert dict(query(db_path, "SELECT name, seq FROM sqlite_sequence"))["clients"] == 3

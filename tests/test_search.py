@@ -116,7 +116,7 @@ def journal(store):
 @pytest.fixture
 def fts_only(backend):
     if backend != "sqlite":
-        pytest.skip("FTS5 is SQLite's; other databases use the fallback, tested on its own")
+        pytest.skip("FTS5's own snippets; PostgreSQL's search is in the tests run on both")
 
 
 def kinds(results) -> list[tuple[str, str]]:
@@ -141,7 +141,8 @@ def test_ranked_hits_with_snippets(journal, fts_only):
     assert (session.detail, session.private) == ("regular", False)
 
 
-def test_accents_prefixes_phrases_and_private_sessions(journal, fts_only):
+def test_accents_prefixes_phrases_and_private_sessions(journal):
+    """On both databases: SQLite's FTS5 and PostgreSQL's GIN indexes (migration 0006)."""
     with journal.read() as db:
         assert kinds(search(db, "reuniao")) == [("session", "Ana Lima")]  # accents ignored
         assert len(search(db, "deleg*").hits) == 3
@@ -203,7 +204,7 @@ def test_search_screen(journal, cli, backend):
     assert r.code == 0 and r.out.strip() == "No matches for zebra."
 
 
-def test_index_stays_in_step_with_inserts_edits_and_deletes(journal, fts_only):
+def test_index_stays_in_step_with_inserts_edits_and_deletes(journal):
     def found(word: str) -> list[str]:
         with journal.read() as db:
             return [h.kind for h in search(db, word).hits]
@@ -321,9 +322,8 @@ def test_a_bare_word_finds_longer_words(journal, backend):
         ("promise", "Bea Kaur"),
         ("session", "Ana Lima"),
     ]
-    if backend == "sqlite":  # a phrase is matched as written (the fallback: a substring)
-        with journal.read() as db:
-            assert search(db, '"delegat"').hits == []
+    with journal.read() as db:  # a phrase is matched as written, on both databases
+        assert search(db, '"delegat"').hits == []
 
 
 def test_client_names_are_searched(journal, backend):
@@ -436,3 +436,32 @@ def test_which_words_match_a_name(typed, name, matches):
 
     (term,) = parse_query(typed).groups[0]
     assert name_matches(term, name) is matches
+
+
+def test_whole_words_accents_and_rank_alike_on_both_databases(store):
+    """SPEC §8: on PostgreSQL too, `cafe` finds "café", `trust` is a word (not a piece of
+    "distrusts"), and hits are ranked: the record most about the words comes first."""
+    with store.write() as db:
+        ana = add_client(db, values={"name": "Ana Lima"}, now=T(2026, 1, 1))
+        db.add_all(
+            [
+                CoachingSession(client_id=ana.id, held_at=T(2026, 3, 1), notes="Met at the café."),
+                CoachingSession(
+                    client_id=ana.id, held_at=T(2026, 3, 2), notes="She distrusts her manager."
+                ),
+                CoachingSession(
+                    client_id=ana.id,
+                    held_at=T(2026, 3, 3),
+                    notes="A long session on many things: budgets, hiring, travel, the board, "
+                    "her sister, the new office, and once, briefly, trust.",
+                ),
+                CoachingSession(
+                    client_id=ana.id, held_at=T(2026, 3, 4), notes="Trust. Trust built on trust."
+                ),
+            ]
+        )
+    with store.read() as db:
+        assert [h.pieces[0].text for h in search(db, "cafe").hits] == ["Met at the café."]
+        trust = [h.pieces[0].text for h in search(db, "trust").hits]
+    assert trust[0] == "Trust. Trust built on trust."  # ranked: the record about trust first
+    assert len(trust) == 2 and not any("distrusts" in t for t in trust)

@@ -25,6 +25,7 @@ class AppState:
     tz_option: str | None = None
     encrypt: bool = False
     read_only: bool = False  # a command that only reads never creates a store (SPEC §2a)
+    upgrade: bool = False  # `practice upgrade`: the owner migrates a server store (SPEC §8)
     _store: Store | None = field(default=None, repr=False)
     _reader: Reader | None = field(default=None, repr=False)
     _now: Any = field(default=None, repr=False)
@@ -121,6 +122,7 @@ class AppState:
                 encrypt=self.encrypt,
                 ask_passphrase=ask_passphrase,
                 create=not self.read_only,
+                upgrade=self.upgrade,
             )
             if self._store.created:
                 from coachlog.render.messages import warn

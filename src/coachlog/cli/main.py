@@ -186,6 +186,12 @@ COMMANDS: tuple[Entry, ...] = (
         "config_app",
         "Your settings (config.toml): each value and where it came from.",
     ),
+    Entry(
+        "practice",
+        "practice",
+        "practice_app",
+        "A practice of coaches on one PostgreSQL server: add a coach, status, upgrade.",
+    ),
 )
 ENTRIES = {entry.name: entry for entry in COMMANDS}
 

@@ -233,7 +233,8 @@ def backup(
     """Write a consistent copy of the store, even while other commands run. The copy is
     0600, checked with SQLite's integrity check, and encrypted when the store is. It is
     written under a temporary name and renamed once checked, so an interrupted backup
-    leaves nothing that looks like one.
+    leaves nothing that looks like one. On a practice's PostgreSQL store it writes your
+    own records as interchange JSON, from one snapshot ('coachlog import' reads it).
 
     \b
     Example:
@@ -243,7 +244,7 @@ def backup(
     """
     import sys
 
-    from coachlog.errors import StoreError, UsageError
+    from coachlog.errors import UsageError
     from coachlog.export.files import Output, output
     from coachlog.render import print_json
     from coachlog.render.messages import success
@@ -260,10 +261,8 @@ def backup(
             )
     store = st.store()
     if store.location.path is None:
-        raise StoreError(
-            "backup copies a SQLite store; for a PostgreSQL store use the server's tools.",
-            hint="e.g. pg_dump --format=custom --file practice.dump DBNAME",
-        )
+        _server_backup(st, store, out, force=force, json=json)
+        return
     if out is None:
         target = Output("", "file", default_backup_path(store))
     elif str(out) != "-" and out.expanduser().is_dir():
@@ -290,6 +289,45 @@ def backup(
 
     what = "an encrypted copy" if store.encrypted else "a copy"
     success(f"Wrote {what} of the store to ", (str(path), "name"), f" ({human(size)}, checked).")
+
+
+def _server_backup(
+    st: AppState, store: Store, out: Path | None, *, force: bool, json: bool
+) -> None:
+    """backup on a server store (SPEC §8): the coach's own records as an interchange JSON
+    file (0600), read in one snapshot (REPEATABLE READ), so records written meanwhile are
+    either all in it or not at all. `coachlog import` into an empty store gives them back."""
+    from coachlog.cli.output import write_output
+    from coachlog.export.files import json_text, output
+    from coachlog.render import print_json
+    from coachlog.render.exchange import counts_line
+    from coachlog.render.messages import success
+    from coachlog.services import exchange
+    from coachlog.store.backup import server_backup_path
+
+    if out is None:
+        target = output(server_backup_path(store), force=False, option="--out", store=None)
+    elif str(out) != "-" and out.expanduser().is_dir():
+        target = output(
+            server_backup_path(store, folder=out.expanduser()), force=False, option="--out",
+            store=None,
+        )  # fmt: skip
+    else:
+        target = output(out, force=force, option="--out", store=None)
+    with store.read() as db:
+        db.connection(
+            execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+        )
+        clients = exchange.practice_clients(db)
+        doc = exchange.Document(db, clients=clients, now=st.now, whole=True)
+        path = write_output(target, json_text(doc.head, doc.tables()))
+    if json and path is not None:
+        print_json({"backup": str(path), "format": "coachlog interchange JSON", **doc.counts})
+    elif path is not None:
+        success(
+            f"Wrote your own records ({counts_line(doc.counts)}) to ", (str(path), "name"),
+            " (0600); 'coachlog import' gives them back.",
+        )  # fmt: skip
 
 
 def _stream_backup(store: Store, target: Output) -> None:
@@ -342,7 +380,7 @@ def doctor(ctx: typer.Context, json: JsonOpt = False) -> None:
         file_report,
         store_report,
     )
-    from coachlog.store.paths import coach_name, default_path, resolve
+    from coachlog.store.paths import default_path, resolve
 
     st = state(ctx)
     location = resolve(st.db)
@@ -359,7 +397,7 @@ def doctor(ctx: typer.Context, json: JsonOpt = False) -> None:
         try:
             store = st.store()
             passphrase = store.passphrase
-            store_report(report, store, coach=None if store.is_sqlite else coach_name())
+            store_report(report, store, coach=None if store.is_sqlite else store.coach)
         except CoachlogError as exc:
             report.add("Open", FAIL, exc.message, exc.hint)
     if location.path is not None and location.path.is_file():

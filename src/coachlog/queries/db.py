@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from coachlog.errors import CoachlogError, StoreError
+from coachlog.store.coach import local_coach
 from coachlog.store.connect import (
     check_regular,
     connect_raw,
@@ -30,7 +31,7 @@ from coachlog.store.connect import (
     store_exists,
     translate,
 )
-from coachlog.store.paths import Location, coach_name, resolve
+from coachlog.store.paths import Location, resolve
 from coachlog.store.versions import HEAD, check_known
 
 DRIVERS = frozenset({"sqlite3", "_sqlite3", "sqlcipher3", "psycopg"})
@@ -94,6 +95,11 @@ class Reader:
         self.passphrase_unused = False  # COACHLOG_PASSPHRASE set for a plain store
         self.backup_written: Any = None  # the backup made before an upgrade, if one was
         self.trace: list[tuple[str, tuple[Any, ...]]] | None = None  # tests: what was run
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql": the two stores the DB-API drivers here open."""
+        return "sqlite" if self.sqlite else "postgresql"
 
     @property
     def empty(self) -> bool:
@@ -182,7 +188,7 @@ def open_reader(
     at an older schema is first brought to this program's by `upgrade` (without one, that
     is an error)."""
     location = resolve(db)
-    coach = coach_name()
+    coach = local_coach()
     if location.path is None:
         return _checked(_postgres(location, coach), upgrade=upgrade)
     path = location.path
@@ -223,11 +229,23 @@ def _postgres(location: Location, coach: str) -> Reader:
             "coachlog needs the PostgreSQL driver to open a server store.",
             hint="pip install 'coachlog[postgres]'",
         ) from exc
+    from coachlog.store.coach import server_coach
+
     try:
         conn = psycopg.connect(**psycopg_args(location.url))
-        conn.read_only = True  # every transaction of this connection: READ ONLY
     except psycopg.Error as exc:
         raise translate(exc, location) from exc
+    try:
+        conn.read_only = True  # every transaction of this connection: READ ONLY
+        # On a server the coach is the database role, which row-level security is keyed
+        # on; COACHLOG_COACH cannot name another (store/coach.py, SPEC §8).
+        coach = server_coach(conn)
+        conn.rollback()
+    except BaseException as exc:
+        _close_quietly(conn)
+        if isinstance(exc, psycopg.Error):
+            raise translate(exc, location) from exc
+        raise
     return Reader(location, conn, coach=coach)
 
 

@@ -2,7 +2,9 @@
 
 The one module that knows how search works, so each database can do it its own way:
 SQLite uses the FTS5 index of migration 0002 (ranked by bm25, accents ignored, kept in
-step by triggers); any other database falls back to case-insensitive LIKE on the tables.
+step by triggers); PostgreSQL the GIN indexes of migration 0006 (tsvector of the same
+fields, accents ignored through unaccent, ranked by ts_rank), with the same query syntax;
+any other database falls back to case-insensitive LIKE on the tables.
 
 Whatever the coach types becomes a safe query: every word is quoted for FTS5, so quotes,
 parentheses, `*`, `-`, `:` and non-ASCII text are searched for, never parsed as syntax.
@@ -169,6 +171,8 @@ def search(db: Any, text: str, *, client: Any = None, limit: int = 20) -> Result
     query = parse_query(text)
     if reader.sqlite:
         return _fts(reader, query, client, limit)
+    if reader.dialect == "postgresql":
+        return _pg_search(reader, query, client, limit)
     return fallback(reader, query, client=client, limit=limit)
 
 
@@ -406,7 +410,129 @@ def _hits(
     return hits
 
 
-# --- the portable fallback (PostgreSQL and any other database) -------------------------------
+# --- PostgreSQL: full-text search on the GIN indexes of migration 0006 ----------------------
+
+PG_CONFIG = "coachlog_search"  # migration 0006: the 'simple' words, accents removed (unaccent)
+PG_SEARCHED = {  # kind: (table, the date a tier's ties are ordered by)
+    "session": ("sessions", "held_at"),
+    "promise": ("promises", "made_at"),
+    "agreement": ("agreements", "created_at"),
+}
+PG_BODIES = {  # the same fields, in the same order, as migration 0006 indexes
+    "sessions": ("notes", "reflection", "themes::text"),
+    "promises": ("text", "note", "repair"),
+    "agreements": TEXT_COLUMNS["agreement"][1],
+}
+
+
+def pg_document(table: str) -> str:
+    """The tsvector of a table's searchable text: exactly the expression of its GIN index
+    (migration 0006's search_document; a test keeps the two equal), so the index is used."""
+    body = " || ' ' || ".join(f"coalesce({table}.{c}, '')" for c in PG_BODIES[table])
+    return f"to_tsvector('{PG_CONFIG}'::regconfig, {body})"
+
+
+def _pg_term(term: Term) -> str | None:
+    """One term as tsquery text: its words in a row (<->), the last one a prefix (:*) when
+    the term is one; every word quoted, so nothing typed is read as tsquery syntax."""
+    words = re.findall(r"[^\W_]+", term.text)
+    if not words:
+        return None
+    lexemes = [f"'{w}'" for w in words]
+    if term.prefix:
+        lexemes[-1] += ":*"
+    return "(" + " <-> ".join(lexemes) + ")"
+
+
+def pg_tsquery(query: Query) -> str | None:
+    """The Query as to_tsquery() text, with the meaning of Query.fts on SQLite: every group
+    (any of its terms), none of the excluded terms. None: nothing a word index could hold."""
+    groups = []
+    for group in query.groups:
+        terms = [t for t in (_pg_term(t) for t in group) if t]
+        if not terms:
+            return None
+        groups.append("(" + " | ".join(terms) + ")")
+    excluded = [t for t in (_pg_term(t) for t in query.exclude) if t]
+    return " & ".join(groups) + "".join(f" & !{t}" for t in excluded)
+
+
+Part = tuple[str, list[Any]]  # SQL written with ? and its parameters, in order
+TSQ = f"to_tsquery('{PG_CONFIG}'::regconfig, ?)"
+
+
+def _pg_search(db: Reader, query: Query, client: Any, limit: int) -> Results:
+    """As _fts, on PostgreSQL: the records whose text holds every group, ranked (ts_rank),
+    then those found through a client's name. Plain SQL on the GIN indexes."""
+    need = pg_tsquery(query)
+    if need is None:
+        return Results([], 0)
+    by_name = _names_matching(db, query, client)
+
+    # Each condition as a function of (the table's document, the table): its SQL and
+    # parameters; the union below repeats it for each table.
+    def matches(tsquery: str, negate: bool = False) -> Any:
+        def part(doc: str, table: str) -> Part:
+            return (f"NOT ({doc} @@ {TSQ})" if negate else f"{doc} @@ {TSQ}"), [tsquery]
+
+        return part
+
+    tiers: list[tuple[list[Any], str | None]] = [([matches(need)], need)]  # (where, rank by)
+    if any(by_name):
+        plain = Query(
+            tuple(g for g, ids in zip(query.groups, by_name, strict=True) if not ids),
+            query.exclude,
+        )
+        where = [matches(need, negate=True)]
+        rank: str | None = None
+        if plain.groups and (p := pg_tsquery(plain)) is not None:
+            where.append(matches(p))
+            rank = p
+        for t in query.exclude:
+            if (x := _pg_term(t)) is not None:
+                where.append(matches(x, negate=True))
+        for group, ids in zip(query.groups, by_name, strict=True):
+            if ids and (g := pg_tsquery(Query((group,)))) is not None:
+                listed = ", ".join(str(int(i)) for i in sorted(ids))
+
+                def named(doc: str, table: str, g: str = g, listed: str = listed) -> Part:
+                    return f"({doc} @@ {TSQ} OR {table}.client_id IN ({listed}))", [g]
+
+                where.append(named)
+        tiers.append((where, rank))
+    found: list[tuple[str, int, Any, Any]] = []
+    total = 0
+    for condition, ranked in tiers:
+        selects: list[str] = []
+        params: list[Any] = []
+        for kind, (table, order) in PG_SEARCHED.items():
+            doc = pg_document(table)
+            parts = [make(doc, table) for make in condition]
+            cond = " AND ".join(sql for sql, _ in parts)
+            args = [x for _, ps in parts for x in ps]
+            scoped, more = db.scope(f"{table}.client_id")
+            cond += scoped
+            args += more
+            if client is not None:
+                cond += f" AND {table}.client_id = ?"
+                args.append(client.id)
+            score = f"ts_rank({doc}, {TSQ}, 1)" if ranked else "0"
+            selects.append(
+                f"SELECT '{kind}' AS kind, {table}.id AS id, {score} AS rank, "
+                f"{table}.{order} AS at FROM {table} WHERE {cond}"
+            )
+            params += ([ranked] if ranked else []) + args
+        union = " UNION ALL ".join(selects)
+        total += int(db.value(f"SELECT count(*) FROM ({union}) AS hits", params, default=0))
+        rows = db.rows(
+            f"{union} ORDER BY rank DESC, at DESC, id DESC LIMIT ?",
+            [*params, max(0, limit - len(found))],
+        )
+        found += [(str(kind), int(ref), None, None) for kind, ref, _, _ in rows]
+    return Results(_hits(db, found, raw=True, words=[t.text for t in query.terms]), total)
+
+
+# --- the portable fallback (any other database) -------------------------------------------
 
 
 def _like(term: str) -> str:

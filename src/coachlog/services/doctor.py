@@ -218,6 +218,8 @@ def store_report(report: Report, store: Store, *, coach: str | None = None) -> N
         revision = current_revision(conn)
         if store.is_sqlite:
             _search_check(report, conn, revision)
+        else:
+            _server_check(report, conn)
         report.facts["schema"] = revision
         report.facts["schema_head"] = HEAD
         if revision == HEAD:
@@ -227,7 +229,9 @@ def store_report(report: Report, store: Store, *, coach: str | None = None) -> N
                 "Schema",
                 FAIL,
                 f"revision {revision}; this coachlog expects {HEAD}.",
-                "Run any coachlog command to upgrade it (a backup is written first).",
+                "Run any coachlog command to upgrade it (a backup is written first)."
+                if store.is_sqlite
+                else "The store's owner upgrades it: coachlog practice upgrade.",
             )
 
         _schema_objects_check(report, conn, revision)
@@ -245,6 +249,40 @@ def store_report(report: Report, store: Store, *, coach: str | None = None) -> N
         }
     if coach is not None:
         report.facts["coach"] = coach
+
+
+def _server_check(report: Report, conn: Any) -> None:
+    """On a server store (SPEC §8): the database itself keeps each coach's records to that
+    coach (row-level security on and forced on every table, the policies in place), and
+    the coach's role is not one that sees past it."""
+    from coachlog.store.practice import security
+
+    found = security(conn.connection.driver_connection)
+    report.facts["role"] = found.role
+    problems = found.problems
+    if problems:
+        report.add(
+            "Separation",
+            FAIL,
+            "; ".join(problems).capitalize() + ": coaches may read each other's records.",
+            "The store's owner runs: coachlog practice upgrade (docs/practice.md).",
+        )
+    else:
+        report.add(
+            "Separation",
+            OK,
+            "row-level security is on and forced on every table, with coachlog's policies.",
+        )
+    warning = found.role_warning
+    if warning:
+        report.add(
+            "Role",
+            WARN,
+            warning[0].upper() + warning[1:] + ".",
+            "Log in with a coach's own role (coachlog practice add-coach ROLE --create-login).",
+        )
+    else:
+        report.add("Role", OK, f"'{found.role}': an ordinary role, held to its own records.")
 
 
 SEARCH_SINCE = "0002"  # the schema version that made the search index (SQLite)
@@ -351,7 +389,9 @@ def _schema_objects_check(report: Report, conn: Any, revision: str | None) -> No
     def ours(name: Any, type_: str, parent: Any) -> bool:
         if type_ == "table":
             return name in SQLModel.metadata.tables
-        return True
+        # The full-text indexes of a server store (migration 0006) are expressions, not
+        # columns of a model: _server_check and search itself speak for them.
+        return not (type_ == "index" and name in SERVER_SEARCH_INDEXES)
 
     context = MigrationContext.configure(
         conn, opts={"include_name": ours, "compare_type": False, "compare_server_default": False}
@@ -380,6 +420,11 @@ def _schema_objects_check(report: Report, conn: Any, revision: str | None) -> No
         report.add(
             "Tables and indexes", OK, "every table, column, index and unique key is in place."
         )
+
+
+SERVER_SEARCH_INDEXES = frozenset(
+    {"ix_sessions_search", "ix_promises_search", "ix_agreements_search"}
+)
 
 
 def _flatten(diffs: list[Any]) -> list[Any]:

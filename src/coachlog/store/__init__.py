@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable
 
 from coachlog.errors import StoreError
+from coachlog.store.coach import local_coach
 from coachlog.store.connect import (
     check_regular,
     no_store_here,
@@ -14,7 +15,7 @@ from coachlog.store.connect import (
     store_exists,
 )
 from coachlog.store.engine import Store
-from coachlog.store.paths import Location, coach_name, resolve
+from coachlog.store.paths import Location, resolve
 
 __all__ = ["Location", "Store", "open_store", "resolve"]
 
@@ -25,6 +26,7 @@ def open_store(
     encrypt: bool = False,
     ask_passphrase: Callable[[bool], str | None] | None = None,
     create: bool = True,
+    upgrade: bool = False,
 ) -> Store:
     """Open (creating on first use) and migrate the store.
 
@@ -34,7 +36,10 @@ def open_store(
     private temporary folder; nothing is created where the store would be.
 
     ask_passphrase(new) is called when a passphrase is needed and COACHLOG_PASSPHRASE is
-    unset; `new` tells whether the store is being created (so the caller can confirm it)."""
+    unset; `new` tells whether the store is being created (so the caller can confirm it).
+
+    upgrade=True only from `coachlog practice upgrade`: a server store is migrated by its
+    owner, on purpose, never as a side effect of another command (SPEC §8)."""
     location = resolve(db)
     passphrase: str | None = None
     existed = True
@@ -54,7 +59,7 @@ def open_store(
             "Encryption is for a store in a file; a PostgreSQL server protects its data itself.",
             hint="Use the server's own encryption at rest, or --db PATH for an encrypted file.",
         )
-    store = Store(location, coach=coach_name(), passphrase=passphrase)
+    store = Store(location, coach=local_coach(), passphrase=passphrase)
     store.created = location.path is not None and not existed
     # A passphrase in the environment that this store does not use: the caller says so
     # (a coach who believes the store is encrypted must learn that it is not).
@@ -64,7 +69,10 @@ def open_store(
         # passphrase it fails before anything is written, so the file is left as it was.
         from coachlog.store.migrate import ensure_schema
 
-        store.backup_written = ensure_schema(store)
+        if not store.is_sqlite:
+            # Before anything else: whose rows these are is the server's answer (SPEC §8).
+            store.coach = store.server_coach()
+        store.backup_written = ensure_schema(store, upgrade=upgrade)
     except StoreError:
         store.dispose()
         raise
@@ -87,7 +95,7 @@ def _empty_store() -> Store:
 
     folder = Path(tempfile.mkdtemp(prefix="coachlog-empty-"))
     path = folder / "coachlog.db"
-    store = Store(Location(url=f"sqlite:///{path}", path=path), coach=coach_name())
+    store = Store(Location(url=f"sqlite:///{path}", path=path), coach=local_coach())
     store.on_dispose = lambda: shutil.rmtree(folder, ignore_errors=True)
     try:
         from coachlog.store.migrate import ensure_schema

@@ -1,4 +1,5 @@
-"""Consistent copies of a live store (SQLite only; a server has its own backup tools)."""
+"""Consistent copies of a live store: a SQLite file copied page by page; on a server store,
+the coach's own records as interchange JSON (cli/store_cmds.py)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,29 @@ def default_backup_path(store: Store, *, stamp: datetime | None = None) -> Path:
     except OSError as exc:
         raise StoreError(f"Cannot create the backup folder {folder}: {exc.strerror}.") from exc
     return free_name(folder, store.location.path, stamp=stamp)
+
+
+def server_backup_path(
+    store: Store, *, folder: Path | None = None, stamp: datetime | None = None
+) -> Path:
+    """Where `backup` writes a coach's records from a server store: the user data folder's
+    backups/ (0700), coachlog-<role>-<UTC time>.json, numbered if taken."""
+    if folder is None:
+        import platformdirs
+
+        folder = Path(platformdirs.user_data_dir("coachlog", appauthor=False)) / BACKUP_DIR
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the backup folder {folder}: {exc.strerror}.") from exc
+    moment = (stamp or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    safe = "".join(ch if ch.isalnum() or ch in "_.-" else "_" for ch in store.coach)
+    dest = folder / f"coachlog-{safe}-{moment}.json"
+    n = 2
+    while dest.exists():
+        dest = folder / f"coachlog-{safe}-{moment}-{n}.json"
+        n += 1
+    return dest
 
 
 def free_name(folder: Path, store_path: Path, *, stamp: datetime | None = None) -> Path:

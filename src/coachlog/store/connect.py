@@ -263,9 +263,67 @@ def translate(
             f"The store at {where} is damaged.",
             hint="Run 'coachlog doctor', and restore from your latest backup if it fails.",
         )
-    if "could not connect" in text or "connection refused" in text:
-        return StoreError(f"Cannot reach the database at {where}: {detail}")
+    if path is None:
+        server = server_error(text, where, nothing)
+        if server is not None:
+            return server
     return StoreError(f"The store reported an error: {detail}")
+
+
+def server_error(text: str, where: str, nothing: str) -> StoreError | None:
+    """A PostgreSQL error a coach can meet, as one sentence with what to do (SPEC §8);
+    `text` is the driver's message, lowered. None: not one of them."""
+    if "password authentication failed" in text or "no password supplied" in text:
+        return StoreError(
+            f"The database server at {where} refused the login: wrong password (or none given).",
+            hint="Check the password (in the URL, PGPASSWORD or ~/.pgpass); the practice "
+            "administrator can reset it.",
+        )
+    if 'role "' in text and "does not exist" in text:
+        return StoreError(
+            f"The database server at {where} has no such login role.",
+            hint="Ask the practice administrator to create it: coachlog practice add-coach "
+            "ROLE --create-login.",
+        )
+    if "permission denied" in text:
+        return StoreError(
+            f"Your database role has no access to the practice's store at {where}; {nothing}.",
+            hint="Ask the practice administrator to run 'coachlog practice add-coach' with "
+            "your role (docs/practice.md).",
+        )
+    if "lock timeout" in text:
+        return StoreError(
+            f"The store is busy: another coachlog has held it for {busy_wait_words()}; {nothing}.",
+            hint="Wait for the other command to finish and try again.",
+        )
+    if "duplicate key value" in text and "_uid" in text:
+        return StoreError(
+            "A record's uid is already used by another coach's record on this server (uids "
+            f"are unique across the practice); {nothing}.",
+            hint="Import only your own records; another coach's file is theirs to import.",
+        )
+    if "duplicate key value" in text:
+        return StoreError(
+            f"Another command changed the same records at the same moment; {nothing}.",
+            hint="Run the command again.",
+        )
+    unreachable = (
+        "could not connect",
+        "connection refused",
+        "connection failed",
+        "no such file or directory",
+        "could not translate host name",
+        "timeout expired",
+        "server closed the connection",
+    )
+    if any(words in text for words in unreachable):
+        return StoreError(
+            f"Cannot reach the database server at {where}: it is not running, or the host, "
+            "port or socket folder is wrong.",
+            hint="Check the URL in --db / COACHLOG_DB, and that the server is up "
+            "(pg_isready -h HOST -p PORT).",
+        )
+    return None
 
 
 # ---- the refusals a store is met with before anything reads it --------------------------

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coachlog.errors import StoreError
 from coachlog.store.connect import (  # noqa: F401  (re-exported)
     BUSY_TIMEOUT_MS,
     FILE_KINDS,
@@ -51,6 +52,14 @@ def make_engine(location: Location, *, passphrase: str | None = None) -> Engine:
     from sqlalchemy.pool import NullPool
 
     if location.path is None:
+        try:
+            import psycopg  # noqa: F401  (SQLAlchemy's dialect imports it only later)
+        except ImportError as exc:
+            raise StoreError(
+                "This coachlog cannot open a PostgreSQL store: the PostgreSQL driver "
+                "(psycopg) is not installed.",
+                hint="pip install 'coachlog[postgres]'",
+            ) from exc
         return create_engine(location.url, pool_pre_ping=False, json_serializer=_json_text)
 
     store_path = location.path
@@ -129,6 +138,25 @@ def begin_when_free(conn: Any, statement: str) -> None:
         driver.execute(f"PRAGMA busy_timeout = {full}")
 
 
+# One lock per coach and store (schema), taken at the start of every write transaction on
+# a server: a second terminal of the same coach waits, as BEGIN IMMEDIATE makes it wait on
+# SQLite, instead of both reading "no client of that name" and both writing it (SPEC §8).
+# Other coaches never wait for it. The key is a 64-bit hash of the schema and the role.
+COACH_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended(current_schema() || '/' || current_user, 0))"
+)
+
+
+def coach_lock(session: Any) -> None:
+    """Take the coach's write lock in the current transaction, waiting up to the busy
+    timeout (then the driver reports a lock timeout, which translate() words)."""
+    from sqlalchemy import text
+
+    session.execute(text(f"SET LOCAL lock_timeout = {busy_timeout_ms()}"))
+    session.execute(text(COACH_LOCK))
+    session.execute(text("SET LOCAL lock_timeout = 0"))
+
+
 class Store:
     """One open store for the length of a command."""
 
@@ -145,6 +173,17 @@ class Store:
     @property
     def is_sqlite(self) -> bool:
         return self.location.is_sqlite
+
+    def server_coach(self) -> str:
+        """On a server store, the coach is the database role (store/coach.py)."""
+        from coachlog.store.coach import server_coach
+
+        raw = self.engine.raw_connection()
+        try:
+            return server_coach(raw.driver_connection)
+        finally:
+            raw.rollback()
+            raw.close()
 
     @property
     def encrypted(self) -> bool:
@@ -182,6 +221,8 @@ class Store:
         session = self._session(engine)
         try:
             session.connection()  # BEGIN IMMEDIATE now: the write lock is ours from here on
+            if not self.is_sqlite:
+                coach_lock(session)
             yield session
             session.commit()
             note_commit()

@@ -76,9 +76,86 @@ def alembic_config(conn: Any) -> Any:
     return cfg
 
 
-def ensure_schema(store: Store) -> Path | None:
+def server_owner(conn: Any, revision: str | None) -> tuple[bool, str]:
+    """On a server store: whether the current role may change the schema (it owns the
+    store's tables, or, for a store not made yet, the schema they would go in; a superuser
+    may too), and the owner's name, for the message that says whom to ask."""
+    from sqlalchemy import text
+
+    if revision is None:
+        row = conn.execute(
+            text(
+                "SELECT pg_has_role(current_user, n.nspowner, 'USAGE'), "
+                "pg_get_userbyid(n.nspowner), current_schema() "
+                "FROM pg_namespace AS n WHERE n.nspname = current_schema()"
+            )
+        ).first()
+        if row is None:
+            raise StoreError(
+                "The database has no schema to hold a coachlog store (the search_path names "
+                "none that exists).",
+                hint="Create one, or fix the search_path option in the URL (docs/practice.md).",
+            )
+        owner = str(row[1])
+        if owner == "pg_database_owner":
+            owner = str(
+                conn.execute(
+                    text(
+                        "SELECT pg_get_userbyid(datdba) FROM pg_database "
+                        "WHERE datname = current_database()"
+                    )
+                ).scalar()
+            )
+        return bool(row[0]), owner
+    row = conn.execute(
+        text(
+            "SELECT pg_has_role(current_user, c.relowner, 'USAGE'), pg_get_userbyid(c.relowner) "
+            "FROM pg_class AS c WHERE c.oid = to_regclass('alembic_version')"
+        )
+    ).first()
+    return (bool(row[0]), str(row[1])) if row else (False, "the database's owner")
+
+
+def server_gate(conn: Any, revision: str | None, *, upgrade: bool) -> None:
+    """A coach's coachlog never changes a shared store's schema (SPEC §8): a store not made
+    yet is made by its owner, and an older one is upgraded only by its owner, with
+    `coachlog practice upgrade` after a confirmed backup. Raises StoreError otherwise."""
+    mine, owner = server_owner(conn, revision)
+    if revision is None:
+        if mine:
+            return
+        raise StoreError(
+            "This database holds no coachlog store yet, and only its owner "
+            f"('{owner}') can create it.",
+            hint=f"Ask the practice administrator to run 'coachlog init' as '{owner}' "
+            "(docs/practice.md).",
+        )
+    if upgrade and mine:
+        return
+    if mine:
+        raise StoreError(
+            f"The practice's store is at schema {revision} and this coachlog needs {HEAD}; "
+            "it was not changed.",
+            hint="Back the database up (pg_dump), then run 'coachlog practice upgrade'.",
+        )
+    raise StoreError(
+        f"The practice's store is at schema {revision} and this coachlog needs {HEAD}; "
+        f"only its owner ('{owner}') can upgrade it, and it was not changed.",
+        hint=f"Ask the practice administrator to run 'coachlog practice upgrade' as '{owner}'.",
+    )
+
+
+# One migration of a server store at a time (per schema): a second one waits, then finds
+# the work done. Taken inside the migration's transaction.
+MIGRATE_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended('coachlog/migrate/' || current_schema(), 0))"
+)
+
+
+def ensure_schema(store: Store, *, upgrade: bool = False) -> Path | None:
     """Upgrade the store to HEAD if needed. Returns the path of the backup written first,
-    if one was (an existing SQLite store that needed an upgrade)."""
+    if one was (an existing SQLite store that needed an upgrade). A server store is only
+    created or upgraded by its owner (server_gate)."""
     from sqlalchemy import text
 
     engine = store.engine
@@ -87,6 +164,8 @@ def ensure_schema(store: Store) -> Path | None:
         if revision != HEAD:
             check_known(revision)
             check_consistent(conn, revision)
+            if not store.is_sqlite:
+                server_gate(conn, revision, upgrade=upgrade)
         conn.rollback()
     if revision == HEAD:
         return None
@@ -110,6 +189,8 @@ def ensure_schema(store: Store) -> Path | None:
             raw_sqlite(conn).execute("PRAGMA foreign_keys = OFF")
         locked = conn.execution_options(coachlog_begin="IMMEDIATE")
         with locked.begin():
+            if not sqlite:
+                locked.exec_driver_sql(MIGRATE_LOCK)
             # Another process may have migrated while we waited for the write lock.
             revision = current_revision(locked)
             check_known(revision)

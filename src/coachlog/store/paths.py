@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,17 +57,6 @@ def resolve(db: str | None) -> Location:
         )
     path = Path(value).expanduser().resolve()
     return Location(url=f"sqlite:///{path}", path=path)
-
-
-def coach_name() -> str:
-    """The coach a server store's rows belong to (SPEC §8)."""
-    name = os.environ.get("COACHLOG_COACH", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some containers): one coach per store then
-        return "coach"
 
 
 def _hide_password(url: str) -> str:

@@ -9,7 +9,8 @@ from coachlog.errors import StoreError
 # 0004 (the undo log) and 0005 (credentials) were released before 0003 (ids never reused,
 # the store's mark) was written, so 0003 comes after them: the order of the chain, not of
 # the numbers.
-REVISIONS = ("0001", "0002", "0004", "0005", "0003")
+# 0006 (row-level security and the search index on PostgreSQL) does nothing on SQLite.
+REVISIONS = ("0001", "0002", "0004", "0005", "0003", "0006")
 HEAD = REVISIONS[-1]
 
 
