@@ -55,7 +55,7 @@ POLICIES = {
 POLICY = "coachlog_own_rows"
 
 # What search reads, per table: the same fields, in the same order, as SQLite's index
-# (migration 0002). queries/search.py writes the same expressions, so the indexes are used.
+# (migration 0002). services/search.py writes the same expressions, so the indexes are used.
 SEARCH_BODIES = {
     "sessions": ("notes", "reflection", "themes::text"),
     "promises": ("text", "note", "repair"),
