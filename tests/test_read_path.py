@@ -92,7 +92,10 @@ ANSWERED = [
 ]
 
 
-def test_the_screen_and_the_json_say_what_the_rules_say(practice, cli):
+def test_the_screen_and_the_json_say_what_the_rules_say(practice, cli, monkeypatch):
+    import coachlog.render as render
+
+    monkeypatch.setattr(render, "_console", {})  # made afresh, as in a process of its own
     r = cli("promises", "due")
     head = "15 promises due within 7 days — you are late on 2, your clients on 2\n"
     assert r.code == 0 and r.out.startswith(head)
