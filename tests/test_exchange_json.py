@@ -410,6 +410,9 @@ def _break(doc: dict, how: str) -> tuple[str, str]:
     if how == "duplicate uid":
         doc["sessions"][1]["uid"] = s["uid"]
         return "sessions[1]", "uid: also used by sessions[0]"
+    if how == "zero minutes":  # a session's limits are the same everywhere (domain/limits)
+        s["minutes"] = 0
+        return "sessions[0]", "minutes: must be between 1 and 1440 (got 0)"
     if how == "bool for a number":
         s["minutes"] = True
         return "sessions[0]", "minutes: must be a whole number (got true)"
@@ -439,6 +442,7 @@ BREAKS = [
     "missing key",
     "duplicate uid",
     "bool for a number",
+    "zero minutes",
     "bad date",
     "bad zone",
     "wrong session client",

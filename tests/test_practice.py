@@ -537,11 +537,11 @@ def test_the_coach_of_a_server_store_is_the_role():
 
 
 def test_the_search_expression_is_the_index_expression():
-    """services/search.py must write exactly the expression migration 0006 indexes, or
+    """queries/search.py must write exactly the expression migration 0006 indexes, or
     PostgreSQL would scan every row instead of using the GIN index."""
     import importlib
 
-    from coachlog.services.search import pg_document
+    from coachlog.queries.search import pg_document
 
     migration = importlib.import_module("coachlog.store.migrations.versions.0006_practice_security")
     for table in ("sessions", "promises", "agreements"):

@@ -92,7 +92,10 @@ ANSWERED = [
 ]
 
 
-def test_the_screen_and_the_json_say_what_the_rules_say(practice, cli):
+def test_the_screen_and_the_json_say_what_the_rules_say(practice, cli, monkeypatch):
+    import coachlog.render as render
+
+    monkeypatch.setattr(render, "_console", {})  # made afresh, as in a process of its own
     r = cli("promises", "due")
     head = "15 promises due within 7 days — you are late on 2, your clients on 2\n"
     assert r.code == 0 and r.out.startswith(head)
@@ -207,6 +210,59 @@ def test_rows_read_back_what_the_orm_wrote(cli, store, reader):
         assert [vars(g) for g in got] == expected, model
         assert got, model
     assert got[0].closed_at.tzinfo is UTC and got[0].due_history
+
+
+def test_a_sessions_minutes_have_one_set_of_limits(proc):
+    """1 to 1440 minutes for a session and a pit-stop alike, on the command line, in the
+    import (tests/test_exchange_json.py) and in the templates (domain/limits.py)."""
+    assert proc("client", "add", "Ana Lima").code == 0
+    for command in (
+        ("session", "new", "ana", "--notes", "x"),
+        ("pitstop", "ana", "--working", "x"),
+    ):
+        ok = proc(*command, "--minutes", "1440")
+        assert ok.code == 0, ok.err
+        over = proc(*command, "--minutes", "1441")
+        assert over.code == 2 and "1<=x<=1440" in over.err and "Traceback" not in over.err
+        assert proc(*command, "--minutes", "0").code == 2
+
+
+def test_the_rules_are_pure_and_read_plain_objects():
+    """The trust checklist and the pit-stop rule from hand-made facts and a fixed now: no
+    store, no ORM (domain/)."""
+    from types import SimpleNamespace
+
+    from coachlog.domain import pitstops
+    from coachlog.domain.facts import Facts, Recent, Ref
+    from coachlog.domain.trust import evaluate_facts
+
+    now = datetime(2026, 11, 22, 10, tzinfo=UTC)
+    day = timedelta(days=1)
+    client = SimpleNamespace(id=1, name="Ana Lima", pronouns=None, context="Lisbon", sponsor=None,
+                             communication_style=None,
+                             pitstop_every_sessions=None, pitstop_every_weeks=None)  # fmt: skip
+    from coachlog.domain.agreements import ELEMENTS
+
+    agreement = SimpleNamespace(status="active", version=1, review_on=None, ends_on=None,
+                                cadence_days=14, **dict.fromkeys(ELEMENTS, "agreed"))  # fmt: skip
+    f = Facts(client_id=1, sessions=3, first_session_at=now - 60 * day,
+              first_session_kind="engagement", last_session_at=now - 2 * day,
+              recent=[Recent(3, now - 2 * day, "regular", 4, True),
+                      Recent(2, now - 16 * day, "regular", 3, True),
+                      Recent(1, now - 60 * day, "engagement", None, False)],
+              agreements=[agreement])  # fmt: skip
+    f.coach.overdue.append(Ref(7, now - 3 * day))
+    f.pitstop = pitstops.due_status(sessions=3, first_session_at=now - 60 * day,
+                                    last_pitstop_at=None, regular_since=2,
+                                    every_sessions=6, every_weeks=8, now=now)  # fmt: skip
+    assert f.pitstop.due and f.pitstop.reason == "due: 8 weeks since the first session"
+    report = evaluate_facts(client, f, now=now, tz="Europe/Lisbon")
+    by_name = {c.name: c for c in report.checks}
+    assert (
+        by_name["Honor your word"].status == "fail" and "#7" in by_name["Honor your word"].evidence
+    )
+    assert by_name["Engagement first"].status == "pass"
+    assert len(report.checks) == 11
 
 
 # ------------------------------------------------------------- stores and their refusals
@@ -429,6 +485,12 @@ READS: list[tuple[str, ...]] = [
     ("session", "show", "1"),
     ("promises", "list", "--no-pager"),
     ("promises", "list", "--limit", "3", "--json"),
+    ("search", "send", "--no-pager"),
+    ("search", "ana", "--json"),
+    ("icf", "log", "--format", "json"),
+    ("icf", "progress"),
+    ("learning", "list"),
+    ("renewal", "--json"),
 ]
 
 
@@ -454,7 +516,7 @@ def _coachlog(args: list[str], env: dict[str, str]) -> tuple[Result, list[str]]:
 
 @pytest.mark.parametrize("args", READS, ids=lambda a: " ".join(a) or "today")
 def test_no_read_command_loads_the_orm(practice, db_url, args):
-    r, loaded = _coachlog(["--db", db_url, *args], {})
+    r, loaded = _coachlog(["--db", db_url, *args], {"COACHLOG_CREDENTIAL_EXPIRES_ON": "2027-06-30"})
     assert r.code == 0 and r.out, r.err
     assert [m for m in ORM if m in loaded] == [], args
     assert "coachlog.models" not in loaded, args

@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from coachlog.errors import InvalidInput
 from coachlog.models import Agreement, CoachingSession, Promise
+from coachlog.queries.search import Query, Term, excerpt, fallback, parse_query, search
 from coachlog.render.search import snippet
 from coachlog.services.agreements import new_agreement
 from coachlog.services.clients import add_client
-from coachlog.services.search import Query, Term, excerpt, fallback, parse_query, search
 
 
 def T(*args: int) -> datetime:
@@ -432,7 +432,7 @@ def test_a_name_matches_on_a_whole_word_or_three_letters(names_and_words, proc):
     ],
 )
 def test_which_words_match_a_name(typed, name, matches):
-    from coachlog.services.search import name_matches
+    from coachlog.queries.search import name_matches
 
     (term,) = parse_query(typed).groups[0]
     assert name_matches(term, name) is matches

@@ -14,3 +14,4 @@ if TYPE_CHECKING:
     Agreement: TypeAlias = models.Agreement | rows.AgreementRow
     CoachingSession: TypeAlias = models.CoachingSession | rows.SessionRow
     Promise: TypeAlias = models.Promise | rows.PromiseRow
+    Learning: TypeAlias = models.Learning | rows.LearningRow

@@ -8,10 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the reads' --json uses these records without loading the ORM
-    from coachlog.kinds import Agreement, Client, CoachingSession, Promise
-    from coachlog.models import (
-        Learning,
-    )
+    from coachlog.kinds import Agreement, Client, CoachingSession, Learning, Promise
 
 CLIENT_KEYS = (
     "uid",

@@ -104,6 +104,14 @@ class AppState:
         """The coach's calendar date now."""
         return self.now.in_timezone(self.tz).date()
 
+    @property
+    def location(self) -> Location:
+        """Where the store named by --db (else COACHLOG_DB, the settings, the default) is,
+        without opening it: an output file is checked against it."""
+        from coachlog.store.paths import resolve
+
+        return resolve(self.db)
+
     def store(self) -> Store:
         """The store through the ORM, for a command that writes (created on first use)."""
         if self._store is None:

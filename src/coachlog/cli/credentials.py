@@ -102,10 +102,10 @@ def log(
     from coachlog.errors import UsageError
     from coachlog.export.icflog import csv_text, markdown_text, period_text
     from coachlog.jsontext import dumps
+    from coachlog.queries.credentials import coaching_log
     from coachlog.render.credentials import log_notes, log_screen, log_summary
     from coachlog.render.exchange import wrote
     from coachlog.services.credential_records import log_json
-    from coachlog.services.credentials import coaching_log
 
     st = state(ctx)
     chosen = fmt.strip().lower() if fmt is not None else None
@@ -113,8 +113,9 @@ def log(
         raise UsageError(f"--format must be csv, md or json (got {fmt!r}).")
     start, end = _period(st, since, until)
     training = st.settings.value("training_started_on")
-    with st.store().read() as db:
-        result = coaching_log(db, tz=st.tz, training_started_on=training, since=start, until=end)
+    result = coaching_log(
+        st.reader(), tz=st.tz, training_started_on=training, since=start, until=end
+    )
     period = period_text(
         local(start, st.tz).date() if start else None,
         local(end, st.tz).date() if end else None,
@@ -168,10 +169,10 @@ def progress(
     from coachlog.domain.credentials import next_target
     from coachlog.domain.credentials import progress as measure
     from coachlog.errors import UsageError
+    from coachlog.queries.credentials import coaching_log
     from coachlog.render import print_json
     from coachlog.render.credentials import progress_screen
     from coachlog.services.credential_records import progress_json
-    from coachlog.services.credentials import coaching_log
 
     st = state(ctx)
     credential = st.settings.value("credential")
@@ -179,8 +180,7 @@ def progress(
     if chosen is not None and chosen not in TARGETS:
         raise UsageError(f"--target must be acc, pcc or mcc (got {target!r}).")
     training = st.settings.value("training_started_on")
-    with st.store().read() as db:
-        result = coaching_log(db, tz=st.tz, training_started_on=training)
+    result = coaching_log(st.reader(), tz=st.tz, training_started_on=training)
     p = measure(result, target=chosen or next_target(credential), today=st.today)
     if json:
         print_json(progress_json(p))
@@ -203,10 +203,10 @@ def renewal(ctx: typer.Context, json: JsonOpt = False) -> None:
     """
     from coachlog.domain.credentials import renewal as measure
     from coachlog.errors import InvalidInput
+    from coachlog.queries.credentials import learning_entries
     from coachlog.render import print_json
     from coachlog.render.credentials import renewal_screen
     from coachlog.services.credential_records import renewal_json
-    from coachlog.services.credentials import learning_entries
 
     st = state(ctx)
     expires = st.settings.value("credential_expires_on")
@@ -217,8 +217,7 @@ def renewal(ctx: typer.Context, json: JsonOpt = False) -> None:
             hint="Set it from your ICF credential: coachlog config set credential_expires_on "
             "YYYY-MM-DD (and coachlog config set credential acc|pcc|mcc).",
         )
-    with st.store().read() as db:
-        entries = learning_entries(db)
+    entries = learning_entries(st.reader())
     r = measure(entries, credential=st.settings.value("credential"), expires_on=expires)
     if json:
         print_json(renewal_json(r, today=st.today))
@@ -335,16 +334,15 @@ def learning_list(
       coachlog learning list
       coachlog learning list --since 2024-06-30 --json
     """
+    from coachlog.queries.credentials import list_learning
     from coachlog.render import print_json
     from coachlog.render.credentials import learning_list as screen
     from coachlog.render.shapes import public_learning
-    from coachlog.services.credentials import list_learning
 
     st = state(ctx)
     start = read_date(st, since, what="--since", toward="past") if since else None
     note_read_as(st, "--since", since, start)
-    with st.store().read() as db:
-        entries = list_learning(db, since=start)
+    entries = list_learning(st.reader(), since=start)
     if json:
         print_json([public_learning(e) for e in entries])
     else:

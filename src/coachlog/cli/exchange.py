@@ -58,7 +58,7 @@ def _target(st: AppState, out: Path, default_name: str, *, force: bool) -> Outpu
     from coachlog.export.files import output
 
     path = out / default_name if str(out) != "-" and out.expanduser().is_dir() else out
-    return output(path, force=force, option="--out", store=st.store().location.path)
+    return output(path, force=force, option="--out", store=st.location.path)
 
 
 def alarm_span(text: str | None) -> timedelta | None:
@@ -341,15 +341,16 @@ def search(
       coachlog search ana delegation
       coachlog search deleg OR boundaries NOT email --json
     """
+    from coachlog.queries.clients import find_client as find_one
+    from coachlog.queries.search import search as find
     from coachlog.render import print_json
     from coachlog.render.search import results_json, search_results
-    from coachlog.services.search import search as find
 
     st = state(ctx)
     text = " ".join(query)
-    with st.store().read() as db:
-        who = find_client(db, client) if client else None
-        results = find(db, text, client=who, limit=limit)
+    db = st.reader()
+    who = find_one(db, client) if client else None
+    results = find(db, text, client=who, limit=limit)
     if json:
         print_json(results_json(results, text))
     else:

@@ -97,6 +97,11 @@ class Reader:
         self.trace: list[tuple[str, tuple[Any, ...]]] | None = None  # tests: what was run
 
     @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql": the two stores the DB-API drivers here open."""
+        return "sqlite" if self.sqlite else "postgresql"
+
+    @property
     def empty(self) -> bool:
         return self.conn is None
 
@@ -144,6 +149,13 @@ class Reader:
             f" AND {client_id_column} IN (SELECT clients.id FROM clients WHERE clients.coach = ?)",
             (self.coach,),
         )
+
+    def own(self, table: str) -> tuple[str, tuple[Any, ...]]:
+        """The scoping of a table that records its coach itself (the learning log), as
+        scope() does through the clients for the others."""
+        if self.coach is None:
+            return "", ()
+        return f" AND {table}.coach = ?", (self.coach,)
 
     def close(self) -> None:
         if self.conn is None or self.borrowed:

@@ -108,6 +108,25 @@ class PromiseRow:
     due_history: list[str] = field(hash=False)
 
 
+@dataclass(frozen=True)
+class LearningRow:
+    """An entry of the continuing-education log (models.Learning)."""
+
+    TABLE: ClassVar[str] = "learning"
+    id: int
+    uid: str
+    created_at: datetime
+    updated_at: datetime
+    coach: str
+    title: str
+    centihours: int
+    category: str
+    ethics: bool
+    completed_on: date
+    provider: str | None
+    proof: str | None
+
+
 def _reader(kind: str) -> Callable[[Any], Any] | None:
     """How a stored value of a field of this type (its annotation) comes back, as the
     ORM's column types give it."""

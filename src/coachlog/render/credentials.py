@@ -3,6 +3,7 @@ credential and the renewal, each requirement with a bar; the learning log."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from coachlog.domain.credentials import CoachingLog, Progress, Renewal
-    from coachlog.models import Learning
+    from coachlog.kinds import Learning
 
 BAR = 20  # characters of a bar
 SHOWN = 10  # excluded sessions listed on screen; --format json or md lists all
@@ -250,7 +251,7 @@ def renewal_screen(r: Renewal, *, today: date) -> None:
     )
 
 
-def learning_list(entries: list[Learning]) -> None:
+def learning_list(entries: Sequence[Learning]) -> None:
     from rich import box
     from rich.table import Table
 

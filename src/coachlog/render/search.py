@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from coachlog.render import clean_line, console, safe_line
 
 if TYPE_CHECKING:
-    from coachlog.services.search import Hit, Results
+    from coachlog.queries.search import Hit, Results
 
 MATCH = "bold underline"
 # The fields shown without a label: the record's main text (a session's notes, a promise's

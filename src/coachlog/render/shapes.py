@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from coachlog.domain.agreements import ElementCheck
     from coachlog.domain.promises import Item
     from coachlog.domain.trust import Check, TrustReport
-    from coachlog.kinds import Agreement, Client, CoachingSession, Promise
-    from coachlog.models import Learning, UndoStep
+    from coachlog.kinds import Agreement, Client, CoachingSession, Learning, Promise
+    from coachlog.models import UndoStep
     from coachlog.queries.overview import ClientOverview, DashboardRow
 
 

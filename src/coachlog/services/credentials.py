@@ -1,75 +1,20 @@
-"""Credentials and continual learning (SPEC §9): the records the ICF rules read (the
-coach's clients and held sessions, the learning log), and writing the learning log. The
-rules themselves are in domain/credentials.py."""
+"""Credentials and continual learning (SPEC §9): writing the learning log. What the ICF
+rules read is queries/credentials.py; the rules themselves are domain/credentials.py."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from coachlog.domain import credentials as rules
 from coachlog.errors import InvalidInput, NotFound
-from coachlog.models import LEARNING_CATEGORIES, CoachingSession, Learning
-from coachlog.services.common import blank_to_none, clients_query, coach_of, scope
+from coachlog.models import LEARNING_CATEGORIES, Learning
+from coachlog.services.common import blank_to_none, coach_of
 
 TITLE_MAX = 500
-
-
-# --- the coaching log -------------------------------------------------------------------------
-
-
-def log_records(db: Session, *, tz: str) -> tuple[list[rules.LogClient], list[rules.LogSession]]:
-    """Every client of the coach, and every session of theirs, as the rules read them (each
-    session with its calendar date in the coach's zone)."""
-    from coachlog.dates import local
-
-    clients = [
-        rules.LogClient(
-            id=c.id or 0,
-            name=c.name,
-            email=c.email,
-            phone=c.phone,
-            payment=c.payment,
-            icf_consent=c.icf_consent,
-        )
-        for c in db.exec(clients_query(db)).all()
-    ]
-    import sqlalchemy as sa
-
-    S = CoachingSession
-    columns = (S.id, S.client_id, S.held_at, S.minutes, S.group_size, S.counts_for_icf, S.status)
-    stmt = scope(sa.select(*(col(c) for c in columns)), db, col(S.client_id))
-    sessions = [
-        rules.LogSession(
-            id=sid,
-            client_id=client_id,
-            held_at=held_at,
-            held_on=local(held_at, tz).date(),
-            minutes=minutes,
-            group_size=group_size,
-            counts_for_icf=counts,
-            status=status,
-        )
-        for sid, client_id, held_at, minutes, group_size, counts, status in db.execute(stmt)
-    ]
-    return clients, sessions
-
-
-def coaching_log(
-    db: Session,
-    *,
-    tz: str,
-    training_started_on: date | None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-) -> rules.CoachingLog:
-    clients, sessions = log_records(db, tz=tz)
-    return rules.coaching_log(
-        clients, sessions, training_started_on=training_started_on, since=since, until=until
-    )
 
 
 # --- the learning log -------------------------------------------------------------------------
@@ -139,28 +84,6 @@ def add_learning(db: Session, *, values: dict[str, Any], now: datetime) -> Learn
 def _mine(stmt: Any, db: Session) -> Any:
     coach = coach_of(db)
     return stmt if coach is None else stmt.where(Learning.coach == coach)
-
-
-def list_learning(db: Session, *, since: date | None = None) -> list[Learning]:
-    stmt = _mine(select(Learning), db)
-    if since is not None:
-        stmt = stmt.where(col(Learning.completed_on) >= since)
-    return list(db.exec(stmt.order_by(col(Learning.completed_on), col(Learning.id))).all())
-
-
-def learning_entries(db: Session) -> list[rules.Learning]:
-    """The whole learning log as the renewal rules read it."""
-    return [
-        rules.Learning(
-            id=e.id or 0,
-            title=e.title,
-            centihours=e.centihours,
-            category=e.category,
-            ethics=e.ethics,
-            completed_on=e.completed_on,
-        )
-        for e in list_learning(db)
-    ]
 
 
 def get_learning(db: Session, entry_id: int) -> Learning:

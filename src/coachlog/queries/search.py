@@ -30,20 +30,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
-
-from coachlog.errors import InvalidInput
-from coachlog.models import Agreement, Client, CoachingSession, Promise
-from coachlog.services.common import scope
+from coachlog.errors import InvalidInput, StoreError
+from coachlog.queries.db import Reader, on_session
+from coachlog.queries.rows import AgreementRow, PromiseRow, SessionRow, build, columns
 
 MAX_TERMS = 64
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around a match inside a snippet
 KIND_CODE = {"session": 1, "promise": 2, "agreement": 3}
 TEXT_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
-    "session": (CoachingSession, ("notes", "reflection", "themes")),
-    "promise": (Promise, ("text", "note", "repair")),
+    "session": (SessionRow, ("notes", "reflection", "themes")),
+    "promise": (PromiseRow, ("text", "note", "repair")),
     "agreement": (
-        Agreement,
+        AgreementRow,
         (
             "goals",
             "confidentiality",
@@ -165,18 +163,17 @@ class Results:
     total: int
 
 
-def search(
-    session: Session, text: str, *, client: Client | None = None, limit: int = 20
-) -> Results:
+def search(db: Any, text: str, *, client: Any = None, limit: int = 20) -> Results:
     """Ranked hits for `text`, best first; every record of the coach, private ones too (it
-    is the coach's own search), or only `client`'s."""
+    is the coach's own search), or only `client`'s. `db`: the query layer's connection (or
+    an ORM session, whose connection it then reads through)."""
+    reader = db if isinstance(db, Reader) else on_session(db)
     query = parse_query(text)
-    dialect = session.info.get("dialect", session.get_bind().dialect.name)
-    if dialect == "sqlite":
-        return _fts(session, query, client, limit)
-    if dialect == "postgresql":
-        return _pg_search(session, query, client, limit)
-    return fallback(session, query, client=client, limit=limit)
+    if reader.sqlite:
+        return _fts(reader, query, client, limit)
+    if reader.dialect == "postgresql":
+        return _pg_search(reader, query, client, limit)
+    return fallback(reader, query, client=client, limit=limit)
 
 
 def _marked(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
@@ -287,35 +284,33 @@ def name_matches(term: Term, name: str) -> bool:
     return False
 
 
-def _names_matching(session: Session, query: Query, client: Client | None) -> list[set[int]]:
+def _names_matching(db: Reader, query: Query, client: Any) -> list[set[int]]:
     """For each group of the query, the clients whose name one of its terms matches."""
-    stmt = scope(select(Client.id, Client.name), session)
+    mine, params = db.scope()
+    sql = f"SELECT id, name FROM clients WHERE 1 = 1{mine}"
     if client is not None:
-        stmt = stmt.where(Client.id == client.id)
-    names = list(session.exec(stmt))
+        sql += " AND id = ?"
+        params = (*params, client.id)
+    names = db.rows(sql, params)
     return [
         {int(cid) for cid, name in names if any(name_matches(t, name) for t in group)}
         for group in query.groups
     ]
 
 
-def _fts(session: Session, query: Query, client: Client | None, limit: int) -> Results:
+def _fts(db: Reader, query: Query, client: Any, limit: int) -> Results:
     """Two tiers: the records whose text holds every group (ranked by bm25, the matches
     marked), then, when a group names clients, the records found through a name (ranked by
     the other groups' words when there are any, else newest first)."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import OperationalError
-
-    by_name = _names_matching(session, query, client)
-    params: dict[str, Any] = {
-        "cid": client.id if client else None,
-        "open": OPEN,
-        "close": CLOSE,
-        "q": query.fts,
-    }
-    snippet = "snippet(search_index, 0, :open, :close, '…', 24)"
-    only = " AND client_id = :cid" if client else ""
-    tiers = [("search_index MATCH :q" + only, snippet, "bm25(search_index)")]
+    by_name = _names_matching(db, query, client)
+    snippet = "snippet(search_index, 0, ?, ?, '…', 24)"
+    marks = [OPEN, CLOSE]
+    only, only_params = (" AND client_id = ?", [client.id]) if client else ("", [])
+    # (condition, its parameters, what is shown, its parameters, the order)
+    tiers: list[tuple[str, list[Any], str, list[Any], str]] = [
+        ("search_index MATCH ?" + only, [query.fts, *only_params], snippet, marks,
+         "bm25(search_index)")
+    ]  # fmt: skip
     if any(by_name):
         # Groups no name answers are still needed in the text; a group a name answers is
         # its words in the text, or a record of one of those clients.
@@ -323,49 +318,45 @@ def _fts(session: Session, query: Query, client: Client | None, limit: int) -> R
             tuple(g for g, ids in zip(query.groups, by_name, strict=True) if not ids),
             query.exclude,
         )
-        where = ["rowid NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH :q)"]
+        where = ["rowid NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)"]
+        params: list[Any] = [query.fts]
         if plain.groups:
-            where.append("search_index MATCH :p")
-            params["p"] = plain.fts
+            where.append("search_index MATCH ?")
+            params.append(plain.fts)
         elif query.exclude:
-            params["x"] = " OR ".join(t.fts for t in query.exclude)
-            where.append(
-                "rowid NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH :x)"
-            )
-        for n, (group, ids) in enumerate(zip(query.groups, by_name, strict=True)):
+            where.append("rowid NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?)")
+            params.append(" OR ".join(t.fts for t in query.exclude))
+        for group, ids in zip(query.groups, by_name, strict=True):
             if ids:
-                params[f"g{n}"] = Query((group,)).fts
                 where.append(
-                    f"(rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH :g{n}) "
+                    "(rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) "
                     f"OR client_id IN ({', '.join(str(int(i)) for i in sorted(ids))}))"
                 )
+                params.append(Query((group,)).fts)
+        condition = " AND ".join(where) + only
         if plain.groups:  # ranked by the words that are in the text, and marked
-            tiers.append((" AND ".join(where) + only, snippet, "bm25(search_index)"))
+            tiers.append((condition, [*params, *only_params], snippet, marks, "bm25(search_index)"))
         else:  # only names: newest first, each record's start as its excerpt
-            tiers.append((" AND ".join(where) + only, "NULL", "rowid DESC"))
+            tiers.append((condition, [*params, *only_params], "NULL", [], "rowid DESC"))
     found: list[tuple[str, int, Any, Any]] = []
     count = 0
     try:
-        for condition, shown, order in tiers:
-            total = session.execute(
-                text(f"SELECT count(*) FROM search_index WHERE {condition}"), params
+        for condition, params, shown, shown_params, order in tiers:
+            sql = f"SELECT count(*) FROM search_index WHERE {condition}"
+            count += int(db.value(sql, params, default=0))
+            sql = (
+                f"SELECT kind, ref_id, {shown}, body FROM search_index WHERE {condition} "
+                f"ORDER BY {order} LIMIT ?"
             )
-            count += int(total.scalar_one())
-            rows = session.execute(
-                text(
-                    f"SELECT kind, ref_id, {shown}, body FROM search_index WHERE {condition} "
-                    f"ORDER BY {order} LIMIT :limit"
-                ),
-                {**params, "limit": max(0, limit - len(found))},
-            ).all()
+            rows = db.rows(sql, [*shown_params, *params, max(0, limit - len(found))])
             found += [(kind, int(ref), snip, body or "") for kind, ref, snip, body in rows]
-    except OperationalError as exc:  # the query is built to be valid; this is a safety net
-        raise InvalidInput(f"Cannot search for that: {getattr(exc, 'orig', exc)}.") from None
-    return Results(_hits(session, found, raw=True, words=[t.text for t in query.terms]), count)
+    except StoreError as exc:  # the query is built to be valid; this is a safety net
+        raise InvalidInput(f"Cannot search for that: {exc.__cause__ or exc.message}.") from None
+    return Results(_hits(db, found, raw=True, words=[t.text for t in query.terms]), count)
 
 
 def _hits(
-    session: Session,
+    db: Reader,
     found: list[tuple[str, int, Any, Any]],
     *,
     raw: bool = False,
@@ -375,14 +366,22 @@ def _hits(
     is (kind, id, FTS snippet or None, indexed body), made into pieces here (None: a window
     around the first of `words` in the record, else its start)."""
     by_kind: dict[str, dict[int, Any]] = {}
-    for kind, (model, _) in TEXT_COLUMNS.items():
+    for kind, (row_class, _) in TEXT_COLUMNS.items():
         ids = [ref for k, ref, *_ in found if k == kind]
-        rows: Any = session.exec(select(model).where(col(model.id).in_(ids))).all() if ids else []
+        rows: list[Any] = []
+        if ids:
+            table = row_class.TABLE
+            sql = (
+                f"SELECT {columns(row_class)} FROM {table}"
+                f" WHERE {table}.id IN ({', '.join('?' for _ in ids)})"
+            )
+            rows = [build(row_class, r) for r in db.rows(sql, ids)]
         by_kind[kind] = {r.id: r for r in rows}
-    client_ids = {r.client_id for rows in by_kind.values() for r in rows.values()}
-    names = dict(
-        session.exec(select(Client.id, Client.name).where(col(Client.id).in_(client_ids))).all()
-    )
+    client_ids = sorted({r.client_id for rows in by_kind.values() for r in rows.values()})
+    names: dict[int, str] = {}
+    if client_ids:
+        sql = f"SELECT id, name FROM clients WHERE id IN ({', '.join('?' for _ in client_ids)})"
+        names = {int(cid): name for cid, name in db.rows(sql, client_ids)}
     hits = []
     for kind, ref, shown, body in found:
         r = by_kind[kind].get(ref)
@@ -463,71 +462,79 @@ def pg_tsquery(query: Query) -> str | None:
     return " & ".join(groups) + "".join(f" & !{t}" for t in excluded)
 
 
-def _pg_search(session: Session, query: Query, client: Client | None, limit: int) -> Results:
+Part = tuple[str, list[Any]]  # SQL written with ? and its parameters, in order
+TSQ = f"to_tsquery('{PG_CONFIG}'::regconfig, ?)"
+
+
+def _pg_search(db: Reader, query: Query, client: Any, limit: int) -> Results:
     """As _fts, on PostgreSQL: the records whose text holds every group, ranked (ts_rank),
     then those found through a client's name. Plain SQL on the GIN indexes."""
-    from sqlalchemy import text
-
-    from coachlog.services.common import coach_of
-
     need = pg_tsquery(query)
     if need is None:
         return Results([], 0)
-    by_name = _names_matching(session, query, client)
-    params: dict[str, Any] = {"q": need, "cid": client.id if client else None}
-    coach = coach_of(session)
-    params["coach"] = coach
+    by_name = _names_matching(db, query, client)
 
-    def tsq(name: str) -> str:
-        return f"to_tsquery('{PG_CONFIG}'::regconfig, :{name})"
+    # Each condition as a function of (the table's document, the table): its SQL and
+    # parameters; the union below repeats it for each table.
+    def matches(tsquery: str, negate: bool = False) -> Any:
+        def part(doc: str, table: str) -> Part:
+            return (f"NOT ({doc} @@ {TSQ})" if negate else f"{doc} @@ {TSQ}"), [tsquery]
 
-    tiers: list[tuple[str, str | None]] = [("{doc} @@ " + tsq("q"), "q")]  # (where, rank by)
+        return part
+
+    tiers: list[tuple[list[Any], str | None]] = [([matches(need)], need)]  # (where, rank by)
     if any(by_name):
         plain = Query(
             tuple(g for g, ids in zip(query.groups, by_name, strict=True) if not ids),
             query.exclude,
         )
-        where = ["NOT ({doc} @@ " + tsq("q") + ")"]
+        where = [matches(need, negate=True)]
         rank: str | None = None
         if plain.groups and (p := pg_tsquery(plain)) is not None:
-            params["p"] = p
-            where.append("{doc} @@ " + tsq("p"))
-            rank = "p"
+            where.append(matches(p))
+            rank = p
         for t in query.exclude:
             if (x := _pg_term(t)) is not None:
-                params[f"x{len(params)}"] = x
-                where.append("NOT ({doc} @@ " + tsq(f"x{len(params) - 1}") + ")")
-        for n, (group, ids) in enumerate(zip(query.groups, by_name, strict=True)):
+                where.append(matches(x, negate=True))
+        for group, ids in zip(query.groups, by_name, strict=True):
             if ids and (g := pg_tsquery(Query((group,)))) is not None:
-                params[f"g{n}"] = g
                 listed = ", ".join(str(int(i)) for i in sorted(ids))
-                where.append(f"({{doc}} @@ {tsq(f'g{n}')} OR {{table}}.client_id IN ({listed}))")
-        tiers.append((" AND ".join(where), rank))
+
+                def named(doc: str, table: str, g: str = g, listed: str = listed) -> Part:
+                    return f"({doc} @@ {TSQ} OR {table}.client_id IN ({listed}))", [g]
+
+                where.append(named)
+        tiers.append((where, rank))
     found: list[tuple[str, int, Any, Any]] = []
     total = 0
     for condition, ranked in tiers:
-        selects = []
+        selects: list[str] = []
+        params: list[Any] = []
         for kind, (table, order) in PG_SEARCHED.items():
             doc = pg_document(table)
-            cond = condition.format(doc=doc, table=table)
-            if coach is not None:
-                cond += f" AND {table}.client_id IN (SELECT id FROM clients WHERE coach = :coach)"
+            parts = [make(doc, table) for make in condition]
+            cond = " AND ".join(sql for sql, _ in parts)
+            args = [x for _, ps in parts for x in ps]
+            scoped, more = db.scope(f"{table}.client_id")
+            cond += scoped
+            args += more
             if client is not None:
-                cond += f" AND {table}.client_id = :cid"
-            score = f"ts_rank({doc}, {tsq(ranked)}, 1)" if ranked else "0"
+                cond += f" AND {table}.client_id = ?"
+                args.append(client.id)
+            score = f"ts_rank({doc}, {TSQ}, 1)" if ranked else "0"
             selects.append(
                 f"SELECT '{kind}' AS kind, {table}.id AS id, {score} AS rank, "
                 f"{table}.{order} AS at FROM {table} WHERE {cond}"
             )
+            params += ([ranked] if ranked else []) + args
         union = " UNION ALL ".join(selects)
-        total += int(session.execute(text(f"SELECT count(*) FROM ({union}) AS hits"), params)
-                     .scalar_one())  # fmt: skip
-        rows = session.execute(
-            text(f"{union} ORDER BY rank DESC, at DESC, id DESC LIMIT :limit"),
-            {**params, "limit": max(0, limit - len(found))},
-        ).all()
+        total += int(db.value(f"SELECT count(*) FROM ({union}) AS hits", params, default=0))
+        rows = db.rows(
+            f"{union} ORDER BY rank DESC, at DESC, id DESC LIMIT ?",
+            [*params, max(0, limit - len(found))],
+        )
         found += [(str(kind), int(ref), None, None) for kind, ref, _, _ in rows]
-    return Results(_hits(session, found, raw=True, words=[t.text for t in query.terms]), total)
+    return Results(_hits(db, found, raw=True, words=[t.text for t in query.terms]), total)
 
 
 # --- the portable fallback (any other database) -------------------------------------------
@@ -537,50 +544,75 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def fallback(session: Session, query: Query, *, client: Client | None, limit: int) -> Results:
+ORDER = {"session": "held_at", "promise": "made_at", "agreement": "created_at"}
+
+
+def fallback(db: Any, query: Query, *, client: Any, limit: int) -> Results:
     """Case-insensitive substring search on the tables themselves, in the same two tiers as
     on SQLite: the records whose text holds every group first, then those found through a
     client's name; each tier newest first (no relevance score without an index). A prefix
     term is a substring here anyway."""
-    from sqlalchemy import String, and_, cast, func, not_, or_
-
-    by_name = _names_matching(session, query, client)
+    db = db if isinstance(db, Reader) else on_session(db)
+    by_name = _names_matching(db, query, client)
     tiers: tuple[list[tuple[datetime, str, Any]], ...] = ([], [])
     total = 0
-    for kind, (model, columns) in TEXT_COLUMNS.items():
-        cols = [func.coalesce(cast(getattr(model, c), String), "") for c in columns]
+    for kind, (row_class, text_columns) in TEXT_COLUMNS.items():
+        table = row_class.TABLE
+        cols = [f"COALESCE(CAST({table}.{c} AS VARCHAR), '')" for c in text_columns]
 
-        def anywhere(term: Term, cols: list[Any] = cols) -> Any:
-            return or_(*(c.ilike(_like(term.text), escape="\\") for c in cols))
+        def anywhere(term: Term, cols: list[str] = cols) -> tuple[str, list[Any]]:
+            # as SQLAlchemy's ilike() says it: ILIKE on PostgreSQL, lower() LIKE lower() else
+            test = "lower({}) LIKE lower(?)" if db.sqlite else "{} ILIKE ?"
+            shown = " OR ".join(test.format(c) + " ESCAPE '\\'" for c in cols)
+            return f"({shown})", [_like(term.text)] * len(cols)
 
-        in_text = and_(
-            *(or_(*(anywhere(t) for t in g)) for g in query.groups),
-            *(not_(anywhere(t)) for t in query.exclude),
+        def either(terms: Iterable[Term]) -> tuple[str, list[Any]]:
+            parts = [anywhere(t) for t in terms]
+            return "(" + " OR ".join(p for p, _ in parts) + ")", [x for _, ps in parts for x in ps]
+
+        in_parts = [either(g) for g in query.groups]
+        in_parts += [(f"NOT {p}", ps) for p, ps in (anywhere(t) for t in query.exclude)]
+        in_text = (
+            "(" + " AND ".join(p for p, _ in in_parts) + ")" if in_parts else "(1 = 1)",
+            [x for _, ps in in_parts for x in ps],
         )
-        by_names = and_(
-            *(
-                or_(*(anywhere(t) for t in g), col(model.client_id).in_(sorted(ids)))
-                for g, ids in zip(query.groups, by_name, strict=True)
-            ),
-            *(not_(anywhere(t)) for t in query.exclude),
-            not_(in_text),
-        )
-        order = {"session": "held_at", "promise": "made_at", "agreement": "created_at"}[kind]
-        conditions = (in_text, by_names) if any(by_name) else (in_text,)
-        for tier, cond in zip(tiers, conditions, strict=False):
-            stmt = scope(select(model).where(cond), session, model.client_id)
+        conditions = [in_text]
+        if any(by_name):
+            name_parts = []
+            for g, ids in zip(query.groups, by_name, strict=True):
+                said, ws = either(g)
+                owned = (
+                    f"{table}.client_id IN ({', '.join(str(int(i)) for i in sorted(ids))})"
+                    if ids
+                    else "1 = 0"
+                )
+                name_parts.append((f"({said} OR {owned})", ws))
+            name_parts += [(f"NOT {p}", ps) for p, ps in (anywhere(t) for t in query.exclude)]
+            name_parts.append((f"NOT {in_text[0]}", in_text[1]))
+            conditions.append(
+                (" AND ".join(p for p, _ in name_parts), [x for _, ps in name_parts for x in ps])
+            )
+        scoped, more = db.scope(f"{table}.client_id")
+        for tier, (cond, params) in zip(tiers, conditions, strict=False):
+            where = f"{cond}{scoped}"
+            args = [*params, *more]
             if client is not None:
-                stmt = stmt.where(model.client_id == client.id)
-            total += session.exec(select(func.count()).select_from(stmt.subquery())).one()
-            rows = session.exec(stmt.order_by(col(getattr(model, order)).desc()).limit(limit))
-            tier += [(getattr(r, order), kind, r) for r in rows.all()]
+                where += f" AND {table}.client_id = ?"
+                args.append(client.id)
+            total += int(db.value(f"SELECT COUNT(*) FROM {table} WHERE {where}", args, 0))
+            sql = (
+                f"SELECT {columns(row_class)} FROM {table} WHERE {where}"
+                f" ORDER BY {table}.{ORDER[kind]} DESC LIMIT ?"
+            )
+            rows = [build(row_class, r) for r in db.rows(sql, [*args, limit])]
+            tier += [(getattr(r, ORDER[kind]), kind, r) for r in rows]
     words = [t.text for t in query.terms]
     chosen = [
         (kind, r.id, record_pieces(kind, r, words), None)
         for tier in tiers
         for _, kind, r in sorted(tier, key=lambda f: f[0], reverse=True)
     ][:limit]
-    return Results(_hits(session, chosen), total)
+    return Results(_hits(db, chosen), total)
 
 
 def record_pieces(
