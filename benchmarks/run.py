@@ -220,15 +220,6 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name, cmd in reads:
             results.append(measure(Measure(name, size, "stack"), cmd, e, runs))
-        # The same report through Typer and the ORM, for comparison with the fast path.
-        results.append(
-            measure(
-                Measure("promises due (ORM path)", size, "stack"),
-                coachlog("promises", "due"),
-                {**e, "COACHLOG_NO_FASTPATH": "1"},
-                runs,
-            )
-        )
         export_file = work / f"{size}-export.json"
         results.append(
             measure(
@@ -291,7 +282,6 @@ def main(argv: list[str] | None = None) -> int:
 # the whole journal first.
 PEER_EQUIVALENT = {
     "promises due": "jrnl -n 5 @promise",
-    "promises due (ORM path)": "jrnl -n 5 @promise",
     "dashboard": "jrnl -n 5 @promise",
     "trust": "jrnl -n 5 @promise",
     "coachlog (today's view)": "jrnl -n 5 @promise",
