@@ -465,3 +465,16 @@ def test_whole_words_accents_and_rank_alike_on_both_databases(store):
         trust = [h.pieces[0].text for h in search(db, "trust").hits]
     assert trust[0] == "Trust. Trust built on trust."  # ranked: the record about trust first
     assert len(trust) == 2 and not any("distrusts" in t for t in trust)
+
+
+def test_a_record_with_no_text_found_by_name_is_its_heading_alone(cli):
+    """A session planned (no notes yet) found by its client's name: the screen shows its
+    heading and no empty excerpt line under it."""
+    assert cli("client", "add", "Rui Costa").code == 0
+    assert cli("session", "plan", "rui", "--at", "2026-12-01 10:00").code == 0
+    r = cli("search", "rui", "--no-pager")
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    assert lines[0] == "1 match for rui" and lines[1] == ""
+    assert lines[2].startswith("Rui Costa  session 1  Tue 1 Dec 2026 10:00  regular, planned")
+    assert lines[3:] == []

@@ -80,7 +80,10 @@ def search_results(results: Results, query: str, *, tz: str) -> None:
     for hit in results.hits:
         out.print()
         out.print(heading(hit, tz))
-        for line in snippet_text(hit).wrap(out, max(20, out.width - 2)):
+        excerpt = snippet_text(hit)
+        if not excerpt.plain.strip():  # a hit by the client's name on a record with no text
+            continue
+        for line in excerpt.wrap(out, max(20, out.width - 2)):
             line.rstrip()
             out.print(Text("  ") + line)
     if results.total > shown:
