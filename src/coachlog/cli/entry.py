@@ -15,7 +15,7 @@ CLIENT_FIRST = {
     ("client", "show"), ("client", "edit"), ("client", "close"), ("client", "reopen"),
     ("client", "forget"),
     ("agreement", "new"), ("agreement", "show"), ("agreement", "list"), ("agreement", "check"),
-    ("session", "new"),
+    ("session", "new"), ("session", "plan"),
     ("promises", "add"), ("promise", "add"),
     ("pitstop",), ("prep",), ("trust",), ("export",),
 }  # fmt: skip
