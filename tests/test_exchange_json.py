@@ -6,6 +6,7 @@ import io
 import json
 import os
 import stat
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import pytest
 
 from coachlog.errors import InvalidInput
 from coachlog.models import Agreement, Client, CoachingSession, Promise, new_uid
+from coachlog.queries.db import Reader, reading
+from coachlog.queries.exchange import build_document, practice_clients
 from coachlog.services import interchange
 from coachlog.services.agreements import new_agreement
 from coachlog.services.clients import add_client
-from coachlog.services.exchange import build_document, import_document, practice_clients
+from coachlog.services.exchange import import_document
 
 # A client's keys that may be null: what a minimal hand-made record leaves unknown.
 UNKNOWN_CLIENT_KEYS = ("email", "phone", "pronouns", "timezone", "started_on", "ended_on")
@@ -184,7 +187,7 @@ def other_db(tmp_path: Path, backend: str):
 
 
 def test_json_keys_are_exactly_the_interchange_format(practice, now):
-    with practice.read() as db:
+    with _reading(practice) as db:
         doc = build_document(db, clients=practice_clients(db), now=now, whole=True)
     assert list(doc) == [
         "format",
@@ -289,8 +292,14 @@ def test_dry_run_writes_nothing(practice, cli, other_db, tmp_path):
     assert cli("--db", other_db, "client", "list", "--all", "--json").json == []
 
 
+def _reading(store) -> AbstractContextManager[Reader]:
+    """The store read as export reads it: the query layer (queries/exchange.py)."""
+    where = store.location
+    return reading(str(where.path) if where.path is not None else where.url)
+
+
 def _doc(store, now) -> dict:
-    with store.read() as db:
+    with _reading(store) as db:
         return build_document(db, clients=practice_clients(db), now=now, whole=True)
 
 
@@ -680,8 +689,8 @@ def test_the_streamed_text_is_exactly_render_dumps_of_the_whole_document(practic
     """Every character a note can hold (bidi and C1 ones escaped as render.dumps does), in
     every shape of export: whole, one client, a window, nothing."""
     from coachlog.export.files import json_text
+    from coachlog.queries.exchange import Document, Window
     from coachlog.render import dumps
-    from coachlog.services.exchange import Document, Window
 
     every = "".join(chr(c) for c in range(1, 0x10000) if not 0xD800 <= c <= 0xDFFF)
     with practice.write() as db:
@@ -689,7 +698,7 @@ def test_the_streamed_text_is_exactly_render_dumps_of_the_whole_document(practic
 
         s = db.exec(select(CoachingSession).where(CoachingSession.minutes == 90)).one()
         s.notes = every + "\U0001f600"
-    with practice.read() as db:
+    with _reading(practice) as db:
         everyone = practice_clients(db)
         shapes = [
             {"clients": everyone, "whole": True},

@@ -488,7 +488,7 @@ def test_no_text_whatsoever_changes_the_outline():
 
     from coachlog.export.markdown import summary
     from coachlog.models import Client
-    from coachlog.services.exchange import Bundle
+    from coachlog.queries.exchange import Bundle
 
     pieces = st.sampled_from(
         [

@@ -491,6 +491,13 @@ READS: list[tuple[str, ...]] = [
     ("icf", "progress"),
     ("learning", "list"),
     ("renewal", "--json"),
+    ("export", "ana l"),
+    ("export", "ana l", "--include-private", "--since", "2026-01-01"),
+    ("export", "ana l", "--format", "json"),
+    ("export", "--all", "--format", "json"),
+    ("export", "--all", "--format", "json", "--since", "2026-11-20"),
+    ("export", "--all", "--format", "ics"),
+    ("export", "bruno", "--format", "ics", "--alarm", "1d"),
 ]
 
 

@@ -17,7 +17,6 @@ from coachlog.cli.common import (
     JsonOpt,
     NoPagerOpt,
     complete_choice,
-    find_client,
     note_read_as,
     pager_on,
     read_when,
@@ -35,7 +34,7 @@ EXTENSION = {"md": "md", "json": "json", "ics": "ics"}
 
 def _window(st: AppState, since: str | None, until: str | None) -> Any:
     from coachlog.errors import InvalidInput
-    from coachlog.services.exchange import Window
+    from coachlog.queries.exchange import Window
 
     start = read_when(st, since, what="--since", toward="past").instant if since else None
     end = read_when(st, until, mode="end", what="--until").instant if until else None
@@ -159,8 +158,9 @@ def export(
     from coachlog.cli.output import write_output
     from coachlog.errors import UsageError
     from coachlog.export.base import Job, exporter
+    from coachlog.queries import exchange
+    from coachlog.queries.clients import find_client as find_one
     from coachlog.render.exchange import wrote
-    from coachlog.services import exchange
 
     st = state(ctx)
     fmt = fmt.strip().lower()
@@ -181,32 +181,31 @@ def export(
             hint="e.g. coachlog export --all --out summaries/",
         )
     window = _window(st, since, until)
-    store = st.store()
     # Markdown of several clients is always a folder, existing or not.
     folder = is_folder(out) or (fmt == "md" and all_)
-    with store.read() as db:
-        clients = exchange.practice_clients(db) if all_ else [find_client(db, client or "")]
-        job = Job(
-            clients=clients,
-            whole=all_,
-            window=window,
-            now=st.now,
-            tz=st.tz,
-            version=__version__,
-            include_private=include_private,
-            coach=st.settings.value("coach"),
-            alarm=reminder,
-        )
-        result = exporter(fmt).export(db, job)
-        if folder:
-            assert out is not None
-            write_folder(st, out, result, force=force)
-            return
-        assert result.data is not None
-        given = Path(out) if out is not None else Path("-")
-        path = write_output(_target(st, given, result.name, force=force), result.data)
-        if path is not None:
-            wrote(result.what(), path)
+    db = st.reader()  # a read: the query layer, no ORM (SPEC §10)
+    clients = exchange.practice_clients(db) if all_ else [find_one(db, client or "")]
+    job = Job(
+        clients=clients,
+        whole=all_,
+        window=window,
+        now=st.now,
+        tz=st.tz,
+        version=__version__,
+        include_private=include_private,
+        coach=st.settings.value("coach"),
+        alarm=reminder,
+    )
+    result = exporter(fmt).export(db, job)
+    if folder:
+        assert out is not None
+        write_folder(st, out, result, force=force)
+        return
+    assert result.data is not None
+    given = Path(out) if out is not None else Path("-")
+    path = write_output(_target(st, given, result.name, force=force), result.data)
+    if path is not None:
+        wrote(result.what(), path)
 
 
 def write_folder(
@@ -220,9 +219,7 @@ def write_folder(
     from coachlog.render.messages import say
 
     place = private_dir(Path(os.path.expanduser(out)))
-    plan = plan_folder(
-        place, result.files, force=force, store=st.store().location.path, keep=result.keep
-    )
+    plan = plan_folder(place, result.files, force=force, store=st.location.path, keep=result.keep)
     for target, body in plan.write:
         write_output(target, body)
     if quiet:

@@ -299,10 +299,10 @@ def _server_backup(
     either all in it or not at all. `coachlog import` into an empty store gives them back."""
     from coachlog.cli.output import write_output
     from coachlog.export.files import json_text, output
+    from coachlog.queries import exchange
     from coachlog.render import print_json
     from coachlog.render.exchange import counts_line
     from coachlog.render.messages import success
-    from coachlog.services import exchange
     from coachlog.store.backup import server_backup_path
 
     if out is None:
@@ -314,13 +314,10 @@ def _server_backup(
         )  # fmt: skip
     else:
         target = output(out, force=force, option="--out", store=None)
-    with store.read() as db:
-        db.connection(
-            execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
-        )
-        clients = exchange.practice_clients(db)
-        doc = exchange.Document(db, clients=clients, now=st.now, whole=True)
-        path = write_output(target, json_text(doc.head, doc.tables()))
+    db = st.reader()  # one snapshot (REPEATABLE READ, READ ONLY: queries/db.py)
+    clients = exchange.practice_clients(db)
+    doc = exchange.Document(db, clients=clients, now=st.now, whole=True)
+    path = write_output(target, json_text(doc.head, doc.tables()))
     if json and path is not None:
         print_json({"backup": str(path), "format": "coachlog interchange JSON", **doc.counts})
     elif path is not None:

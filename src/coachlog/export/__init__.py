@@ -1,5 +1,5 @@
 """Writers for what leaves the store: Markdown summaries, iCalendar files, and the private
-file writer they share. The JSON interchange document is built in services/exchange.py."""
+file writer they share. The JSON interchange document is read in queries/exchange.py."""
 
 from __future__ import annotations
 

@@ -5,10 +5,10 @@ An exporter is a module of coachlog.export named for its format (`markdown` for 
 
     def export(reader, job: Job) -> Export
 
-`reader` is the open, read-only store handle that the query functions of
-services/exchange.py take; an exporter asks them for plain records and reads those by
-attribute name only (client.name, session.held_at, promise.due_at, promise.due_history …),
-never through relationships or lazy loads, so any reader of the store can supply them.
+`reader` is the query layer's read-only connection (queries/db.py Reader) that the
+functions of queries/exchange.py take; an exporter asks them for plain rows and reads
+those by attribute name only (client.name, session.held_at, promise.due_at,
+promise.due_history …), never through relationships or lazy loads.
 The command (cli/exchange.py) picks the module by name, and writes what it returns: `data`
 to one file or standard output, or `files` into a folder."""
 
@@ -34,7 +34,7 @@ class Job:
 
     clients: Sequence[Any]
     whole: bool
-    window: Any  # services.exchange.Window
+    window: Any  # queries.exchange.Window
     now: datetime
     tz: str
     version: str

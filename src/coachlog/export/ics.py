@@ -204,7 +204,7 @@ def export(reader: Any, job: Job) -> Export:
     """`export --format ics`: open promises, the promises closed in the last 30 days, and
     planned sessions."""
     from coachlog.export.base import Export
-    from coachlog.services.exchange import calendar_promises, calendar_sessions
+    from coachlog.queries.exchange import calendar_promises, calendar_sessions
 
     promised = calendar_promises(
         reader,

@@ -1,5 +1,5 @@
 """The interchange document (SPEC §6) as an export: read from the store a few records at
-a time and written as it is read, never held whole (services/exchange.py Document)."""
+a time and written as it is read, never held whole (queries/exchange.py Document)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def export(reader: Any, job: Job) -> Export:
     from coachlog.export import slug
     from coachlog.export.base import Export
     from coachlog.export.files import json_text
-    from coachlog.services.exchange import Document
+    from coachlog.queries.exchange import Document
 
     doc = Document(
         reader, clients=list(job.clients), now=job.now, window=job.window, whole=job.whole

@@ -29,7 +29,7 @@ from coachlog.export.mdtext import inline, markdown, plain
 
 if TYPE_CHECKING:
     from coachlog.export.base import Export, Job
-    from coachlog.services.exchange import Bundle
+    from coachlog.queries.exchange import Bundle
 
 NAME = "md"
 EXTENSION = "md"
@@ -51,7 +51,7 @@ def export(reader: Any, job: Job) -> Export:
     is one client (with --all the documents go into a folder)."""
     from coachlog.export import slug
     from coachlog.export.base import Export
-    from coachlog.services.exchange import client_bundle
+    from coachlog.queries.exchange import client_bundle
 
     docs = [
         (
@@ -204,7 +204,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _agreement(bundle: Bundle) -> list[str]:
-    from coachlog.services.agreements import ELEMENTS
+    from coachlog.domain.agreements import ELEMENTS
 
     lines = ["## Our agreement", ""]
     a = bundle.agreement

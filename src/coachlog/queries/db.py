@@ -95,6 +95,7 @@ class Reader:
         self.passphrase_unused = False  # COACHLOG_PASSPHRASE set for a plain store
         self.backup_written: Any = None  # the backup made before an upgrade, if one was
         self.trace: list[tuple[str, tuple[Any, ...]]] | None = None  # tests: what was run
+        self._streams = 0  # server-side cursors opened (stream()), for their names
 
     @property
     def dialect(self) -> str:
@@ -115,6 +116,34 @@ class Reader:
             sql = sql.replace("?", "%s")
         try:
             return list(self.conn.execute(sql, tuple(params)).fetchall())
+        except Exception as exc:
+            if is_driver_error(exc):
+                raise translate(exc, self.location, encrypted=self.encrypted) from exc
+            raise
+
+    def stream(
+        self, sql: str, params: Sequence[Any] = (), *, batch: int = 500
+    ) -> Iterator[tuple[Any, ...]]:
+        """Run SQL as rows() does, fetching `batch` rows at a time, so the memory a long
+        result needs does not grow with it (on PostgreSQL a server-side cursor). Read it to
+        the end, or close it, before the next query."""
+        if self.conn is None:
+            return
+        if self.trace is not None:
+            self.trace.append((sql, tuple(params)))
+        try:
+            if self.sqlite:
+                cursor = self.conn.execute(sql, tuple(params))
+            else:
+                self._streams += 1
+                cursor = self.conn.cursor(name=f"coachlog_stream_{self._streams}")
+                cursor.itersize = batch
+                cursor.execute(sql.replace("?", "%s"), tuple(params))
+            try:
+                while found := cursor.fetchmany(batch):
+                    yield from found
+            finally:
+                cursor.close()
         except Exception as exc:
             if is_driver_error(exc):
                 raise translate(exc, self.location, encrypted=self.encrypted) from exc
@@ -237,6 +266,9 @@ def _postgres(location: Location, coach: str) -> Reader:
         raise translate(exc, location) from exc
     try:
         conn.read_only = True  # every transaction of this connection: READ ONLY
+        # ... and one snapshot for all its queries: an export (or a server's backup) read
+        # while a coach writes has all of a change or none of it.
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         # On a server the coach is the database role, which row-level security is keyed
         # on; COACHLOG_COACH cannot name another (store/coach.py, SPEC §8).
         coach = server_coach(conn)

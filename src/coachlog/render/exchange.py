@@ -8,7 +8,7 @@ from coachlog.render import console, safe_line
 from coachlog.render.messages import success, warn
 
 if TYPE_CHECKING:
-    from coachlog.services.exchange import Outcome
+    from coachlog.services.importing import Outcome
 
 VERBS = ("added", "updated", "unchanged", "kept")
 
