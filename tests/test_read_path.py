@@ -169,6 +169,8 @@ def test_rows_carry_the_models_attribute_names():
         (rows.AgreementRow, models.Agreement),
         (rows.SessionRow, models.CoachingSession),
         (rows.PromiseRow, models.Promise),
+        (rows.LearningRow, models.Learning),
+        (rows.UndoStepRow, models.UndoStep),
     ]
     for row, model in pairs:
         assert {f.name for f in fields(row)} == set(model.model_fields), row
@@ -199,6 +201,7 @@ def test_rows_read_back_what_the_orm_wrote(cli, store, reader):
         (rows.ClientRow, models.Client),
         (rows.AgreementRow, models.Agreement),
         (rows.SessionRow, models.CoachingSession),
+        (rows.UndoStepRow, models.UndoStep),
         (rows.PromiseRow, models.Promise),
     ]
     db = reader()
@@ -498,6 +501,8 @@ READS: list[tuple[str, ...]] = [
     ("export", "--all", "--format", "json", "--since", "2026-11-20"),
     ("export", "--all", "--format", "ics"),
     ("export", "bruno", "--format", "ics", "--alarm", "1d"),
+    ("undo", "--list"),
+    ("undo", "--list", "--limit", "2", "--json"),
 ]
 
 

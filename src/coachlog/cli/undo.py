@@ -33,12 +33,12 @@ def undo(
     """
     from coachlog.render import print_json
     from coachlog.render.shapes import public_step, public_undone
-    from coachlog.services import undo as log
 
     st = state(ctx)
     if list_:
-        with st.store().read() as db:
-            steps = log.steps(db, limit=limit)
+        from coachlog.queries.undo import steps as latest
+
+        steps = latest(st.reader(), limit=limit)  # a read: the query layer (SPEC §10)
         if json:
             print_json([public_step(s) for s in steps])
         else:
@@ -46,6 +46,8 @@ def undo(
 
             step_list(steps, now=st.now, tz=st.tz)
         return
+    from coachlog.services import undo as log
+
     with st.store().write() as db:
         result = log.undo_last(db)
         rows = log.rows_of(db, result.restored)

@@ -127,6 +127,20 @@ class LearningRow:
     proof: str | None
 
 
+@dataclass(frozen=True)
+class UndoStepRow:
+    """A step of the undo log (models.UndoStep), as `undo --list` shows it."""
+
+    TABLE: ClassVar[str] = "undo_steps"
+    id: int
+    coach: str
+    at: datetime
+    command: str
+    summary: str
+    undoable: bool
+    changes: list[dict[str, Any]] = field(hash=False)
+
+
 def _reader(kind: str) -> Callable[[Any], Any] | None:
     """How a stored value of a field of this type (its annotation) comes back, as the
     ORM's column types give it."""

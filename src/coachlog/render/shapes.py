@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from coachlog.domain.promises import Item
     from coachlog.domain.trust import Check, TrustReport
     from coachlog.kinds import Agreement, Client, CoachingSession, Learning, Promise
-    from coachlog.models import UndoStep
     from coachlog.queries.overview import ClientOverview, DashboardRow
+    from coachlog.queries.rows import UndoStepRow
 
 
 def public(
@@ -81,7 +81,7 @@ def session_with_promises(s: CoachingSession, client: Client, items: list[Item])
     return out
 
 
-def public_step(step: UndoStep) -> dict[str, Any]:
+def public_step(step: UndoStepRow) -> dict[str, Any]:
     """A step of the undo log (`undo --list --json`): id, when, command, summary, whether
     it can be undone, and the rows it changed as {table, id, action}."""
     return {
@@ -97,7 +97,7 @@ def public_step(step: UndoStep) -> dict[str, Any]:
 
 
 def public_undone(
-    step: UndoStep, restored: list[Any], next_step: UndoStep | None
+    step: UndoStepRow, restored: list[Any], next_step: UndoStepRow | None
 ) -> dict[str, Any]:
     """What `undo --json` prints: the step undone, what became of each row ('removed',
     'restored', 'recreated'), and the step a further undo would take (or null)."""

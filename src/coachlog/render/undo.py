@@ -10,7 +10,7 @@ from coachlog.render.messages import compose, say, success
 from coachlog.render.widgets import when
 
 if TYPE_CHECKING:
-    from coachlog.models import UndoStep
+    from coachlog.queries.rows import UndoStepRow
     from coachlog.services.undo import Undone
 
 NOUN = {
@@ -75,7 +75,7 @@ def undone(
         )
 
 
-def step_list(steps: list[UndoStep], *, now: datetime, tz: str) -> None:
+def step_list(steps: list[UndoStepRow], *, now: datetime, tz: str) -> None:
     """Newest first. A step that cannot be undone is marked, and those before it are out
     of reach."""
     from rich import box

@@ -33,6 +33,9 @@ from sqlmodel import Session, col, select
 
 from coachlog.errors import CoachlogError
 from coachlog.models import SQLModel, UndoStep, UndoStepClient, UTCDateTime
+from coachlog.queries.db import on_session
+from coachlog.queries.rows import UndoStepRow
+from coachlog.queries.undo import steps
 
 # The tables a step can change, parents first.
 TRACKED = ("clients", "agreements", "sessions", "promises", "learning")
@@ -290,17 +293,9 @@ class Restored:
 
 @dataclass(frozen=True)
 class Undone:
-    step: UndoStep
+    step: UndoStepRow
     restored: list[Restored]
-    next_step: UndoStep | None
-
-
-def steps(db: Session, *, limit: int | None = None) -> list[UndoStep]:
-    """The latest steps, newest first."""
-    stmt = _scoped(select(UndoStep), db).order_by(col(UndoStep.id).desc())
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(db.exec(stmt).all())
+    next_step: UndoStepRow | None
 
 
 def _check_applicable(db: Session, changes: list[Change]) -> None:
@@ -343,7 +338,7 @@ def apply(db: Session, changes: list[Change]) -> list[Restored]:
 
 def undo_last(db: Session) -> Undone:
     """Undo the latest step, inside the caller's write transaction."""
-    latest = steps(db, limit=2)
+    latest = steps(on_session(db), limit=2)  # the query layer's read, in this transaction
     if not latest:
         raise NothingToUndo(
             "Nothing to undo: no change is recorded in this store.",
@@ -360,8 +355,6 @@ def undo_last(db: Session) -> Undone:
     changes = [Change.from_dict(d) for d in last.changes]
     _check_applicable(db, changes)
     restored = apply(db, changes)
-    for loaded in latest:  # kept as they are, for the confirmation, after the rows go
-        db.expunge(loaded)
     db.exec(delete(UndoStepClient).where(col(UndoStepClient.step_id) == last.id))
     db.exec(delete(UndoStep).where(col(UndoStep.id) == last.id))
     db.expire_all()  # the ORM's copies of the rows are stale now
