@@ -389,6 +389,8 @@ def test_a_store_from_the_previous_version_gets_the_undo_log(db_path: Path, cli)
 def test_only_the_last_steps_are_kept(store, now, monkeypatch):
     from sqlalchemy import text
 
+    from coachlog.queries.db import on_session
+    from coachlog.queries.undo import steps
     from coachlog.services import undo
     from coachlog.services.clients import add_client
 
@@ -397,7 +399,7 @@ def test_only_the_last_steps_are_kept(store, now, monkeypatch):
         with store.write() as db, undo.step(db, "client add", now=now):
             add_client(db, values={"name": f"Client {i}"}, now=now)
     with store.read() as db:
-        assert [s.summary for s in undo.steps(db)] == [
+        assert [s.summary for s in steps(on_session(db))] == [
             "added client #5",
             "added client #4",
             "added client #3",
