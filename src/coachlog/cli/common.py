@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
 
+from coachlog.choices import MINUTES, SESSION_KINDS
 from coachlog.cli import complete
 from coachlog.cli.context import AppState
 
@@ -53,6 +54,26 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only (for scri
 LimitOpt = Annotated[
     int | None,
     typer.Option("--limit", "-n", help="Show at most this many (the latest).", min=1),
+]
+# A session's length and kind, as `session new`, `session edit` and `session plan` take them.
+SessionMinutesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--minutes",
+        help="Length (default: the agreement's, else 60).",
+        metavar="N",
+        min=MINUTES[0],
+        max=MINUTES[1],
+    ),
+]
+SessionKindOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kind",
+        help="engagement, regular (default), pitstop or closing.",
+        metavar="KIND",
+        autocompletion=complete_choice(SESSION_KINDS),
+    ),
 ]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace the output file (--out, --ics) if it exists.")

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coachlog.choices import SESSION_KINDS
 from coachlog.cli.common import (
     ClientArg,
     JsonOpt,
-    complete_choice,
+    SessionKindOpt,
+    SessionMinutesOpt,
     complete_session,
     find_client,
     option_value,
@@ -60,25 +60,8 @@ def plan(
             show_default=False,
         ),
     ],
-    minutes: Annotated[
-        int | None,
-        typer.Option(
-            "--minutes",
-            help="Length (default: the agreement's, else 60).",
-            metavar="N",
-            min=1,
-            max=1440,
-        ),
-    ] = None,
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            help="engagement, regular (default), pitstop or closing.",
-            metavar="KIND",
-            autocompletion=complete_choice(SESSION_KINDS),
-        ),
-    ] = None,
+    minutes: SessionMinutesOpt = None,
+    kind: SessionKindOpt = None,
     json: JsonOpt = False,
 ) -> None:
     """Plan a session ahead. After the call, 'coachlog session new CLIENT' records this

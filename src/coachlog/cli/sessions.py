@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coachlog.choices import MINUTES, SESSION_KINDS, TRUST_PULSE
+from coachlog.choices import TRUST_PULSE
 from coachlog.cli.common import (
     ClientOpt,
     JsonOpt,
     LimitOpt,
     NoPagerOpt,
-    complete_choice,
+    SessionKindOpt,
+    SessionMinutesOpt,
     complete_client,
     complete_session,
     find_client,
@@ -44,25 +45,8 @@ At = Annotated[
         "--at", help="When it was held (default now), e.g. 'today 15:00', -2h.", metavar="WHEN"
     ),
 ]
-Minutes = Annotated[
-    int | None,
-    typer.Option(
-        "--minutes",
-        help="Length (default: the agreement's, else 60).",
-        metavar="N",
-        min=MINUTES[0],
-        max=MINUTES[1],
-    ),
-]
-Kind = Annotated[
-    str | None,
-    typer.Option(
-        "--kind",
-        help="engagement, regular (default), pitstop or closing.",
-        metavar="KIND",
-        autocompletion=complete_choice(SESSION_KINDS),
-    ),
-]
+Minutes = SessionMinutesOpt
+Kind = SessionKindOpt
 Notes = Annotated[
     str | None,
     typer.Option(
