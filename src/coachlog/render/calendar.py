@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from coachlog.render import console, safe_line
-from coachlog.render.messages import success, warn
+from coachlog.render.messages import emit, say, success, warn
 from coachlog.render.promises import when
 
 if TYPE_CHECKING:
@@ -40,13 +40,10 @@ def calendar_report(outcome: Outcome, name: str, *, now: datetime, tz: str, dry_
         line.append(f", {when(d.at, now=now, tz=tz)}")
         if d.minutes:
             line.append(f", {d.minutes} min")
-        out.print(line, soft_wrap=True)
+        say(line)
     if outcome.past:
         n = outcome.past
-        out.print(
-            safe_line(f"  {n} event{'' if n == 1 else 's'} already past, left alone.", "muted"),
-            soft_wrap=True,
-        )
+        say(safe_line(f"  {n} event{'' if n == 1 else 's'} already past, left alone.", "muted"))
     if outcome.left:
         n = len(outcome.left)
         warn(f"{n} event{'' if n == 1 else 's'} ahead not imported:")
@@ -61,15 +58,15 @@ def calendar_report(outcome: Outcome, name: str, *, now: datetime, tz: str, dry_
                 line.append(" (")
                 line.append_text(safe_line(", ".join(left.candidates), "name"))
                 line.append(")")
-            console(stderr=True).print(line, soft_wrap=True)
-        console(stderr=True).print(
+            emit(line, stderr=True)
+        emit(
             safe_line(
                 "  Plan those with 'coachlog session plan CLIENT --at WHEN', or give the "
                 "client's email to the event (or the client: coachlog client edit CLIENT "
                 "--email …).",
                 "muted",
             ),
-            soft_wrap=True,
+            stderr=True,
         )
     if dry_run:
         out.print(safe_line("  Nothing was written (--dry-run).", "muted"))
