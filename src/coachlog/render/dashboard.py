@@ -217,7 +217,7 @@ def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
 def demo_summary(summary: DemoSummary, *, prefix: str) -> None:
     from rich.text import Text
 
-    from coachlog.render.messages import success
+    from coachlog.render.messages import say, success
 
     out = console()
     success("A sample practice is ready (every name and note in it is invented).")
@@ -232,14 +232,12 @@ def demo_summary(summary: DemoSummary, *, prefix: str) -> None:
     line.append(count(summary.active, "active client"), style="head")
     if others:
         line.append(f" ({', '.join(others)})")
-    out.print(line)
-    out.print(
-        Text(
-            f"  {count(summary.sessions, 'session')} ({count(summary.pitstops, 'pit-stop')}) · "
-            f"{count(summary.promises, 'promise')} · "
-            f"{count(summary.agreements, 'agreement version')} · "
-            f"{count(summary.learning, 'learning entry', 'learning entries')}"
-        )
+    say(line)
+    say(
+        f"  {count(summary.sessions, 'session')} ({count(summary.pitstops, 'pit-stop')}) · "
+        f"{count(summary.promises, 'promise')} · "
+        f"{count(summary.agreements, 'agreement version')} · "
+        f"{count(summary.learning, 'learning entry', 'learning entries')}"
     )
     out.print(Text("Try:", style="muted"))
     example = summary.examples[0] if summary.examples else "1"
