@@ -41,8 +41,8 @@ from support import NOW
 LIS, KOL, LA, NY = "Europe/Lisbon", "Asia/Kolkata", "America/Los_Angeles", "America/New_York"
 
 
-def utc(*args: int) -> pendulum.DateTime:
-    return pendulum.datetime(*args, tz="UTC")
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
 
 
 # (text, expected UTC for mode="start", expected UTC for mode="end", in_words, date_only)
@@ -146,7 +146,7 @@ def test_parse_when_forms(zone, text, start, end, in_words, date_only):
     got_end = parse_when(text, now=NOW, tz=zone, mode="end")
     assert got_start == When(instant=start, in_words=in_words, date_only=date_only)
     assert got_end == When(instant=end, in_words=in_words, date_only=date_only)
-    assert got_start.instant.timezone_name == "UTC"
+    assert got_start.instant.tzinfo is UTC
 
 
 def test_default_mode_is_start():
@@ -313,7 +313,7 @@ def test_unknown_zone_in_parse_is_a_date_error():
 def test_parse_date(text, zone, expected):
     got = parse_date(text, now=NOW, tz=zone)
     assert got == expected
-    assert type(got) is pendulum.Date
+    assert type(got) is date
 
 
 # --- parse_span ------------------------------------------------------------------------------
@@ -341,7 +341,7 @@ def test_parse_date(text, zone, expected):
 def test_parse_span(text, expected):
     got = parse_span(text)
     assert got == expected
-    assert isinstance(got, pendulum.Duration)
+    assert type(got) is timedelta
 
 
 @pytest.mark.parametrize(
@@ -362,7 +362,7 @@ def test_to_utc():
     assert to_utc(datetime(2026, 11, 20, 15)) == utc(2026, 11, 20, 15)  # naive is UTC
     kolkata = datetime(2026, 11, 20, 20, 30, tzinfo=ZoneInfo(KOL))
     assert to_utc(kolkata) == utc(2026, 11, 20, 15)
-    assert to_utc(kolkata).timezone_name == "UTC"
+    assert to_utc(kolkata).tzinfo is UTC
     second = datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo(LIS), fold=1)
     first = datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo(LIS), fold=0)
     assert to_utc(second) == utc(2026, 10, 25, 1, 30)
@@ -372,7 +372,7 @@ def test_to_utc():
 
 def test_local():
     got = local(utc(2026, 11, 22, 10), KOL)
-    assert (got.day, got.hour, got.minute, got.timezone_name) == (22, 15, 30, KOL)
+    assert (got.day, got.hour, got.minute, str(got.tzinfo)) == (22, 15, 30, KOL)
 
 
 def test_iso():
@@ -387,7 +387,7 @@ def test_parse_iso_instant():
     assert parse_iso_instant("2026-11-20T20:30:00+05:30") == utc(2026, 11, 20, 15)
     assert parse_iso_instant("2026-11-20T15:00:00Z") == utc(2026, 11, 20, 15)
     assert parse_iso_instant("2026-11-20T15:00:00.250Z") == utc(2026, 11, 20, 15, 0, 0, 250_000)
-    assert parse_iso_instant("2026-11-20T15:00:00Z").timezone_name == "UTC"
+    assert parse_iso_instant("2026-11-20T15:00:00Z").tzinfo is UTC
 
 
 @pytest.mark.parametrize(
@@ -417,7 +417,7 @@ def test_format_instant():
 
 
 def test_format_instant_year_is_automatic(monkeypatch):
-    monkeypatch.setattr(dates.pendulum, "now", lambda tz=None: NOW.in_tz(tz or "UTC"))
+    monkeypatch.setattr(dates, "clock", lambda: NOW)
     assert format_instant(utc(2026, 11, 28, 18), LIS) == "Sat 28 Nov 18:00"
     assert format_instant(utc(2025, 11, 28, 18), LIS) == "Fri 28 Nov 2025 18:00"
     assert format_instant(utc(2027, 1, 12, 9), LIS) == "Tue 12 Jan 2027 09:00"
@@ -511,7 +511,7 @@ def test_relative(delta, expected):
 
 
 def test_coach_zone_precedence(monkeypatch):
-    monkeypatch.setattr(dates.pendulum, "local_timezone", lambda: pendulum.timezone("Asia/Tokyo"))
+    monkeypatch.setattr(dates, "system_zone", lambda: "Asia/Tokyo")
     monkeypatch.setenv("COACHLOG_TZ", "America/New_York")
     assert coach_zone("Europe/Lisbon") == "Europe/Lisbon"
     assert coach_zone() == "America/New_York"
@@ -522,12 +522,54 @@ def test_coach_zone_precedence(monkeypatch):
 
 
 def test_coach_zone_falls_back_to_utc(monkeypatch):
-    def broken() -> None:
+    def broken() -> str:
         raise RuntimeError("no zone")
 
     monkeypatch.delenv("COACHLOG_TZ", raising=False)
-    monkeypatch.setattr(dates.pendulum, "local_timezone", broken)
+    monkeypatch.setattr(dates, "system_zone", broken)
     assert coach_zone() == "UTC"
+    monkeypatch.setattr(dates, "system_zone", lambda: "Not/AZone")
+    assert coach_zone() == "UTC"
+
+
+@pytest.fixture
+def system_files(tmp_path, monkeypatch):
+    """A system whose zone files are the test's own: /etc/localtime links into a zoneinfo
+    tree, /etc/timezone names a zone. No TZ unless a test sets it; pendulum, the last
+    resort, answers "Pacific/Auckland" so that reaching it shows."""
+    tree = tmp_path / "usr" / "share" / "zoneinfo" / "Asia"
+    tree.mkdir(parents=True)
+    (tree / "Tokyo").write_bytes(b"TZif")
+    localtime, timezone_file = tmp_path / "localtime", tmp_path / "timezone"
+    localtime.symlink_to(tree / "Tokyo")
+    timezone_file.write_text("America/Chicago\n")
+    monkeypatch.setattr(dates, "LOCALTIME", localtime)
+    monkeypatch.setattr(dates, "TIMEZONE_FILE", timezone_file)
+    monkeypatch.delenv("TZ", raising=False)
+    import pendulum.tz
+
+    monkeypatch.setattr(
+        pendulum.tz, "local_timezone", lambda: pendulum.timezone("Pacific/Auckland")
+    )
+    return localtime, timezone_file
+
+
+def test_system_zone_order(system_files, monkeypatch):
+    localtime, timezone_file = system_files
+    monkeypatch.setenv("TZ", ":Europe/Berlin")  # glibc's form: a leading colon
+    assert dates.system_zone() == "Europe/Berlin"
+    monkeypatch.setenv("TZ", "Not/AZone")  # a TZ that names no zone is passed over
+    assert dates.system_zone() == "Asia/Tokyo"  # where /etc/localtime links
+    monkeypatch.delenv("TZ")
+    assert dates.system_zone() == "Asia/Tokyo"
+    localtime.unlink()
+    localtime.write_bytes(b"TZif")  # a copy, not a link: the name is not in the path
+    assert dates.system_zone() == "America/Chicago"  # /etc/timezone
+    timezone_file.write_bytes(b"\xff\xfe")  # not text
+    assert dates.system_zone() == "Pacific/Auckland"  # pendulum's own search
+    timezone_file.unlink()
+    localtime.unlink()
+    assert dates.system_zone() == "Pacific/Auckland"
 
 
 def test_coach_zone_unknown(monkeypatch):

@@ -532,3 +532,5 @@ def test_no_read_command_loads_the_orm(practice, db_url, args):
     assert r.code == 0 and r.out, r.err
     assert [m for m in ORM if m in loaded] == [], args
     assert "coachlog.models" not in loaded, args
+    # Dates are the standard library's on every read: pendulum alone cost ~25 ms a command.
+    assert "pendulum" not in loaded, args

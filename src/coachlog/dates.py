@@ -1,22 +1,22 @@
 """Reading and showing dates and times for coachlog.
 
-Everything returned is a UTC ``pendulum.DateTime`` (or a ``pendulum.Date`` for calendar
-fields). Wall-clock times are read in the coach's zone; see docs/dates.md for the rules.
+Everything returned is an aware ``datetime`` in UTC (or a ``date`` for calendar fields, a
+``timedelta`` for spans). Wall-clock times are read in the coach's zone; see docs/dates.md
+for the rules. The standard library's datetime and zoneinfo do all of it: every command
+reads or shows a date, and importing pendulum cost each one about 25 ms (issue 11).
+pendulum is asked only for the system's zone, when no zone is set and the system's own
+files do not name one (see system_zone).
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any, Literal, cast
+from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import pendulum
-from pendulum import DateTime, Duration
 
 ACCEPTED_FORMS = (
     "Accepted: 2026-12-01, 2026-12-01 15:30, 4 Dec, now, today, tomorrow 9:00, tomorrow noon, "
@@ -39,7 +39,7 @@ class DateError(ValueError):
 
 @dataclass(frozen=True)
 class When:
-    instant: DateTime  # UTC
+    instant: datetime  # UTC
     in_words: bool  # False only for plain ISO 8601 text
     date_only: bool  # a day-granularity expression without a time of day
 
@@ -130,47 +130,70 @@ def coach_zone(tz: str | None = None) -> str:
                 raise DateError(f"{exc} (from {source})") from None
             return name.strip()
     try:
-        # Read at call time (tests replace it); typed by hand: mypy takes
-        # pendulum.local_timezone, a function, for the module of that name.
-        system_zone = cast(Callable[[], Any], pendulum.local_timezone)
-        name = system_zone().name
+        name = system_zone()
         _zone(name)
         return name
     except Exception:  # no usable system zone (fixed offset, missing tzdata, ...)
         return "UTC"
 
 
-def to_utc(dt: datetime) -> DateTime:
-    """Aware datetime -> pendulum UTC DateTime; a naive datetime is taken as UTC."""
+# Where a Unix system names its zone; tests point these at files of their own.
+LOCALTIME = Path("/etc/localtime")
+TIMEZONE_FILE = Path("/etc/timezone")
+
+
+def system_zone() -> str:
+    """The system's IANA zone name: $TZ when it names one, else the zone /etc/localtime
+    links to, else /etc/timezone (Debian); only when none of them does is pendulum asked
+    (it knows more systems' ways, and costs about 25 ms to import)."""
+    env = os.environ.get("TZ", "").strip().lstrip(":")
+    if env and not env.startswith("/") and is_zone(env):
+        return env
+    try:
+        target = str(LOCALTIME.resolve(strict=True))
+    except OSError:
+        target = ""
+    _, found, name = target.partition("/zoneinfo/")
+    if found and is_zone(name):
+        return name
+    try:
+        name = TIMEZONE_FILE.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    if is_zone(name):
+        return name
+    from pendulum.tz import local_timezone
+
+    return str(local_timezone().name)
+
+
+def is_zone(name: str) -> bool:
+    """True when the zone database knows `name` (an IANA name such as 'Europe/Lisbon')."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return bool(name)
+
+
+def to_utc(dt: datetime) -> datetime:
+    """Aware datetime -> the same instant as a UTC datetime; a naive datetime is taken as UTC."""
     if not isinstance(dt, datetime):
         raise TypeError(f"expected a datetime, got {type(dt).__name__}")
     off = dt.utcoffset()
     u = datetime(dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second, dt.microsecond)
     if off is not None:
         u -= off
-    return pendulum.datetime(
-        u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, tz="UTC"
-    )
+    return u.replace(tzinfo=UTC)
 
 
-@functools.lru_cache(maxsize=64)
-def _pendulum_zone(tz: str) -> Any:
-    # pendulum.timezone() loads the zone afresh on every call (about 50 µs); screens that
-    # show thousands of instants would spend most of their time there.
+def local(dt: datetime, tz: str) -> datetime:
+    """The instant in the coach's zone (wall_clock; the zone's name is checked first)."""
     _zone(tz)
-    return pendulum.timezone(tz)
+    return wall_clock(dt, tz)
 
 
-def local(dt: datetime, tz: str) -> DateTime:
-    """The instant in the coach's zone; an instant at the very ends of the calendar that
-    the zone cannot hold (year 1 west of UTC, year 9999 east of it) stays in UTC."""
-    try:
-        return to_utc(dt).in_tz(_pendulum_zone(tz))
-    except (OverflowError, ValueError):
-        return to_utc(dt)
-
-
-def _localize(d: date, t: time, tz: str) -> DateTime:
+def _localize(d: date, t: time, tz: str) -> datetime:
     """Local wall time -> UTC. Gap: forward by the gap; overlap: first occurrence (fold=0)."""
     aware = datetime.combine(d, t).replace(tzinfo=_zone(tz), fold=0)
     return to_utc(aware)
@@ -274,8 +297,8 @@ def _out_of_range(text: str, shown: str | None = None) -> DateError:
 
 
 def _parse(
-    text: str, now: DateTime, tz: str, toward: Toward = "future"
-) -> tuple[date | DateTime, bool]:
+    text: str, now: datetime, tz: str, toward: Toward = "future"
+) -> tuple[date | datetime, bool]:
     """Return (local calendar date, in_words) or (UTC instant, in_words), within the years
     coachlog takes."""
     try:
@@ -292,7 +315,7 @@ def _parse(
     return value, in_words
 
 
-def _read(text: str, now: DateTime, tz: str, toward: Toward) -> tuple[date | DateTime, bool]:
+def _read(text: str, now: datetime, tz: str, toward: Toward) -> tuple[date | datetime, bool]:
     s = re.sub(r"\s+", " ", text.strip().lower())
     now = to_utc(now)
     _zone(tz)
@@ -335,7 +358,7 @@ def _read(text: str, now: DateTime, tz: str, toward: Toward) -> tuple[date | Dat
 def parse_when(
     text: str,
     *,
-    now: DateTime,
+    now: datetime,
     tz: str,
     mode: Literal["start", "end"] = "start",
     toward: Toward = "future",
@@ -349,12 +372,12 @@ def parse_when(
     return When(instant=_localize(value, clock, tz), in_words=in_words, date_only=True)
 
 
-def parse_date(text: str, *, now: DateTime, tz: str, toward: Toward = "future") -> pendulum.Date:
+def parse_date(text: str, *, now: datetime, tz: str, toward: Toward = "future") -> date:
     """Same grammar as parse_when; returns the local calendar date (of the instant, if any)."""
     value, _ = _parse(text, now, tz, toward)
     if isinstance(value, datetime):
         value = wall_clock(value, tz).date()
-    return pendulum.date(value.year, value.month, value.day)
+    return date(value.year, value.month, value.day)
 
 
 def in_words(text: str) -> bool:
@@ -363,7 +386,7 @@ def in_words(text: str) -> bool:
     return _ISO_RE.fullmatch(re.sub(r"\s+", " ", text.strip().lower())) is None
 
 
-def parse_span(text: str) -> Duration:
+def parse_span(text: str) -> timedelta:
     """'7d', '2w', '48h', '30min', '3 days', '2 weeks', '1 day'; a bare integer is days."""
     m = _SPAN_RE.fullmatch(text.strip().lower())
     if m is not None and m[2] == "m":
@@ -378,21 +401,21 @@ def parse_span(text: str) -> Duration:
     if n > 100_000:
         raise _fail(text, "a span of time", _SPAN_FORMS)
     return {
-        "d": pendulum.duration(days=n),
-        "w": pendulum.duration(weeks=n),
-        "h": pendulum.duration(hours=n),
-        "min": pendulum.duration(minutes=n),
+        "d": timedelta(days=n),
+        "w": timedelta(weeks=n),
+        "h": timedelta(hours=n),
+        "min": timedelta(minutes=n),
     }[unit]
 
 
-def parse_iso_instant(text: str) -> DateTime:
+def parse_iso_instant(text: str) -> datetime:
     """Strict ISO 8601 date-time with an offset (or Z), as written by iso(). Any year the
     calendar holds: this reads what coachlog itself wrote."""
     m = _ISO_RE.fullmatch(text.strip().lower())
     if not m or m[4] is None or m[8] is None:
         raise _fail(text, "an ISO 8601 date-time with offset", _ISO_FORMS)
     try:
-        value, _ = _read(text, pendulum.datetime(2000, 1, 1, tz="UTC"), "UTC", "future")
+        value, _ = _read(text, datetime(2000, 1, 1, tzinfo=UTC), "UTC", "future")
     except (DateError, ValueError, OverflowError):
         raise _fail(text, "an ISO 8601 date-time with offset", _ISO_FORMS) from None
     assert isinstance(value, datetime)
@@ -416,6 +439,11 @@ def future_session_problem(
     )
 
 
+def clock() -> datetime:
+    """The machine's clock, in UTC (a command's own `now` is AppState.now)."""
+    return datetime.now(UTC)
+
+
 def iso(dt: datetime) -> str:
     """ISO 8601 in UTC with offset, seconds precision: '2026-11-20T15:00:00+00:00'."""
     return to_utc(dt).replace(microsecond=0).isoformat()
@@ -430,10 +458,9 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def wall_clock(dt: datetime, tz: str) -> datetime:
-    """The wall-clock time in `tz`, on the standard library's cached zone objects: listings
-    of a decade of records format thousands of instants, and pendulum's formatter with a
-    locale costs about 30 µs a call. An instant the zone cannot hold (year 1 west of UTC,
-    year 9999 east of it) is shown in UTC rather than failing."""
+    """The wall-clock time in `tz`, on the standard library's cached zone objects. An
+    instant the zone cannot hold (year 1 west of UTC, year 9999 east of it) is shown in
+    UTC rather than failing."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     try:
@@ -461,7 +488,7 @@ def format_instant(
     23:59:59 local time shows no time."""
     t = wall_clock(dt, tz)
     if with_year is None:
-        this_year = wall_clock(now, tz).year if now is not None else pendulum.now(tz).year
+        this_year = wall_clock(now if now is not None else clock(), tz).year
         with_year = t.year != this_year
     text = f"{_WEEKDAYS[t.weekday()]} {format_date(t, with_year=with_year)}"
     return text if _is_end_of_day(t) else f"{text} {t.hour:02d}:{t.minute:02d}"

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
     from pathlib import Path
-
-    from pendulum import DateTime
 
     from coachlog.queries.db import Reader
     from coachlog.settings import Settings
@@ -60,8 +59,8 @@ class AppState:
     def check_zone(self) -> None:
         """--tz (else COACHLOG_TZ) names a real zone, checked at the start of every command,
         also one that shows no time: a typo is never silently ignored. Only the zone
-        database is read here (zoneinfo), not pendulum; dates.coach_zone() reads the same
-        names with the same ZoneInfo() when a command needs the zone."""
+        database is read here (zoneinfo); dates.coach_zone() reads the same names with the
+        same ZoneInfo() when a command needs the zone."""
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         from coachlog.errors import UsageError
@@ -81,11 +80,9 @@ class AppState:
                 return
 
     @property
-    def now(self) -> DateTime:
+    def now(self) -> datetime:
         """This command's one `now` (UTC). COACHLOG_NOW pins it, for demos and tests."""
         if self._now is None:
-            import pendulum
-
             pinned = os.environ.get("COACHLOG_NOW")
             if pinned:
                 from coachlog.dates import DateError, parse_iso_instant
@@ -96,13 +93,17 @@ class AppState:
                 except DateError as exc:
                     raise UsageError(f"COACHLOG_NOW: {exc}") from None
             else:
-                self._now = pendulum.now("UTC")
+                from datetime import UTC, datetime
+
+                self._now = datetime.now(UTC)
         return self._now
 
     @property
-    def today(self) -> Any:
+    def today(self) -> date:
         """The coach's calendar date now."""
-        return self.now.in_timezone(self.tz).date()
+        from coachlog.dates import local_date
+
+        return local_date(self.now, self.tz)
 
     @property
     def location(self) -> Location:

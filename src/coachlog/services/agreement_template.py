@@ -3,10 +3,8 @@ few 'key: value' lines for dates and cadence. Used by `agreement new --edit` and
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
-
-from pendulum import DateTime
 
 from coachlog.domain.agreements import ELEMENT_HELP, ELEMENTS, read_cadence
 from coachlog.errors import InvalidInput, Problems
@@ -45,7 +43,7 @@ def render(client_name: str, version: int, values: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def parse(text: str, *, now: DateTime, tz: str) -> dict[str, Any]:
+def parse(text: str, *, now: datetime, tz: str) -> dict[str, Any]:
     """Read a filled template back. Unknown headings and unreadable details are reported all
     at once (TemplateProblems), each naming its line, so the coach can fix them in one go."""
     by_heading = {h.lower(): k for k, h in ELEMENTS.items()}
@@ -114,7 +112,7 @@ def dates_in_words(text: str) -> dict[str, str]:
     return found
 
 
-def _detail(line: str, values: dict[str, Any], *, now: DateTime, tz: str) -> None:
+def _detail(line: str, values: dict[str, Any], *, now: datetime, tz: str) -> None:
     from coachlog.dates import DateError, parse_date
 
     detail = detail_line(

@@ -43,15 +43,13 @@ class ClientData:
 def validate_timezone(name: str | None) -> str | None:
     if name is None:
         return None
-    import pendulum
+    from coachlog.dates import is_zone
 
-    try:
-        pendulum.timezone(name)
-    except Exception as exc:
+    if not is_zone(name):
         raise InvalidInput(
             f"Unknown time zone '{name}'.",
             hint="Use an IANA name such as Europe/Lisbon, America/New_York or Asia/Kolkata.",
-        ) from exc
+        )
     return name
 
 

@@ -67,7 +67,7 @@ def parse_spec(raw: str, *, owner: str, now: datetime, tz: str) -> PromiseSpec:
     if not when:
         raise InvalidInput(f"'{text}' has no due date after '@': write it as {FORM}.")
     try:
-        read = parse_when(when, now=now, tz=tz, mode="end")  # type: ignore[arg-type]
+        read = parse_when(when, now=now, tz=tz, mode="end")
     except DateError as exc:
         raise InvalidInput(f"Due date of '{what}': {exc}") from exc
     return PromiseSpec(

@@ -77,7 +77,7 @@ def _comment(body: str, out: list[str]) -> str:
 def when_text(held_at: datetime, tz: str) -> str:
     from coachlog.dates import local
 
-    return local(held_at, tz).format("YYYY-MM-DD HH:mm")
+    return local(held_at, tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _recorded(items: list[Item], now: datetime, tz: str) -> str:
@@ -173,7 +173,7 @@ def _detail(key: str, value: str, number: int, now: datetime, tz: str) -> Any:
             return None
         try:
             # When a session was held is about the past: "mon 10:00" is the Monday just gone.
-            read = parse_when(value, now=now, tz=tz, mode="start", toward="past")  # type: ignore[arg-type]
+            read = parse_when(value, now=now, tz=tz, mode="start", toward="past")
             return read.instant
         except DateError as exc:
             raise InvalidInput(f"Line {number}: When: {exc}") from exc
