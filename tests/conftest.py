@@ -148,15 +148,17 @@ def cli(db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
     monkeypatch.setenv("COACHLOG_DB", db_url)
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+        """As `proc` does it: `env` and `input` are this one command's, not the test's."""
         import io
 
-        for key, value in (env or {}).items():
-            monkeypatch.setenv(key, value)
-        if input is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(input))
-        capsys.readouterr()
-        code = main(list(args))
-        captured = capsys.readouterr()
+        with monkeypatch.context() as m:
+            for key, value in (env or {}).items():
+                m.setenv(key, value)
+            if input is not None:
+                m.setattr(sys, "stdin", io.StringIO(input))
+            capsys.readouterr()
+            code = main(list(args))
+            captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
     return run

@@ -340,8 +340,7 @@ def test_an_encrypted_store_is_read_with_its_passphrase(cli, db_path):
     assert cli("--db", db, "promises", "due", "-c", "ana", "--json", env=key).json
     r = cli("--db", db, "promises", "due", env={"COACHLOG_PASSPHRASE": "wrong"})
     assert (r.code, r.out) == (1, "") and "Wrong passphrase" in r.err
-    os.environ.pop("COACHLOG_PASSPHRASE")  # the autouse fixture restores the environment
-    r = cli("--db", db, "promises", "due")
+    r = cli("--db", db, "promises", "due")  # each call's env is its own: no passphrase now
     assert r.code == 1 and "COACHLOG_PASSPHRASE" in r.err
 
 
