@@ -6,7 +6,6 @@ that runs (and whose reads need no ORM: coachlog.queries)."""
 from __future__ import annotations
 
 import os
-import shlex
 import sys
 
 # Commands whose first argument is a CLIENT. tests/test_completion.py checks this table
@@ -26,6 +25,8 @@ GLOBAL_OPTIONS = {"--db", "--tz"}
 def _split(line: str) -> list[str]:
     """The words of a command line being typed; an unclosed quote (a name being typed as
     'Ana Li) closes at the end."""
+    import shlex  # here, not above: its patterns cost every command ~4 ms to compile
+
     try:
         return shlex.split(line)
     except ValueError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coachlog.render import console, safe_line
 from coachlog.render.widgets import score_text
@@ -85,11 +85,10 @@ def checklist(report: TrustReport) -> None:
 def matrix(reports: list[TrustReport]) -> None:
     """`coachlog trust`: clients down, checks across, the score at the end; whoever has
     the lowest share of checks passing comes first."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
     from coachlog.domain.trust import CHECKS
+    from coachlog.render.columns import Column, one_line_table
 
     out = console()
     if not reports:
@@ -101,19 +100,20 @@ def matrix(reports: list[TrustReport]) -> None:
     n = len(reports)
     head.append(f" · {n} active client{'s' if n != 1 else ''}", style="muted")
     out.print(head)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, padding=(0, 1))
-    table.add_column("client", overflow="ellipsis", no_wrap=True, min_width=8, max_width=30)
-    for number in CHECKS:
-        table.add_column(str(number), justify="center", no_wrap=True)
-    table.add_column("score", justify="right", no_wrap=True)
-    for r in reports:
-        cells: list[Any] = [safe_line(r.client.name, "name")]
-        for check in r.checks:
-            mark, style = MARK[check.status]
-            cells.append(Text(mark, style=style))
-        cells.append(score_text(r))
-        table.add_row(*cells)
-    out.print(table)
+    columns = [
+        Column("client", min_width=8, max_width=30),
+        *(Column(str(number), justify="center") for number in CHECKS),
+        Column("score", justify="right"),
+    ]
+    rows = [
+        [
+            safe_line(r.client.name, "name"),
+            *(Text(MARK[c.status][0], style=MARK[c.status][1]) for c in r.checks),
+            score_text(r),
+        ]
+        for r in reports
+    ]
+    out.print(one_line_table(columns, rows, width=out.width), no_wrap=True, overflow="crop")
     # the names of the checks, wrapped between entries, never inside one
     entries = [f"{number} {name}" for number, (name, _) in CHECKS.items()]
     line = ""
