@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from sqlmodel import select
 
 from coachlog.domain import trust
@@ -443,3 +444,18 @@ def test_trust_on_an_empty_store_is_calm(cli):
     r = cli("trust")
     assert r.code == 0 and "No active clients" in r.out
     assert cli("trust", "--json").json == []
+
+
+def test_the_matrix_on_a_narrow_terminal_shortens_names_not_columns(cli):
+    cli("client", "add", "Maximiliana Bartholomew-Okonkwo")
+    cli("client", "add", "李娜")
+    wide = cli("trust", env={"COLUMNS": "100"}).out.splitlines()
+    assert wide[1].split() == ["client", *map(str, range(1, 12)), "score"]
+    assert wide[2] == "─" * len(wide[1])  # the rule under the header, as wide as the table
+    assert any(line.startswith("Maximiliana Bartholomew-Okonk… ") for line in wide)  # 30 wide
+    narrow = cli("trust", env={"COLUMNS": "40"}).out.splitlines()
+    cjk = next(line for line in narrow if line.startswith("李娜"))
+    other = next(line for line in narrow if line.startswith("Maxim"))
+    assert other.startswith("Maximilia… ") and other.endswith("/4") and len(other) <= 40
+    # 李娜 takes four cells of the name column: its marks stay under the others'
+    assert cell_len(cjk) == cell_len(other) and cjk.endswith("/4")

@@ -520,6 +520,9 @@ def main(argv: list[str] | None = None) -> int:
     from coachlog.store import saved
 
     saved.reset()
+    render = sys.modules.get("coachlog.render")
+    if render is not None:  # a process runs one command; tests run many in one process
+        render.reset()  # so each sizes its consoles afresh (COLUMNS, NO_COLOR, a terminal)
     os.umask(0o077)  # every file we create (store, WAL, backups, exports) is ours alone
     real = sys.stdout
     sys.stdout = GuardedStream(real)

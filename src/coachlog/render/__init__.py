@@ -75,6 +75,11 @@ def console(*, stderr: bool = False) -> Console:
     return _console[stderr]
 
 
+def reset() -> None:
+    """Forget the consoles: the next command makes its own (see cli.main.main)."""
+    _console.clear()
+
+
 # Named styles, so screens speak of meaning ("overdue") rather than colours.
 THEME = {
     "ok": "green",
