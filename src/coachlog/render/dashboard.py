@@ -4,7 +4,7 @@ on top; and the summary `coachlog demo` prints."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coachlog.render import console, safe_line
 from coachlog.words import count, plural
@@ -121,10 +121,9 @@ def _kept(rate: float | None) -> Text:
 
 
 def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
+    from coachlog.render.columns import Column, one_line_table
     from coachlog.render.sparkline import spark
     from coachlog.render.widgets import score_text, when
 
@@ -148,35 +147,30 @@ def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
     head.append(f" · {when(now, now=now, tz=tz)}", style="muted")
     out.print(head)
 
-    # SIMPLE_HEAD already puts one space between columns; more only when there is room
-    table = Table(
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        show_edge=False,
-        padding=(0, 1, 0, 0) if wide else 0,
-    )
-    table.add_column("", no_wrap=True, width=1)
-    # the one column that gives way on a narrow terminal (a long name wraps)
-    table.add_column("client", overflow="fold", min_width=8, max_width=28)
-    table.add_column("sess", justify="right", no_wrap=True)
-    table.add_column("last", no_wrap=True)
-    table.add_column("next", no_wrap=True)
-    table.add_column("pit-stop", no_wrap=True)
-    table.add_column("mine", no_wrap=True)
-    table.add_column("theirs", no_wrap=True)
-    table.add_column("kept", justify="right", no_wrap=True)
-    table.add_column("trust", justify="right", no_wrap=True)
-    table.add_column("pulse", no_wrap=True, min_width=8)
+    columns = [
+        Column(""),
+        Column("client", min_width=8, max_width=28, flexible=True),
+        Column("sess", justify="right"),
+        Column("last"),
+        Column("next"),
+        Column("pit-stop"),
+        Column("mine"),
+        Column("theirs"),
+        Column("kept", justify="right"),
+        Column("trust", justify="right"),
+        Column("pulse", min_width=8),
+    ]
     if wide:
-        table.add_column("needs attention", overflow="fold", style="warn")
+        columns.append(Column("needs attention", min_width=20, wraps=True))
+    cells: list[list[Text]] = []
     for r in rows:
         f = r.facts
         reasons = r.reasons(now)
         mark = Text("!", style="bad") if r.urgent else Text("•" if reasons else "", style="warn")
-        cells: list[Any] = [
+        row = [
             mark,
             safe_line(r.client.name, "name"),
-            str(f.sessions),
+            Text(str(f.sessions)),
             _last(r, now, tz, wide),
             _next(r, now, tz, wide),
             _pitstop(r, now, tz),
@@ -187,24 +181,29 @@ def dashboard(rows: list[DashboardRow], *, now: datetime, tz: str) -> None:
             spark(f.pulses),
         ]
         if wide:
-            cells.append("; ".join(reasons))
-        table.add_row(*cells)
-    out.print(table)
+            row.append(Text("; ".join(reasons), style="warn"))
+        cells.append(row)
+    # one space between columns, two when there is room (from WIDE columns)
+    table = one_line_table(columns, cells, out=out, gaps=(2, 1) if wide else (1,))
+    out.print(table, no_wrap=True, overflow="crop")
     if not needing:
         out.print(Text("All calm: nothing of yours is overdue and no pit-stop is due.", "ok"))
         return
     if not wide:
-        notes = Table.grid(padding=(0, 1))
-        notes.add_column(no_wrap=True)
-        notes.add_column(no_wrap=True, overflow="ellipsis", max_width=24)
-        notes.add_column(overflow="fold")
-        for r in needing[:6]:
-            notes.add_row(
+        notes = [
+            [
                 Text("!", style="bad") if r.urgent else Text("•", style="warn"),
                 safe_line(r.client.name, "name"),
                 Text("; ".join(r.reasons(now)), style="bad" if r.urgent else "warn"),
-            )
-        out.print(notes)
+            ]
+            for r in needing[:6]
+        ]
+        columns = [Column(""), Column("", max_width=24, flexible=True), Column("", wraps=True)]
+        out.print(
+            one_line_table(columns, notes, out=out, gaps=(1,), header=False),
+            no_wrap=True,
+            overflow="crop",
+        )
         if len(needing) > 6:
             out.print(Text(f"  … and {len(needing) - 6} more", style="muted"))
     top = rows[0]

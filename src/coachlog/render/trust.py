@@ -101,7 +101,7 @@ def matrix(reports: list[TrustReport]) -> None:
     head.append(f" · {n} active client{'s' if n != 1 else ''}", style="muted")
     out.print(head)
     columns = [
-        Column("client", min_width=8, max_width=30),
+        Column("client", min_width=8, max_width=30, flexible=True),
         *(Column(str(number), justify="center") for number in CHECKS),
         Column("score", justify="right"),
     ]
@@ -113,7 +113,7 @@ def matrix(reports: list[TrustReport]) -> None:
         ]
         for r in reports
     ]
-    out.print(one_line_table(columns, rows, width=out.width), no_wrap=True, overflow="crop")
+    out.print(one_line_table(columns, rows, out=out), no_wrap=True, overflow="crop")
     # the names of the checks, wrapped between entries, never inside one
     entries = [f"{number} {name}" for number, (name, _) in CHECKS.items()]
     line = ""
