@@ -170,7 +170,9 @@ def width(cls: type[Any]) -> int:
 
 def build(cls: type[R], values: Sequence[Any]) -> R:
     """One row class from its columns' values, in columns() order."""
-    readers = _READERS.setdefault(cls, [_reader(str(f.type)) for f in fields(cls)])  # type: ignore[arg-type]
+    readers = _READERS.get(cls)
+    if readers is None:  # once per class: not a default that setdefault() would build each time
+        readers = _READERS[cls] = [_reader(str(f.type)) for f in fields(cls)]  # type: ignore[arg-type]
     return cls(
         *(
             value if read is None else read(value)
