@@ -32,7 +32,7 @@ from typing import Any
 
 from coachlog.errors import InvalidInput, StoreError
 from coachlog.queries.db import Reader, on_session
-from coachlog.queries.rows import AgreementRow, PromiseRow, SessionRow, build, columns
+from coachlog.queries.rows import TABLE, AgreementRow, PromiseRow, SessionRow, build, columns
 
 MAX_TERMS = 64
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around a match inside a snippet
@@ -370,7 +370,7 @@ def _hits(
         ids = [ref for k, ref, *_ in found if k == kind]
         rows: list[Any] = []
         if ids:
-            table = row_class.TABLE
+            table = TABLE[row_class]
             sql = (
                 f"SELECT {columns(row_class)} FROM {table}"
                 f" WHERE {table}.id IN ({', '.join('?' for _ in ids)})"
@@ -557,7 +557,7 @@ def fallback(db: Any, query: Query, *, client: Any, limit: int) -> Results:
     tiers: tuple[list[tuple[datetime, str, Any]], ...] = ([], [])
     total = 0
     for kind, (row_class, text_columns) in TEXT_COLUMNS.items():
-        table = row_class.TABLE
+        table = TABLE[row_class]
         cols = [f"COALESCE(CAST({table}.{c} AS VARCHAR), '')" for c in text_columns]
 
         def anywhere(term: Term, cols: list[str] = cols) -> tuple[str, list[Any]]:
