@@ -109,3 +109,39 @@ def test_piped_messages_are_one_line_whatever_their_length(monkeypatch):
     assert buffer.getvalue() == (
         "  still open: " + "a, " * 40 + "b  (coachlog agreement check 1)\n"
     )
+
+
+def test_one_line_table_aligns_cuts_and_wraps_under_itself():
+    from rich.text import Text
+
+    from coachlog.render.columns import Column, one_line_table
+
+    out = Console(file=io.StringIO(), width=40, no_color=True)
+    columns = [
+        Column("name", min_width=6, max_width=12, flexible=True),
+        Column("n", justify="right"),
+        Column("ok", justify="center"),
+        Column("why", min_width=10, wraps=True),
+    ]
+    rows = [
+        [Text("Ana"), Text("7"), Text("✓"), Text("short")],
+        [Text("Bartholomew-Okonkwo"), Text("12"), Text("✗"), Text("one two three four five six")],
+    ]
+    # widths: name 12 (its most), n 2, ok 2, why the 15 left of 40 with gaps of 3
+    lines = one_line_table(columns, rows, out=out).plain.split("\n")
+    assert lines == [
+        "name            n   ok   why",
+        "─" * 40,
+        "Ana             7   ✓    short",
+        "Bartholomew…   12   ✗    one two three",
+        " " * 25 + "four five six",
+    ]
+    # at 24: gaps of 3 and 2 leave the name less than its 6; with gaps of 1 it gets 7
+    out = Console(file=io.StringIO(), width=24, no_color=True)
+    lines = one_line_table(columns, rows, out=out, header=False).plain.split("\n")
+    assert lines == [
+        "Ana      7 ✓  short",
+        "Bartho… 12 ✗  one two",
+        " " * 14 + "three four",
+        " " * 14 + "five six",
+    ]
