@@ -1,5 +1,5 @@
-"""Sessions ahead on the read side (SPEC §4a, §2a), as real processes: each client's next
-planned session in `promises due`, `--before-next`, and today's view (bare `coachlog`) with
+"""Sessions ahead on the read side (SPEC §4a, §2a), through the CLI in-process: each client's
+next planned session in `promises due`, `--before-next`, and today's view (bare `coachlog`) with
 the sessions planned for today and tomorrow."""
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ def at(dt) -> dict[str, str]:
 
 
 @pytest.fixture
-def two(proc):
+def two(cli):
     """Ana: promises due in 3 and 10 days, next session in 12 days. Bruno: due in 2 and 9
     days (the second his), next session tomorrow 09:00. Carla: due in 5 days, nothing
     planned."""
     for name in ("Ana Lima", "Bruno Costa", "Carla Dias"):
-        assert proc("client", "add", name).code == 0
+        assert cli("client", "add", name).code == 0
     for args in (
         ("ana", "Send the article @ +3d"),
         ("ana", "Call back @ +10d"),
@@ -31,10 +31,10 @@ def two(proc):
         ("bruno", "Write the report @ +9d", "--theirs"),
         ("carla", "Share the model @ +5d"),
     ):
-        assert proc("promises", "add", *args).code == 0
-    assert proc("session", "plan", "ana", "--at", "+12d 10:00").code == 0
-    assert proc("session", "plan", "bruno", "--at", "tomorrow 9:00").code == 0
-    return proc
+        assert cli("promises", "add", *args).code == 0
+    assert cli("session", "plan", "ana", "--at", "+12d 10:00").code == 0
+    assert cli("session", "plan", "bruno", "--at", "tomorrow 9:00").code == 0
+    return cli
 
 
 def test_each_clients_heading_has_their_next_planned_session(two):
@@ -78,17 +78,17 @@ def test_before_next_keeps_the_overdue(two):
 
 
 def test_todays_view_shows_sessions_planned_today_and_tomorrow(two):
-    proc = two
+    cli = two
     earlier = NOW - DAY
     assert (
-        proc("session", "plan", "carla", "--at", "2026-11-22T08:30:00+00:00", env=at(earlier)).code
+        cli("session", "plan", "carla", "--at", "2026-11-22T08:30:00+00:00", env=at(earlier)).code
         == 0
     )
     assert (
-        proc("session", "plan", "carla", "--at", "2026-11-24T00:00:00+00:00", env=at(earlier)).code
+        cli("session", "plan", "carla", "--at", "2026-11-24T00:00:00+00:00", env=at(earlier)).code
         == 0
     )
-    r = proc()
+    r = cli()
     assert r.code == 0, r.err
     lines = r.out.splitlines()
     i = lines.index("Planned today and tomorrow")
@@ -101,9 +101,9 @@ def test_todays_view_shows_sessions_planned_today_and_tomorrow(two):
     assert i > lines.index("Carla Dias  next session Tue 24 Nov 00:00")  # below what is due
 
 
-def test_todays_view_with_nothing_planned_says_so(proc):
-    assert proc("client", "add", "Ana Lima").code == 0
-    r = proc()
+def test_todays_view_with_nothing_planned_says_so(cli):
+    assert cli("client", "add", "Ana Lima").code == 0
+    r = cli()
     assert r.code == 0 and "No sessions planned today or tomorrow." in r.out
 
 
@@ -122,30 +122,30 @@ def test_todays_view_counts_days_in_the_coachs_zone(two):
 
 
 @pytest.fixture
-def rhythm(proc):
+def rhythm(cli):
     """Three clients on a 14-day cadence, each last seen 15 days ago (the cadence ran out a
     day ago): Ana has a session planned, Bruno had one planned that was cancelled, Carla has
     nothing planned but the coach owes Bruno an overdue promise."""
     earlier = NOW - 16 * DAY
     for name in ("Ana Lima", "Bruno Costa", "Carla Dias"):
-        assert proc("client", "add", name, env=at(earlier)).code == 0
+        assert cli("client", "add", name, env=at(earlier)).code == 0
         ref = name.split()[0].lower()
         assert (
-            proc(
+            cli(
                 "agreement", "new", ref, "--goals", "g", "--cadence-days", "14", env=at(earlier)
             ).code
             == 0
         )
         held = (NOW - 15 * DAY).isoformat()
         assert (
-            proc("session", "new", ref, "--at", held, "--notes", "x", env=at(earlier + DAY)).code
+            cli("session", "new", ref, "--at", held, "--notes", "x", env=at(earlier + DAY)).code
             == 0
         )
-    assert proc("session", "plan", "ana", "--at", "+3d 10:00").code == 0
-    assert proc("session", "plan", "bruno", "--at", "+2d 10:00").code == 0
-    assert proc("session", "cancel", "5").code == 0
-    assert proc("promises", "add", "bruno", "Overdue thing @ yesterday").code == 0
-    return proc
+    assert cli("session", "plan", "ana", "--at", "+3d 10:00").code == 0
+    assert cli("session", "plan", "bruno", "--at", "+2d 10:00").code == 0
+    assert cli("session", "cancel", "5").code == 0
+    assert cli("promises", "add", "bruno", "Overdue thing @ yesterday").code == 0
+    return cli
 
 
 def test_dashboard_puts_a_client_whose_cadence_ran_out_with_nothing_planned_on_top(rhythm):
