@@ -1,6 +1,7 @@
-"""Sessions ahead (SPEC §4a) end to end, as real processes on a real store (SQLite, and
-PostgreSQL when COACHLOG_TEST_PG_URL names a server): session plan, session cancel, session
-list --planned, the 12-hour take-up by session new, and that only held sessions count."""
+"""Sessions ahead (SPEC §4a) end to end, through the CLI in-process on a real store (SQLite,
+and PostgreSQL when COACHLOG_TEST_PG_URL names a server): session plan, session cancel,
+session list --planned, the 12-hour take-up by session new, and that only held sessions
+count."""
 
 from __future__ import annotations
 
@@ -20,31 +21,31 @@ def at(dt) -> dict[str, str]:
 
 
 @pytest.fixture
-def ana(proc):
-    r = proc("client", "add", "Ana Lima", "--email", "ana@example.org")
+def ana(cli):
+    r = cli("client", "add", "Ana Lima", "--email", "ana@example.org")
     assert r.code == 0, r.err
-    return proc
+    return cli
 
 
 def test_plan_lists_shows_and_carries_status_in_json(ana):
-    proc = ana
-    r = proc("session", "plan", "ana", "--at", "tue 15:00", "--minutes", "45")
+    cli = ana
+    r = cli("session", "plan", "ana", "--at", "tue 15:00", "--minutes", "45")
     assert r.code == 0, r.err
     assert "Session #1 with Ana Lima planned: Tue 24 Nov 15:00, 45 min, regular" in r.out
     assert '(from "tue 15:00")' in r.out
 
-    planned = proc("session", "list", "--planned", "--json").json
+    planned = cli("session", "list", "--planned", "--json").json
     assert [(s["id"], s["status"], s["held_at"]) for s in planned] == [
         (1, "planned", "2026-11-24T15:00:00+00:00")
     ]
-    assert proc("session", "list", "--json").json == []  # held sessions only
-    held = proc("session", "list")
+    assert cli("session", "list", "--json").json == []  # held sessions only
+    held = cli("session", "list")
     assert "No sessions yet" in held.out
-    page = proc("session", "show", "1")
+    page = cli("session", "show", "1")
     assert "Planned for" in page.out and "Tue 24 Nov 15:00" in page.out
-    assert proc("session", "show", "1", "--json").json["status"] == "planned"
+    assert cli("session", "show", "1", "--json").json["status"] == "planned"
     # "from now on": a day after it, it is no longer listed as planned
-    later = proc("session", "list", "--planned", env=at(NOW + 3 * DAY))
+    later = cli("session", "list", "--planned", env=at(NOW + 3 * DAY))
     assert "No sessions planned." in later.out
 
 
@@ -74,21 +75,21 @@ def test_session_new_ahead_points_to_session_plan(ana):
 
 
 def test_cancel_with_a_note_and_undo_puts_it_back(ana):
-    proc = ana
-    assert proc("session", "plan", "ana", "--at", "tue 15:00").code == 0
-    r = proc("session", "cancel", "1", "--note", "Ana is ill")
+    cli = ana
+    assert cli("session", "plan", "ana", "--at", "tue 15:00").code == 0
+    r = cli("session", "cancel", "1", "--note", "Ana is ill")
     assert r.code == 0, r.err
     assert "Cancelled session #1 with Ana Lima (Tue 24 Nov 15:00)" in r.out
-    shown = proc("session", "show", "1", "--json").json
+    shown = cli("session", "show", "1", "--json").json
     assert shown["status"] == "cancelled" and shown["notes"] == "Cancelled: Ana is ill"
-    assert proc("session", "list", "--planned", "--json").json == []
-    again = proc("session", "cancel", "1")
+    assert cli("session", "list", "--planned", "--json").json == []
+    again = cli("session", "cancel", "1")
     assert again.code == 1 and "already cancelled" in again.err
 
-    undone = proc("undo")
+    undone = cli("undo")
     assert undone.code == 0, undone.err
     assert "cancelled session #1 with Ana Lima" in undone.out
-    back = proc("session", "show", "1", "--json").json
+    back = cli("session", "show", "1", "--json").json
     assert back["status"] == "planned" and back["notes"] is None
 
 
@@ -104,66 +105,66 @@ def test_a_held_session_is_not_cancelled(ana):
 
 
 def test_session_new_records_the_planned_session_within_12_hours(ana):
-    proc = ana
+    cli = ana
     # planned the day before, for 10:30 today; recorded after the call at 11:40
-    plan = proc(
+    plan = cli(
         "session", "plan", "ana", "--at", "2026-11-22T10:30:00+00:00", "--minutes", "50",
         "--kind", "pitstop", "--json", env=at(NOW - DAY),
     )  # fmt: skip
     assert plan.code == 0, plan.err
     planned = plan.json
-    r = proc(
+    r = cli(
         "session", "new", "ana", "--notes", "Went well", "--promise", "Send the article @ fri",
         env=at(NOW + 100 * timedelta(minutes=1)),
     )  # fmt: skip
     assert r.code == 0, r.err
     assert "Session #1 with Ana Lima recorded: Sun 22 Nov 10:30, 50 min, pitstop" in r.out
     assert "This is the session planned for Sun 22 Nov 10:30 (same id, now held)." in r.out
-    held = proc("session", "show", "1", "--json").json
+    held = cli("session", "show", "1", "--json").json
     assert held["uid"] == planned["uid"] and held["status"] == "held"
     assert held["notes"] == "Went well" and len(held["promises"]) == 1
-    assert proc("session", "list", "--planned", "--json", env=at(NOW - DAY)).json == []
+    assert cli("session", "list", "--planned", "--json", env=at(NOW - DAY)).json == []
 
     # undo: planned again, the promise gone
-    assert proc("undo").code == 0
-    back = proc("session", "show", "1", "--json").json
+    assert cli("undo").code == 0
+    back = cli("session", "show", "1", "--json").json
     assert back["status"] == "planned" and back["notes"] is None and back["promises"] == []
 
 
 def test_session_new_beyond_12_hours_records_a_new_session(ana):
-    proc = ana
+    cli = ana
     far = NOW + 12 * HOUR + timedelta(minutes=1)
-    assert proc("session", "plan", "ana", "--at", far.isoformat()).code == 0
-    r = proc("session", "new", "ana", "--notes", "x", "--json")
+    assert cli("session", "plan", "ana", "--at", far.isoformat()).code == 0
+    r = cli("session", "new", "ana", "--notes", "x", "--json")
     assert r.code == 0, r.err
     assert r.json["id"] == 2 and r.json["status"] == "held"
-    assert [s["id"] for s in proc("session", "list", "--planned", "--json").json] == [1]
+    assert [s["id"] for s in cli("session", "list", "--planned", "--json").json] == [1]
     # exactly 12 hours: taken up
-    assert proc("session", "plan", "ana", "--at", (NOW + 20 * HOUR).isoformat()).code == 0
-    r = proc("session", "new", "ana", "--notes", "y", env=at(NOW + 8 * HOUR))
+    assert cli("session", "plan", "ana", "--at", (NOW + 20 * HOUR).isoformat()).code == 0
+    r = cli("session", "new", "ana", "--notes", "y", env=at(NOW + 8 * HOUR))
     assert r.code == 0 and "planned for" in r.out
-    r = proc("session", "new", "ana", "--notes", "z", "--at", "2026-11-22T08:00:00+00:00")
+    r = cli("session", "new", "ana", "--notes", "z", "--at", "2026-11-22T08:00:00+00:00")
     assert r.code == 0 and "planned for" not in r.out  # 12 h 1 min before #1, 12 h before #3
 
 
 def test_a_given_time_is_kept_when_taking_up(ana):
-    proc = ana
+    cli = ana
     assert (
-        proc("session", "plan", "ana", "--at", "2026-11-22T11:00:00+00:00", env=at(NOW - DAY)).code
+        cli("session", "plan", "ana", "--at", "2026-11-22T11:00:00+00:00", env=at(NOW - DAY)).code
         == 0
     )
-    r = proc("session", "new", "ana", "--at", "today 9:15", "--notes", "moved earlier")
+    r = cli("session", "new", "ana", "--at", "today 9:15", "--notes", "moved earlier")
     assert r.code == 0, r.err
     assert "recorded: Sun 22 Nov 09:15" in r.out and "planned for Sun 22 Nov 11:00" in r.out
 
 
 def test_other_clients_plans_are_not_taken_up(ana):
-    proc = ana
-    assert proc("client", "add", "Bruno Costa").code == 0
-    assert proc("session", "plan", "bruno", "--at", (NOW + HOUR).isoformat()).code == 0
-    r = proc("session", "new", "ana", "--notes", "x", "--json")
+    cli = ana
+    assert cli("client", "add", "Bruno Costa").code == 0
+    assert cli("session", "plan", "bruno", "--at", (NOW + HOUR).isoformat()).code == 0
+    r = cli("session", "new", "ana", "--notes", "x", "--json")
     assert r.json["id"] == 2
-    assert proc("session", "show", "1", "--json").json["status"] == "planned"
+    assert cli("session", "show", "1", "--json").json["status"] == "planned"
 
 
 # ---- only held sessions count ----------------------------------------------------------------
@@ -173,26 +174,26 @@ def test_other_clients_plans_are_not_taken_up(ana):
 def counted(ana):
     """Ana: two sessions held, a session planned for earlier today that was never recorded,
     and one planned then cancelled (both before NOW, where the counts look)."""
-    proc = ana
+    cli = ana
     week_ago = NOW - 7 * DAY
     for when in ("2026-11-01T10:00:00+00:00", "2026-11-15T10:00:00+00:00"):
         assert (
-            proc("session", "new", "ana", "--at", when, "--notes", "held", env=at(week_ago)).code
+            cli("session", "new", "ana", "--at", when, "--notes", "held", env=at(week_ago)).code
             == 0
         )
     assert (
-        proc(
+        cli(
             "agreement", "new", "ana", "--goals", "g", "--cadence-days", "14", env=at(week_ago)
         ).code
         == 0
     )
-    made = proc("promises", "add", "ana", "Send the notes @ 2026-11-16", env=at(week_ago))
+    made = cli("promises", "add", "ana", "Send the notes @ 2026-11-16", env=at(week_ago))
     assert made.code == 0, made.err
-    assert proc("promises", "break", "1", "--repair", "apologise", env=at(week_ago)).code == 0
+    assert cli("promises", "break", "1", "--repair", "apologise", env=at(week_ago)).code == 0
     for when in ("2026-11-20T10:00:00+00:00", "2026-11-22T08:00:00+00:00"):
-        assert proc("session", "plan", "ana", "--at", when, env=at(week_ago)).code == 0
-    assert proc("session", "cancel", "3", "--note", "ill", env=at(week_ago)).code == 0
-    return proc
+        assert cli("session", "plan", "ana", "--at", when, env=at(week_ago)).code == 0
+    assert cli("session", "cancel", "3", "--note", "ill", env=at(week_ago)).code == 0
+    return cli
 
 
 def test_dashboard_counts_held_sessions_only(counted):
@@ -246,15 +247,15 @@ def test_search_finds_a_cancellation_note_and_says_it_was_cancelled(counted):
 
 
 def test_session_edit_moves_a_planned_session_ahead_only(ana):
-    proc = ana
-    assert proc("session", "plan", "ana", "--at", "tue 15:00").code == 0
-    r = proc("session", "edit", "1", "--at", "thu 16:30", "--minutes", "30")
+    cli = ana
+    assert cli("session", "plan", "ana", "--at", "tue 15:00").code == 0
+    r = cli("session", "edit", "1", "--at", "thu 16:30", "--minutes", "30")
     assert r.code == 0, r.err
     assert "Thu 26 Nov 16:30, 30 min" in r.out and '(from "thu 16:30")' in r.out
-    assert proc("session", "show", "1", "--json").json["status"] == "planned"
-    past = proc("session", "edit", "1", "--at", "yesterday 10:00")
+    assert cli("session", "show", "1", "--json").json["status"] == "planned"
+    past = cli("session", "edit", "1", "--at", "yesterday 10:00")
     assert past.code == 2 and "already past" in past.err
-    day = proc("session", "plan", "ana", "--at", "fri")
+    day = cli("session", "plan", "ana", "--at", "fri")
     assert day.code == 2 and "a day without a time" in day.err
-    assert proc("undo").code == 0  # the move, undone
-    assert proc("session", "show", "1", "--json").json["held_at"] == "2026-11-24T15:00:00+00:00"
+    assert cli("undo").code == 0  # the move, undone
+    assert cli("session", "show", "1", "--json").json["held_at"] == "2026-11-24T15:00:00+00:00"
