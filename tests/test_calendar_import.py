@@ -1,6 +1,7 @@
-"""`coachlog import FILE.ics` (SPEC §4a) as a real process, with calendars shaped like those
-Thunderbird, Google Calendar and khal export (tests/calendars/): zones from VTIMEZONE, UTC,
-floating times, all-day and repeating events, moves and cancellations on a second import."""
+"""`coachlog import FILE.ics` (SPEC §4a) in-process through the CLI, with calendars shaped like
+those Thunderbird, Google Calendar and khal export (tests/calendars/): zones from VTIMEZONE,
+UTC, floating times, all-day and repeating events, moves and cancellations on a second
+import."""
 
 from __future__ import annotations
 
@@ -15,21 +16,21 @@ CALENDARS = Path(__file__).parent / "calendars"
 
 
 @pytest.fixture
-def practice(proc):
+def practice(cli):
     for args in (
         ("Ana Lima", "--email", "ana.lima@example.org"),
         ("Bruno Costa",),
         ("Carla Dias",),
         ("José Rocha",),
     ):
-        assert proc("client", "add", *args).code == 0
-    return proc
+        assert cli("client", "add", *args).code == 0
+    return cli
 
 
-def planned(proc) -> list[tuple[str, str, int]]:
+def planned(cli) -> list[tuple[str, str, int]]:
     return [
         (s["client"], s["held_at"], s["minutes"])
-        for s in proc("session", "list", "--planned", "--json").json
+        for s in cli("session", "list", "--planned", "--json").json
     ]
 
 
