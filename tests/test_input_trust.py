@@ -1,6 +1,7 @@
 """SPEC §3a, as a coach meets it: dates that mean what was typed, names found however they
-are typed, words and widths that tell the truth. Each test runs coachlog as a real process
-against a real store (SQLite, and PostgreSQL when COACHLOG_TEST_PG_URL is set)."""
+are typed, words and widths that tell the truth. Each test runs coachlog in-process through
+the CLI against a real store (SQLite, and PostgreSQL when COACHLOG_TEST_PG_URL is set); the
+two tests on a real terminal run it as a real process on a pseudo-terminal."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ FRIDAY = "2026-11-27T10:00:00+00:00"  # Fri 27 Nov 2026, 10:00 in Lisbon (the su
 
 
 @pytest.fixture
-def run(proc):
-    """coachlog as a process, on Friday 27 Nov 10:00 Lisbon, with Ana Lima as a client."""
+def run(cli):
+    """coachlog in-process, on Friday 27 Nov 10:00 Lisbon, with Ana Lima as a client."""
 
-    def go(*args: str, env: dict[str, str] | None = None, **kw):
-        return proc(*args, env={"COACHLOG_NOW": FRIDAY, **(env or {})}, **kw)
+    def go(*args: str, env: dict[str, str] | None = None):
+        return cli(*args, env={"COACHLOG_NOW": FRIDAY, **(env or {})})
 
     assert go("client", "add", "Ana Lima", "--pronouns", "she/her").code == 0
     return go
