@@ -1,6 +1,7 @@
 """`coachlog recap SESSION_ID` (SPEC §6): a session's recap for the client, as Markdown
 (read back with markdown-it-py) and as an .eml draft (read back with Python's `email`
-package), run as a real process against a real store."""
+package), run in-process through the CLI against a real store; plus real processes for
+what only a process shows: which packages a read loads (no ORM, SPEC §10)."""
 
 from __future__ import annotations
 
@@ -21,18 +22,18 @@ def T(*args: int) -> datetime:
 
 
 @pytest.fixture
-def held(proc, store):
+def held(cli, store):
     """Ana (in New York, with an email), one held session with promises both ways, an
     older open promise, a private session, and a planned one."""
-    assert proc(
+    assert cli(
         "client", "add", "Ana Lima", "--email", "ana@example.com",
         "--timezone", "America/New_York", env=PIN,
     ).code == 0  # fmt: skip
     assert (
-        proc("promises", "add", "ana", "Read the chapter @ 2026-11-30", "--theirs", env=PIN).code
+        cli("promises", "add", "ana", "Read the chapter @ 2026-11-30", "--theirs", env=PIN).code
         == 0
     )
-    r = proc(
+    r = cli(
         "session", "new", "ana", "--at", "2026-11-20 15:00", "--minutes", "50",
         "--notes", "We talked about <b>delegation</b>.\n\n# Her words\nLet go.",
         "--theme", "delegation", "--theme", "trust",
@@ -41,13 +42,13 @@ def held(proc, store):
         "--reflection", "I rescued her twice.", env=PIN,
     )  # fmt: skip
     assert r.code == 0, r.err
-    assert proc("session", "new", "ana", "--at", "2026-11-21 10:00", "--notes", "Health.",
-                "--private", env=PIN).code == 0  # fmt: skip
+    assert cli("session", "new", "ana", "--at", "2026-11-21 10:00", "--notes", "Health.",
+               "--private", env=PIN).code == 0  # fmt: skip
     with store.write() as db:
         db.add(
             CoachingSession(client_id=1, held_at=T(2026, 12, 3, 15), minutes=45, status="planned")
         )
-    return proc
+    return cli
 
 
 def _sections(text: str) -> dict[str, list[str]]:
@@ -119,21 +120,21 @@ def test_recap_as_an_email_draft(held, tmp_path):
     assert message_from_bytes(printed.out.encode(), policy=policy.default)["To"] == msg["To"]
 
 
-def test_what_a_recap_refuses(held, proc):
-    assert proc("client", "add", "Bea Kaur", env=PIN).code == 0
-    assert proc("session", "new", "bea", "--at", "2026-11-20 09:00", "--notes", "x",
-                env=PIN).code == 0  # fmt: skip
-    no_mail = proc("recap", "4", "--format", "eml", env=PIN)
+def test_what_a_recap_refuses(held, cli):
+    assert cli("client", "add", "Bea Kaur", env=PIN).code == 0
+    assert cli("session", "new", "bea", "--at", "2026-11-20 09:00", "--notes", "x",
+               env=PIN).code == 0  # fmt: skip
+    no_mail = cli("recap", "4", "--format", "eml", env=PIN)
     assert no_mail.code == 1
     assert "Bea Kaur has no email address" in no_mail.err and "Traceback" not in no_mail.err
     assert "--format md" in no_mail.err
-    private = proc("recap", "2", "--notes", env=PIN)
+    private = cli("recap", "2", "--notes", env=PIN)
     assert private.code == 1 and "private" in private.err and "Health." not in private.out
-    assert proc("recap", "2", env=PIN).code == 0  # without the notes it may go
-    planned = proc("recap", "3", env=PIN)
+    assert cli("recap", "2", env=PIN).code == 0  # without the notes it may go
+    planned = cli("recap", "3", env=PIN)
     assert planned.code == 1 and "planned, not held" in planned.err
-    assert proc("recap", "99", env=PIN).code == 1
-    assert proc("recap", "1", "--format", "pdf", env=PIN).code == 2
+    assert cli("recap", "99", env=PIN).code == 1
+    assert cli("recap", "1", "--format", "pdf", env=PIN).code == 2
 
 
 def test_a_recap_never_overwrites_without_force(held, tmp_path: Path):
