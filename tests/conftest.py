@@ -14,7 +14,7 @@ import pendulum
 import pytest
 from hypothesis import settings
 
-from support import NOW, NOW_ISO, TZ
+from support import NOW, isolate
 
 # Property tests never pass or fail by chance: the examples are derived from each test's
 # name (derandomize) and no database of earlier failures is read or written. Explore with
@@ -113,31 +113,7 @@ def db_url(tmp_path: Path, backend: str) -> Iterator[str]:
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may touch the real user data dir, the real clock zone or a real editor, and
     none reads the real clock: coachlog's `now` is pinned to NOW (see `real_clock`)."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # no settings file
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("COACHLOG_TZ", TZ)
-    monkeypatch.setenv("COACHLOG_NOW", NOW_ISO)
-    monkeypatch.setenv("COACHLOG_PAGER", "false")  # a terminal test never waits in `less`
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "100")
-    for var in (
-        "COACHLOG_DB",
-        "COACHLOG_PASSPHRASE",
-        "COACHLOG_CONFIG",
-        "COACHLOG_WITHIN",
-        "COACHLOG_MINUTES",
-        "COACHLOG_EDITOR",
-        "COACHLOG_COACH_NAME",
-        "COACHLOG_TRAINING_STARTED_ON",
-        "COACHLOG_CREDENTIAL",
-        "COACHLOG_CREDENTIAL_EXPIRES_ON",
-        "VISUAL",
-        "EDITOR",
-        "COACHLOG_COACH",
-        "COACHLOG_DEBUG",
-    ):
-        monkeypatch.delenv(var, raising=False)
+    isolate(monkeypatch, tmp_path)
 
 
 @pytest.fixture

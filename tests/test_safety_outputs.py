@@ -1,7 +1,11 @@
 """Every --out and --ics (SPEC §6, "Output files"), tried by a real process against a real
 store: the store's own files are refused, `-` is standard output, FIFOs, devices and
 symlinks to them are written through and never replaced, an existing file is replaced only
-with --force, and a file is written whole under a temporary name."""
+with --force, and a file is written whole under a temporary name.
+
+The store each test starts from is made once for the module, in this process, and copied
+for each test; what a test changes before its tries is done in this process too. The
+commands whose writing is tried are real processes."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from support.contention import SecondTerminal
+from support.inproc import copy_store, isolated, ok_here
 from support.processes import COACHLOG, env_for, ok, query, run
 
 # The commands that write a file, each with its output option.
@@ -27,11 +32,20 @@ WRITERS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("practice")
+    db = folder / "store" / "coachlog.db"
+    with isolated(folder):
+        ok_here(db, "client", "add", "Ana Lima")
+        ok_here(db, "promises", "add", "ana", "Send the article @ +1d")
+    return db
+
+
 @pytest.fixture
-def practice(db_path: Path) -> Path:
-    ok(db_path, "client", "add", "Ana Lima")
-    ok(db_path, "promises", "add", "ana", "Send the article @ +1d")
-    return db_path
+def practice(db_path: Path, made_once: Path) -> Path:
+    """Ana Lima and a promise to her: a copy of the module's store."""
+    return copy_store(made_once, db_path)
 
 
 def _mode(path: Path) -> int:
@@ -46,7 +60,7 @@ def test_the_store_and_its_companion_files_are_refused(practice: Path, writer):
     db = practice
     wal = db.with_name(db.name + "-wal")
     with SecondTerminal(db):
-        ok(db, "client", "add", "Bea Souza")  # committed, in the -wal only
+        ok_here(db, "client", "add", "Bea Souza")  # committed, in the -wal only
         for suffix in ("-wal", "-shm", "-journal", ""):
             target = db.with_name(db.name + suffix)
             existed = target.exists()
@@ -64,7 +78,7 @@ def test_the_store_and_its_companion_files_are_refused(practice: Path, writer):
 @pytest.mark.parametrize("writer", WRITERS, ids=lambda w: " ".join(w[:2]))
 def test_a_backup_is_refused_as_an_output(practice: Path, writer):
     db = practice
-    copy = Path(ok(db, "backup", "--json").json["backup"])
+    copy = Path(ok_here(db, "backup", "--json").json["backup"])
     before = copy.read_bytes()
     r = run(db, *writer, str(copy), "--force")
     assert r.code == 2 and "is a backup of the store" in r.err, r.shown
@@ -173,7 +187,7 @@ def test_a_symlink_to_a_file_keeps_the_link(practice: Path, tmp_path: Path):
 
 
 def test_export_all_into_a_folder_writes_all_or_nothing(practice: Path, tmp_path: Path):
-    ok(practice, "client", "add", "Bea Souza")
+    ok_here(practice, "client", "add", "Bea Souza")
     folder = tmp_path / "summaries"
     ok(practice, "export", "--all", "--out", str(folder))
     files = sorted(folder.iterdir())
@@ -193,7 +207,7 @@ def test_a_file_is_written_whole_or_not_at_all(practice: Path, tmp_path: Path):
     file. (The limit is above what reading the store writes: its -shm is 32 KiB.)"""
     from support.processes import ignore_sigxfsz_and_limit
 
-    ok(practice, "session", "new", "ana", "--notes", "-", input="A long session. " * 12_000)
+    ok_here(practice, "session", "new", "ana", "--notes", "-", input="A long session. " * 12_000)
     target = tmp_path / "out" / "practice.json"
     target.parent.mkdir()
     r = run(

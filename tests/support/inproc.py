@@ -1,0 +1,78 @@
+"""coachlog run inside the test's own process (no tests here), for what a test only needs to
+have happened before the thing it tries: the store it then attacks, the client it writes
+for. A real process costs 0.5-1 s (the write stack imports SQLAlchemy, SQLModel and
+Alembic); coachlog's own main() in this process, a few milliseconds.
+
+What only a real process can show (a kill, a second terminal, a full disk, what the system
+does with arguments and standard output, what a C library prints on file descriptor 2)
+stays with support.processes. A store that several tests only start from is built once per
+module (`isolated` + `run_here`) and copied for each test (`copy_store`)."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support import isolate
+from support.processes import Run, env_for
+
+
+def run_here(
+    db: Path | str, *args: str, input: str | None = None, env: dict[str, str] | None = None
+) -> Run:
+    """coachlog ARGS against the store at db, as support.processes.run would run it (the same
+    environment; standard input `input`, else empty), but in this process. Nothing of the
+    command stays behind in this process: the environment, the umask coachlog sets and its
+    shared consoles (made afresh, as in a process of its own) are put back."""
+    import coachlog.render as render
+    from coachlog.cli.main import main
+
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
+    stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8")
+    umask = os.umask(0o077)
+    try:
+        with pytest.MonkeyPatch.context() as m:
+            for key, value in {**env_for(db), **(env or {})}.items():
+                m.setenv(key, value)
+            m.setattr(render, "_console", {})
+            m.setattr(sys, "stdin", stdin)
+            m.setattr(sys, "stdout", out)
+            m.setattr(sys, "stderr", err)
+            code = main(list(args))
+            out.flush()
+            err.flush()
+    finally:
+        os.umask(umask)
+    return Run(code, out.buffer.getvalue().decode(), err.buffer.getvalue().decode())  # type: ignore[attr-defined]
+
+
+def ok_here(db: Path | str, *args: str, **kw: Any) -> Run:
+    r = run_here(db, *args, **kw)
+    assert r.code == 0, (args, r.shown)
+    return r
+
+
+@contextmanager
+def isolated(folder: Path) -> Iterator[None]:
+    """The environment every test runs in (conftest's `_isolated_env`), for a fixture wider
+    than one test, which that autouse fixture does not reach: it builds a store for a module
+    before any of its tests has begun."""
+    with pytest.MonkeyPatch.context() as m:
+        isolate(m, folder)
+        yield
+
+
+def copy_store(template: Path, db: Path) -> Path:
+    """A copy of the store at `template` (its whole folder: the file, any backups, their
+    modes) as the store at `db`, for one test to change as it likes."""
+    shutil.copytree(template.parent, db.parent)
+    return db
