@@ -1,6 +1,9 @@
 """Encryption at rest (SQLCipher): what is on disk is ciphertext, every command works on
 an encrypted store, a wrong or missing passphrase is a clear message that leaves the file
-exactly as it was, and copies (backups, pre-upgrade backups) are encrypted too."""
+exactly as it was, and copies (backups, pre-upgrade backups) are encrypted too.
+
+The encrypted store most tests start from is made once for the module, in this process,
+and copied for each test; the commands tried on it are real processes."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import pytest
 import typer
 
 from coachlog.cli.main import app
+from support.inproc import copy_store, isolated, ok_here
 from support.processes import (
     grep_bytes,
     integrity,
@@ -30,14 +34,23 @@ def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
 
 
+@pytest.fixture(scope="module")
+def encrypted_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("encrypted")
+    db = folder / "store" / "coachlog.db"
+    with isolated(folder):
+        r = ok_here(db, "init", "--encrypt", env=KEY)
+        assert f"Created the encrypted store at {db}" in r.out
+        assert "cannot be recovered" in r.out
+        ok_here(db, "client", "add", f"Ana {MARK}name", "--context", f"{MARK}context", env=KEY)
+        ok_here(db, "agreement", "new", "ana", "--goals", f"{MARK}goals", env=KEY)
+    return db
+
+
 @pytest.fixture
-def encrypted(db_path: Path) -> Path:
-    r = ok(db_path, "init", "--encrypt", env=KEY)
-    assert f"Created the encrypted store at {db_path}" in r.out
-    assert "cannot be recovered" in r.out
-    ok(db_path, "client", "add", f"Ana {MARK}name", "--context", f"{MARK}context", env=KEY)
-    ok(db_path, "agreement", "new", "ana", "--goals", f"{MARK}goals", env=KEY)
-    return db_path
+def encrypted(db_path: Path, encrypted_once: Path) -> Path:
+    """An encrypted store with Ana and her agreement: a copy of the module's."""
+    return copy_store(encrypted_once, db_path)
 
 
 def test_what_is_on_disk_is_ciphertext(encrypted: Path):
@@ -111,7 +124,7 @@ def test_init_on_existing_stores(encrypted: Path, tmp_path: Path):
     r = ok(encrypted, "init", "--encrypt")  # no passphrase needed to say it exists
     assert "already exists" in r.out and "(encrypted)" in r.out
     plain = tmp_path / "plain" / "coachlog.db"
-    ok(plain, "init")
+    ok_here(plain, "init")
     before = _digest(plain.parent)
     assert "already exists" in ok(plain, "init").out
     assert _digest(plain.parent) == before
