@@ -10,13 +10,18 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
 
 import pendulum
 import pytest
 
-from conftest import Result
+from conftest import PG_URL, Result
 from support import NOW_ISO as PIN  # a Sunday
+from support.inproc import copy_store, isolated, ok_here, pg_rows, pg_schema
 from support.processes import can_drop_root_override, without_root_override
 from support.processes import run as safety_run
 
@@ -27,15 +32,8 @@ ORM = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
 HOSTILE = "[red]Rui[/red] \x1b[31mSilva\u202e"
 
 
-@pytest.fixture
-def practice(cli):
+def _fill(run) -> None:
     """Clients with promises on every side of every rule, near now (Sun 22 Nov 10:00 UTC)."""
-
-    def run(*args: str, **kw) -> Result:
-        r = cli(*args, env={"COACHLOG_NOW": PIN, **kw.pop("env", {})}, **kw)
-        assert r.code == 0, (args, r.err)
-        return r
-
     for name in ("Ana Lima", "Anabel Ortiz", "Bruno Costa", "Łukasz Żółć", "ÉVA Ñúñez", HOSTILE):
         run("client", "add", name)
     run("client", "add", "Zoë Ward", "--status", "closed")
@@ -65,7 +63,48 @@ def practice(cli):
     session = ("session", "new", "bruno", "--at", "2026-11-20 15:00", "--notes", "x")
     run(*session, "--promise", "Send the notes @ +2d", "--commitment", "Try the idea @ +5d")
     run("agreement", "new", "ana l", "--goals", "Lead the team", "--cadence-days", "14")
-    return run
+
+
+@pytest.fixture(scope="module")
+def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+    """The practice, made once per backend for the module, in this process: a SQLite file
+    each test gets a copy of, or a PostgreSQL schema the tests share, and only read (checked
+    when the module is done)."""
+    made: dict[str, str] = {}
+    with ExitStack() as stack:
+
+        def get(backend: str) -> str:
+            if backend not in made:
+                folder = tmp_path_factory.mktemp(f"practice-{backend}")
+                if backend == "sqlite":
+                    url = str(folder / "store" / "coachlog.db")
+                else:
+                    url = stack.enter_context(pg_schema(PG_URL))
+                with isolated(folder):
+                    _fill(partial(ok_here, url, env={"COACHLOG_NOW": PIN}))
+                if backend != "sqlite":
+                    rows = pg_rows(url)
+                    stack.callback(lambda: _only_read(url, rows))
+                made[backend] = url
+            return made[backend]
+
+        yield get
+
+
+def _only_read(url: str, rows: dict[str, list[str]]) -> None:
+    assert pg_rows(url) == rows, "a test changed the practice the module's tests share"
+
+
+@pytest.fixture
+def practice(practices, backend: str, db_url: str, cli, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The store the test reads (also what `cli` and COACHLOG_DB name): on SQLite, a copy of
+    the module's practice at db_url; on PostgreSQL, the module's own schema."""
+    made = practices(backend)
+    if backend == "sqlite":
+        copy_store(Path(made), Path(db_url))
+        return db_url
+    monkeypatch.setenv("COACHLOG_DB", made)
+    return made
 
 
 ANSWERED = [
@@ -214,19 +253,19 @@ def test_rows_read_back_what_the_orm_wrote(cli, store, reader):
     assert got[0].closed_at.tzinfo is UTC and got[0].due_history
 
 
-def test_a_sessions_minutes_have_one_set_of_limits(proc):
+def test_a_sessions_minutes_have_one_set_of_limits(cli):
     """1 to 1440 minutes for a session and a pit-stop alike, on the command line, in the
     import (tests/test_exchange_json.py) and in the templates (domain/limits.py)."""
-    assert proc("client", "add", "Ana Lima").code == 0
+    assert cli("client", "add", "Ana Lima").code == 0
     for command in (
         ("session", "new", "ana", "--notes", "x"),
         ("pitstop", "ana", "--working", "x"),
     ):
-        ok = proc(*command, "--minutes", "1440")
+        ok = cli(*command, "--minutes", "1440")
         assert ok.code == 0, ok.err
-        over = proc(*command, "--minutes", "1441")
+        over = cli(*command, "--minutes", "1441")
         assert over.code == 2 and "1<=x<=1440" in over.err and "Traceback" not in over.err
-        assert proc(*command, "--minutes", "0").code == 2
+        assert cli(*command, "--minutes", "0").code == 2
 
 
 def test_the_rules_are_pure_and_read_plain_objects():
@@ -525,8 +564,10 @@ def _coachlog(args: list[str], env: dict[str, str]) -> tuple[Result, list[str]]:
 
 
 @pytest.mark.parametrize("args", READS, ids=lambda a: " ".join(a) or "today")
-def test_no_read_command_loads_the_orm(practice, db_url, args):
-    r, loaded = _coachlog(["--db", db_url, *args], {"COACHLOG_CREDENTIAL_EXPIRES_ON": "2027-06-30"})
+def test_no_read_command_loads_the_orm(practice, args):
+    r, loaded = _coachlog(
+        ["--db", practice, *args], {"COACHLOG_CREDENTIAL_EXPIRES_ON": "2027-06-30"}
+    )
     assert r.code == 0 and r.out, r.err
     assert [m for m in ORM if m in loaded] == [], args
     assert "coachlog.models" not in loaded, args

@@ -76,3 +76,46 @@ def copy_store(template: Path, db: Path) -> Path:
     modes) as the store at `db`, for one test to change as it likes."""
     shutil.copytree(template.parent, db.parent)
     return db
+
+
+@contextmanager
+def pg_schema(server_url: str) -> Iterator[str]:
+    """A fresh schema on the PostgreSQL server at server_url, as conftest's `db_url` makes
+    one for a test, for a store that a module's tests share: its URL, dropped afterwards."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    schema = "t_" + uuid.uuid4().hex[:16]
+    admin = sa.create_engine(server_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in server_url else "?"
+    try:
+        yield f"{server_url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def pg_rows(url: str) -> dict[str, list[str]]:
+    """Every row of every table of the schema a store URL names, as PostgreSQL's text of the
+    row: to show that tests which share a store only read it."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = conn.execute(
+                sa.text(
+                    "SELECT table_name FROM information_schema.tables"
+                    " WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+                )
+            ).scalars()
+            return {
+                t: sorted(r for (r,) in conn.execute(sa.text(f'SELECT r::text FROM "{t}" AS r')))
+                for t in sorted(tables)
+            }
+    finally:
+        engine.dispose()
