@@ -8,12 +8,16 @@ restore that rounded an instant (as the interchange format does, to the second) 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from coachlog.models import TABLES
+from conftest import PG_URL
+from support.inproc import copy_pg_store, copy_store, isolated, ok_here, pg_schema
 from support.processes import grep_bytes, ok, query, run
 
 BASE_NOW = "2026-11-20T09:15:01.123456+00:00"
@@ -45,14 +49,12 @@ def dump(db_url: str) -> dict[str, list[Any]]:
     return out
 
 
-@pytest.fixture
-def practice(cli):
+def _fill(db: str) -> None:
     """Ana (active, an agreement, a session with a promise each way, a kept and a broken
     promise), Bruno (a promise), Carla (a prospect) and Erik (closed)."""
 
     def must(*args: str) -> None:
-        r = cli(*args, env={"COACHLOG_NOW": BASE_NOW})
-        assert r.code == 0, (args, r.err)
+        ok_here(db, *args, env={"COACHLOG_NOW": BASE_NOW})
 
     must("client", "add", "Ana Lima", "--context", "Portuguese at home")
     must("client", "add", "Bruno Costa")
@@ -70,6 +72,35 @@ def practice(cli):
     must("promises", "keep", "4", "--note", "sent")
     must("promises", "add", "ana", "Call Ana's sponsor @ +1d")  # 5
     must("promises", "break", "5", "--repair", "Apologised; calling Monday")
+
+
+@pytest.fixture(scope="module")
+def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
+    """The practice, made once per backend for the module, in this process."""
+    made: dict[str, str] = {}
+    with ExitStack() as stack:
+
+        def get(backend: str) -> str:
+            if backend not in made:
+                folder = tmp_path_factory.mktemp(f"practice-{backend}")
+                if backend == "sqlite":
+                    made[backend] = str(folder / "store" / "coachlog.db")
+                else:
+                    made[backend] = stack.enter_context(pg_schema(PG_URL))
+                with isolated(folder):
+                    _fill(made[backend])
+            return made[backend]
+
+        yield get
+
+
+@pytest.fixture
+def practice(cli, practices, backend: str, db_url: str):
+    """`cli` on a copy of the module's practice (at db_url)."""
+    if backend == "sqlite":
+        copy_store(Path(practices(backend)), Path(db_url))
+    else:
+        copy_pg_store(practices(backend), db_url)
     return cli
 
 
@@ -237,13 +268,15 @@ def test_a_failed_command_leaves_no_step(practice):
 
 
 # ---- as a coach runs it: real processes against a real store ------------------------------
+# (what comes before the step tried, in this process: the undo log is the store's, not a
+# process's)
 
 
 def test_a_mistaken_keep_is_undone_by_a_real_process(db_path: Path):
-    ok(db_path, "client", "add", "Ana Lima")
-    ok(db_path, "promises", "add", "ana", "Send the article @ fri 18:00")
+    ok_here(db_path, "client", "add", "Ana Lima")
+    ok_here(db_path, "promises", "add", "ana", "Send the article @ fri 18:00")
     raw = query(db_path, "SELECT * FROM promises")
-    ok(db_path, "promises", "keep", "1", env=LATER)
+    ok_here(db_path, "promises", "keep", "1", env=LATER)
     assert query(db_path, "SELECT status FROM promises") == [("kept",)]
     r = run(db_path, "undo")
     assert r.code == 0, r.shown
@@ -254,11 +287,11 @@ def test_forget_erases_the_clients_undo_steps(db_path: Path):
     """An edit keeps the old text in the undo log; forgetting the client must erase it from
     every file, and leave the other clients' steps."""
     mark = "xqzjvold"
-    ok(db_path, "client", "add", "Ana Lima")
-    ok(db_path, "client", "add", "Bruno Costa")
-    ok(db_path, "session", "new", "ana", "--notes", f"{mark} first words")
-    ok(db_path, "session", "edit", "1", "--notes", "replaced")
-    ok(db_path, "promises", "add", "bruno", "Book the call @ +2d")
+    ok_here(db_path, "client", "add", "Ana Lima")
+    ok_here(db_path, "client", "add", "Bruno Costa")
+    ok_here(db_path, "session", "new", "ana", "--notes", f"{mark} first words")
+    ok_here(db_path, "session", "edit", "1", "--notes", "replaced")
+    ok_here(db_path, "promises", "add", "bruno", "Book the call @ +2d")
     assert grep_bytes(db_path.parent, mark), "the grep cannot see the old text"
     ok(db_path, "client", "forget", "ana", "--yes")
     assert grep_bytes(db_path.parent, mark) == {}
@@ -271,9 +304,9 @@ def test_forget_erases_the_clients_undo_steps(db_path: Path):
 def test_the_undo_log_is_encrypted_with_the_store(db_path: Path):
     key = {"COACHLOG_PASSPHRASE": "correct horse"}
     mark = "xqzjvsecret"
-    ok(db_path, "client", "add", "Ana Lima", env=key)
-    ok(db_path, "session", "new", "ana", "--notes", f"{mark} notes", env=key)
-    ok(db_path, "session", "edit", "1", "--notes", "other words", env=key)
+    ok_here(db_path, "client", "add", "Ana Lima", env=key)
+    ok_here(db_path, "session", "new", "ana", "--notes", f"{mark} notes", env=key)
+    ok_here(db_path, "session", "edit", "1", "--notes", "other words", env=key)
     assert query(db_path, "SELECT count(*) FROM undo_steps", passphrase=key[
         "COACHLOG_PASSPHRASE"]) == [(3,)]  # fmt: skip
     assert grep_bytes(db_path.parent, mark) == {}

@@ -119,3 +119,35 @@ def pg_rows(url: str) -> dict[str, list[str]]:
             }
     finally:
         engine.dispose()
+
+
+def copy_pg_store(template_url: str, url: str) -> None:
+    """The store in the schema that template_url names, copied into the schema that url
+    names (an empty one: conftest's `db_url`), for one test to change as it likes: pg_dump
+    of the template's schema restored under the other name, so tables, rows, sequences at
+    their values and triggers are all the template's."""
+    import re
+    import subprocess
+
+    import psycopg
+    import sqlalchemy as sa
+
+    def schema_of(store_url: str) -> str:
+        options = sa.engine.make_url(store_url).query["options"]
+        found = re.fullmatch(r"-csearch_path=(t_[0-9a-f]{16})", str(options))
+        assert found, store_url
+        return found[1]
+
+    template, schema = schema_of(template_url), schema_of(url)
+    server = sa.engine.make_url(url).difference_update_query(["options"])
+    libpq = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    dump = subprocess.run(
+        ["pg_dump", "--no-owner", "--no-privileges", "--inserts", "--schema", template, libpq],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    script = "\n".join(line for line in dump.splitlines() if not line.startswith("\\"))
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema}")  # type: ignore[arg-type]
+        conn.execute(script.replace(template, schema))  # type: ignore[arg-type]
