@@ -9,22 +9,32 @@ from pathlib import Path
 
 import pytest
 
+from support.inproc import copy_store, isolated, run_here
 from support.processes import env_for, run, run_in_terminal
 
 LONG_NOTE = "A long note about delegation " * 12  # about 350 characters on one line
 
 
-@pytest.fixture
-def practice(tmp_path: Path) -> Path:
-    db = tmp_path / "store" / "coachlog.db"
-    run(db, "client", "add", "Ana Lima", "--channel", "")
-    run(db, "client", "add", "Bruno Costa")
-    for day in range(1, 6):
-        r = run(db, "session", "new", "ana", "--at", f"2026-11-{day:02d} 10:00",
-                "--notes", f"Session {day}. {LONG_NOTE}",
-                "--promise", f"Promise {day} @ 2026-12-{day:02d}")  # fmt: skip
-        assert r.code == 0, r.shown
+@pytest.fixture(scope="module")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("practice")
+    db = folder / "store" / "coachlog.db"
+    with isolated(folder):
+        run_here(db, "client", "add", "Ana Lima", "--channel", "")
+        run_here(db, "client", "add", "Bruno Costa")
+        for day in range(1, 6):
+            r = run_here(db, "session", "new", "ana", "--at", f"2026-11-{day:02d} 10:00",
+                         "--notes", f"Session {day}. {LONG_NOTE}",
+                         "--promise", f"Promise {day} @ 2026-12-{day:02d}")  # fmt: skip
+            assert r.code == 0, r.shown
     return db
+
+
+@pytest.fixture
+def practice(tmp_path: Path, made_once: Path) -> Path:
+    """Two clients, five sessions with long notes and promises: a copy of the store made
+    once for the module (in this process); the listings read from it are real processes."""
+    return copy_store(made_once, tmp_path / "store" / "coachlog.db")
 
 
 def _piped(db: Path, *args: str) -> str:
