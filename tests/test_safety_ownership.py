@@ -12,20 +12,35 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from support.inproc import copy_store, isolated, ok_here, run_here
 from support.processes import integrity, ok, query, run
 
 
-def _practice(db: Path) -> None:
-    ok(db, "client", "add", "Ana Lima")
-    ok(db, "client", "add", "Bea Souza")
-    ok(
-        db,
-        *("session", "new", "ana", "--at", "2026-11-20 15:00", "--minutes", "60"),
-        *("--notes", "Delegation", "--promise", "Send the article @ 2026-11-27"),
-        *("--commitment", "Talk to Rui @ 2026-11-29"),
-    )
-    ok(db, "promises", "add", "ana", "Ana's own, no session @ 2026-11-30")
-    ok(db, "session", "new", "bea", "--at", "2026-11-21 10:00", "--notes", "Bea's first")
+@pytest.fixture(scope="module")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ana and Bea, a session of each, promises in Ana's session and one of her own: made
+    once for the module, in this process; each test that starts from it copies it
+    (`_practice`). The imports and forgets tried on it are real processes."""
+    folder = tmp_path_factory.mktemp("practice")
+    db = folder / "store" / "coachlog.db"
+    with isolated(folder):
+        ok_here(db, "client", "add", "Ana Lima")
+        ok_here(db, "client", "add", "Bea Souza")
+        ok_here(
+            db,
+            *("session", "new", "ana", "--at", "2026-11-20 15:00", "--minutes", "60"),
+            *("--notes", "Delegation", "--promise", "Send the article @ 2026-11-27"),
+            *("--commitment", "Talk to Rui @ 2026-11-29"),
+        )
+        ok_here(db, "promises", "add", "ana", "Ana's own, no session @ 2026-11-30")
+        ok_here(db, "session", "new", "bea", "--at", "2026-11-21 10:00", "--notes", "Bea's first")
+    return db
+
+
+def _practice(made_once: Path, db: Path) -> None:
+    copy_store(made_once, db)
 
 
 def _owners(db: Path) -> dict[str, str]:
@@ -46,7 +61,7 @@ def _moved_file(db: Path, tmp_path: Path, *, keep_promises: bool) -> Path:
     """An export of the whole practice with Ana's session moved to Bea (and edited later,
     so the file's copy wins); the promises left out of the file, or kept as exported."""
     out = tmp_path / "all.json"
-    ok(db, "export", "--all", "--format", "json", "--out", str(out))
+    ok_here(db, "export", "--all", "--format", "json", "--out", str(out))
     doc = json.loads(out.read_text())
     bea = next(c["uid"] for c in doc["clients"] if c["name"] == "Bea Souza")
     moved = next(s for s in doc["sessions"] if s["notes"] == "Delegation")
@@ -59,8 +74,8 @@ def _moved_file(db: Path, tmp_path: Path, *, keep_promises: bool) -> Path:
     return edited
 
 
-def test_a_moved_session_takes_its_promises_along(db_path: Path, tmp_path: Path):
-    _practice(db_path)
+def test_a_moved_session_takes_its_promises_along(made_once: Path, db_path: Path, tmp_path: Path):
+    _practice(made_once, db_path)
     r = ok(db_path, "import", str(_moved_file(db_path, tmp_path, keep_promises=False)))
     assert "1 updated" in r.out, r.out
     assert "2 promises made in moved sessions moved with them" in r.shown, r.shown
@@ -76,8 +91,8 @@ def test_a_moved_session_takes_its_promises_along(db_path: Path, tmp_path: Path)
     assert integrity(db_path) == "ok"
 
 
-def test_a_dry_run_says_the_promises_would_move(db_path: Path, tmp_path: Path):
-    _practice(db_path)
+def test_a_dry_run_says_the_promises_would_move(made_once: Path, db_path: Path, tmp_path: Path):
+    _practice(made_once, db_path)
     moved = _moved_file(db_path, tmp_path, keep_promises=False)
     r = ok(db_path, "import", str(moved), "--dry-run", "--json")
     assert r.json["sessions"]["updated"] == 1
@@ -86,9 +101,9 @@ def test_a_dry_run_says_the_promises_would_move(db_path: Path, tmp_path: Path):
 
 
 def test_a_file_whose_promise_contradicts_its_session_is_refused_by_name(
-    db_path: Path, tmp_path: Path
+    made_once: Path, db_path: Path, tmp_path: Path
 ):
-    _practice(db_path)
+    _practice(made_once, db_path)
     before = query(db_path, "SELECT uid, client_id, updated_at FROM sessions ORDER BY uid")
     r = run(db_path, "import", str(_moved_file(db_path, tmp_path, keep_promises=True)))
     assert r.code == 1, r.shown
@@ -99,12 +114,14 @@ def test_a_file_whose_promise_contradicts_its_session_is_refused_by_name(
     assert query(db_path, "SELECT uid, client_id, updated_at FROM sessions ORDER BY uid") == before
 
 
-def test_forget_touches_only_that_clients_records_whatever_the_store_holds(db_path: Path):
+def test_forget_touches_only_that_clients_records_whatever_the_store_holds(
+    made_once: Path, db_path: Path
+):
     """A store an older coachlog's import left inconsistent: Ana's promises made in a
     session that now is Bea's. Forgetting Bea keeps them (no longer tied to a session)."""
     import sqlite3
 
-    _practice(db_path)
+    _practice(made_once, db_path)
     conn = sqlite3.connect(db_path)
     with conn:
         conn.execute(
@@ -132,14 +149,14 @@ def test_forget_touches_only_that_clients_records_whatever_the_store_holds(db_pa
 
 
 def test_a_promise_follows_its_session_when_the_store_keeps_the_session(
-    db_path: Path, tmp_path: Path
+    made_once: Path, db_path: Path, tmp_path: Path
 ):
     """The file moves a session and its promises to Bea, consistently, but the store's copy
     of the session is newer (so it stays Ana's) while the file's promises are newer than the
     store's: the promises go where their session is, never to another client than it."""
-    _practice(db_path)
+    _practice(made_once, db_path)
     out = tmp_path / "all.json"
-    ok(db_path, "export", "--all", "--format", "json", "--out", str(out))
+    ok_here(db_path, "export", "--all", "--format", "json", "--out", str(out))
     doc = json.loads(out.read_text())
     bea = next(c["uid"] for c in doc["clients"] if c["name"] == "Bea Souza")
     moved = next(s for s in doc["sessions"] if s["notes"] == "Delegation")
@@ -173,10 +190,10 @@ def test_forget_erases_that_clients_kept_editor_texts_and_no_others(db_path: Pat
         "open(sys.argv[1], 'w').write(text)\n"
     )
     editor = {"EDITOR": f"{sys.executable} {script}"}
-    ok(db_path, "client", "add", "Ana Lima")
-    ok(db_path, "client", "add", "Bea Souza")
+    ok_here(db_path, "client", "add", "Ana Lima")
+    ok_here(db_path, "client", "add", "Bea Souza")
     for who in ("ana", "bea"):
-        r = run(db_path, "agreement", "new", who, "--edit", env=editor)
+        r = run_here(db_path, "agreement", "new", who, "--edit", env=editor)
         assert r.code == 1 and "kept in" in r.err, r.shown
     unsaved = Path(os.environ["XDG_DATA_HOME"]) / "coachlog" / "unsaved"
     assert len(list(unsaved.iterdir())) == 2
