@@ -14,22 +14,24 @@ import pytest
 
 from coachlog.store.migrate import HEAD
 from support.contention import SecondTerminal
+from support.inproc import ok_here
 from support.processes import ok, query, run
 
 
-def test_ids_are_never_given_twice(proc):
+def test_ids_are_never_given_twice(cli, proc):
     """On SQLite by AUTOINCREMENT, on PostgreSQL by its sequences (the same test runs on
-    both when COACHLOG_TEST_PG_URL is set)."""
+    both when COACHLOG_TEST_PG_URL is set). The records are made and forgotten in this
+    process; the ids given after are real processes'."""
 
-    def ok_(*args: str) -> dict:
-        r = proc(*args, "--json")
+    def ok_(*args: str, run=proc) -> dict:
+        r = run(*args, "--json")
         assert r.code == 0, (args, r.err)
         return r.json
 
-    assert ok_("client", "add", "Ana Lima")["id"] == 1
-    assert ok_("client", "add", "Bea Souza")["id"] == 2
-    first = ok_("session", "new", "bea", "--notes", "x", "--promise", "Call @ +1d")
-    ok_("client", "forget", "bea", "--yes")
+    assert ok_("client", "add", "Ana Lima", run=cli)["id"] == 1
+    assert ok_("client", "add", "Bea Souza", run=cli)["id"] == 2
+    first = ok_("session", "new", "bea", "--notes", "x", "--promise", "Call @ +1d", run=cli)
+    ok_("client", "forget", "bea", "--yes", run=cli)
     # the newest client, session and promise are gone: their ids are not given again
     assert ok_("client", "add", "Caio Reis")["id"] == 3
     again = ok_("session", "new", "caio", "--notes", "y", "--promise", "Write @ +1d")
@@ -108,18 +110,19 @@ def test_a_store_of_the_previous_version_upgrades(db_path: Path, revision: str):
         sql = query(db_path, "SELECT sql FROM sqlite_master WHERE name = ?", table)[0][0]
         assert "AUTOINCREMENT" in sql, table
     assert query(db_path, "PRAGMA foreign_key_check") == []
+    # the upgraded store works (checked in this process: the upgrade was the process's)
     # search still finds the old notes, and the triggers index new ones
-    hits = ok(db_path, "search", "delegation", "--json").json["hits"]
+    hits = ok_here(db_path, "search", "delegation", "--json").json["hits"]
     assert [h["kind"] for h in hits] == ["session"]
-    ok(db_path, "session", "new", "bea", "--notes", "Boundaries with the team")
-    assert len(ok(db_path, "search", "boundaries", "--json").json["hits"]) == 1
+    ok_here(db_path, "session", "new", "bea", "--notes", "Boundaries with the team")
+    assert len(ok_here(db_path, "search", "boundaries", "--json").json["hits"]) == 1
     # deleting a session's promise by cascade still works (foreign keys survived)
-    ok(db_path, "session", "delete", "1", "--yes")
+    ok_here(db_path, "session", "delete", "1", "--yes")
     assert query(db_path, "SELECT count(*) FROM promises") == [(0,)]
     # and the newest id is not given again
-    ok(db_path, "client", "forget", "caio", "--yes")
-    assert ok(db_path, "client", "add", "Dora Lee", "--json").json["id"] == 4
-    doctor = ok(db_path, "doctor", "--json").json
+    ok_here(db_path, "client", "forget", "caio", "--yes")
+    assert ok_here(db_path, "client", "add", "Dora Lee", "--json").json["id"] == 4
+    doctor = ok_here(db_path, "doctor", "--json").json
     assert doctor["ok"], [c for c in doctor["checks"] if c["status"] != "ok"]
 
 
@@ -128,7 +131,7 @@ def test_wal_and_shm_of_a_store_others_can_read_are_private(db_path: Path):
     store had 0644 companions holding the latest records. Another program keeps the store
     open (so the companions outlive each command, as they do while a coachlog runs), and
     made them with the store's mode; the coachlog that writes makes them private."""
-    ok(db_path, "client", "add", "Ana Lima")
+    ok_here(db_path, "client", "add", "Ana Lima")
     db_path.chmod(0o644)
     wal, shm = (db_path.with_name(db_path.name + s) for s in ("-wal", "-shm"))
     with SecondTerminal(db_path):
@@ -143,7 +146,7 @@ def test_wal_and_shm_of_a_store_others_can_read_are_private(db_path: Path):
 
 def test_an_unknown_zone_is_an_error_everywhere(db_path: Path):
     """The issue: `--tz Mars/Olympus` was accepted by commands that do not show times."""
-    ok(db_path, "client", "add", "Ana Lima")
+    ok_here(db_path, "client", "add", "Ana Lima")
     digest = hashlib.sha256(db_path.read_bytes()).hexdigest()
     for args in (
         ("--tz", "Mars/Olympus", "client", "list"),
@@ -166,7 +169,7 @@ def test_an_unknown_zone_is_an_error_everywhere(db_path: Path):
 
 def test_a_schema_version_changed_by_hand_is_named(db_path: Path):
     """The issue: a tampered version ended in "table search_index already exists"."""
-    ok(db_path, "client", "add", "Ana Lima")
+    ok_here(db_path, "client", "add", "Ana Lima")
     for version, said in (("0001", "says schema 0001"), (None, "says no schema version")):
         raw = sqlite3.connect(db_path)
         if version is None:
