@@ -4,10 +4,15 @@ Hypothesis makes up names, notes and dates (any Unicode a command line can carry
 control characters, bidi overrides, emoji, combining marks, lone quotes, leading dashes)
 and sends them through real coachlog processes: `client add`, `agreement new`, then
 `client show --json` and `agreement show --json` (and the JSON export, once it exists).
-The stored value must equal what was typed, after coachlog's two documented
-normalisations: a name is trimmed of surrounding whitespace, and a text field has
-leading and trailing blank lines removed (an all-blank text is no text). A refusal must
+The stored value must equal what was typed, after coachlog's documented normalisations:
+a name is trimmed of surrounding whitespace and stored in Unicode NFC, and a text field
+has leading and trailing blank lines removed (an all-blank text is no text). A refusal must
 be exit status 1 or 2 with a message, never a traceback.
+
+Each example starts from a copy of a store made once for the module, in this process. The
+command a coach types is a real process (its arguments, and its --json answer on standard
+output, are what is tried); what was stored is read back (`show --json`, the JSON export)
+in this process.
 
 The same for session notes and times through `session new` is in
 test_safety_roundtrip_sessions.py."""
@@ -25,6 +30,7 @@ from hypothesis import HealthCheck, example, given, settings
 
 from coachlog.cli.main import app
 from support import NOW
+from support.inproc import copy_store, isolated, ok_here, run_here
 from support.processes import run
 from support.typed import (
     DATES,
@@ -56,6 +62,17 @@ def _has_command(*path: str) -> bool:
     return True
 
 
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """An empty store, and one with the client Ana Lima, made once in this process."""
+    folder = tmp_path_factory.mktemp("stores")
+    made = {"empty": folder / "empty" / "coachlog.db", "ana": folder / "ana" / "coachlog.db"}
+    with isolated(folder):
+        ok_here(made["empty"], "init")
+        ok_here(made["ana"], "client", "add", "Ana Lima")
+    return made
+
+
 SETTINGS = settings(
     max_examples=25,
     deadline=None,
@@ -70,8 +87,9 @@ SETTINGS = settings(
 @example(name="[red]x[/] \x1b]8;;https://e.vil\x07z\x1b]8;;\x07 \u202eabc", context="", style="-")
 @example(name="  -starts-with-dash ", context="\n\nblank lines\n\n", style="--json")
 @example(name="١٢٣", context="x", style="y")
-def test_client_text_round_trips_byte_for_byte(tmp_path: Path, name, context, style):
-    db = tmp_path / f"rt{next(_counter)}" / "coachlog.db"
+@example(name="Zoe\u0308 Jose\u0301", context="e\u0301", style="y")  # stored in NFC; texts as typed
+def test_client_text_round_trips_byte_for_byte(stores, tmp_path: Path, name, context, style):
+    db = copy_store(stores["empty"], tmp_path / f"rt{next(_counter)}" / "coachlog.db")
     r = run(db, "client", "add", "--json", f"--context={context}", f"--style={style}", "--", name)
     want = expected_name(name)
     if want is None:
@@ -83,7 +101,7 @@ def test_client_text_round_trips_byte_for_byte(tmp_path: Path, name, context, st
     assert added["name"] == want
     assert added["context"] == expected_text(context)
     assert added["communication_style"] == expected_text(style)
-    shown = run(db, "client", "show", str(added["id"]), "--json")
+    shown = run_here(db, "client", "show", str(added["id"]), "--json")
     assert shown.code == 0, shown.shown
     # the client's page has more (sessions, trust); what was stored comes back the same
     assert {k: shown.json[k] for k in added} == added
@@ -92,31 +110,19 @@ def test_client_text_round_trips_byte_for_byte(tmp_path: Path, name, context, st
         assert not any(ch in raw for ch in "\x1b\x07\x85\u202e\u202c"), repr(raw)
     if _has_command("export"):
         out = db.parent / "export.json"
-        ex = run(db, "export", "--all", "--format", "json", "--out", str(out))
+        ex = run_here(db, "export", "--all", "--format", "json", "--out", str(out))
         assert ex.code == 0, ex.shown
         data = json.loads(out.read_text(encoding="utf-8"))
         assert [c["name"] for c in data["clients"]] == [want]
         assert data["clients"][0]["context"] == expected_text(context)
 
 
-def _client_in_process(db: Path) -> None:
-    """The client the agreement is for, made directly (quicker than a process)."""
-    from coachlog.services.clients import add_client
-    from coachlog.store import open_store
-
-    store = open_store(str(db))
-    with store.write() as s:
-        add_client(s, values={"name": "Ana Lima"}, now=NOW)
-    store.dispose()
-
-
 @pytest.mark.slow
 @settings(SETTINGS, max_examples=20)
 @given(goals=NOTES, fees=NOTES, review=DATES)
 @example(goals="\n\nblank lines around\n\n", fees="--json", review=date(2199, 12, 31))
-def test_agreement_text_and_dates_round_trip(tmp_path: Path, goals, fees, review):
-    db = tmp_path / f"ag{next(_counter)}" / "coachlog.db"
-    _client_in_process(db)
+def test_agreement_text_and_dates_round_trip(stores, tmp_path: Path, goals, fees, review):
+    db = copy_store(stores["ana"], tmp_path / f"ag{next(_counter)}" / "coachlog.db")  # client 1
     r = run(
         db,
         "agreement",
@@ -136,7 +142,7 @@ def test_agreement_text_and_dates_round_trip(tmp_path: Path, goals, fees, review
     assert made["goals"] == expected_text(goals)
     assert made["fees"] == expected_text(fees)
     assert made["review_on"] == review.isoformat()
-    shown = run(db, "agreement", "show", "1", "--json")
+    shown = run_here(db, "agreement", "show", "1", "--json")
     assert shown.code == 0, shown.shown
     assert shown.json == made
 

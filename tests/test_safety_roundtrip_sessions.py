@@ -2,7 +2,12 @@
 `session show --json`, or are refused cleanly. Notes go in as an argument or through
 stdin (`--notes -`, which can carry what an argument cannot: NUL, any length); times go
 in as ISO 8601 with any offset and come back as the same instant in UTC. See
-test_safety_roundtrip.py for names and agreements, and the normalisation rules."""
+test_safety_roundtrip.py for names and agreements, and the normalisation rules.
+
+Each example starts from a copy of a store with one client, made once for the module in
+this process; `session new` is a real process (its arguments or standard input, and its
+--json answer on standard output, are what is tried), `session show` reads back what was
+stored in this process."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from support import NOW
+from support.inproc import copy_store, isolated, run_here
 from support.processes import run
 from support.typed import ARGV_TEXT, INTERESTING, expected_text
 
@@ -37,15 +43,19 @@ def iso_with_offset(wall: datetime, minutes: int) -> str:
     return f"{wall.isoformat(timespec='seconds')}{sign}{hh:02d}:{mm:02d}"
 
 
-def _store(tmp_path: Path) -> Path:
-    db = tmp_path / f"s{next(_counter)}" / "coachlog.db"
-    from coachlog.services.clients import add_client
-    from coachlog.store import open_store
+@pytest.fixture(scope="module")
+def ana(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the client Ana Lima (id 1), made once in this process."""
+    folder = tmp_path_factory.mktemp("ana")
+    db = folder / "store" / "coachlog.db"
+    with isolated(folder):
+        from coachlog.services.clients import add_client
+        from coachlog.store import open_store
 
-    store = open_store(str(db))
-    with store.write() as s:
-        add_client(s, values={"name": "Ana Lima"}, now=NOW)
-    store.dispose()
+        store = open_store(str(db))
+        with store.write() as s:
+            add_client(s, values={"name": "Ana Lima"}, now=NOW)
+        store.dispose()
     return db
 
 
@@ -72,11 +82,11 @@ def _store(tmp_path: Path) -> Path:
     wall=datetime(1900, 1, 2), offset=14 * 60, via_stdin=False,
 )  # fmt: skip
 def test_session_notes_and_times_round_trip(
-    tmp_path: Path, notes, reflection, wall, offset, via_stdin
+    ana: Path, tmp_path: Path, notes, reflection, wall, offset, via_stdin
 ):
     if "\x00" in notes and not via_stdin:
         via_stdin = True  # an argument cannot hold NUL; stdin can
-    db = _store(tmp_path)
+    db = copy_store(ana, tmp_path / f"s{next(_counter)}" / "coachlog.db")
     at = iso_with_offset(wall, offset)
     args = ["session", "new", "1", "--at", at, "--minutes", "50", f"--reflection={reflection}"]
     if via_stdin:
@@ -89,7 +99,7 @@ def test_session_notes_and_times_round_trip(
     assert made["held_at"] == instant.isoformat()
     assert made["notes"] == expected_text(notes)
     assert made["reflection"] == expected_text(reflection)
-    shown = run(db, "session", "show", str(made["id"]), "--json")
+    shown = run_here(db, "session", "show", str(made["id"]), "--json")
     assert shown.code == 0, shown.shown
     assert {k: v for k, v in shown.json.items() if k != "promises"} == {
         k: v for k, v in made.items() if k != "promises"

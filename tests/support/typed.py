@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from hypothesis import strategies as st
@@ -41,8 +42,9 @@ DATES = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
 
 
 def expected_name(name: str) -> str | None:
-    """The stored name, or None when coachlog must refuse it."""
-    clean = name.strip()
+    """The stored name, or None when coachlog must refuse it: trimmed, then in Unicode NFC
+    (SPEC: "names are stored in NFC, so 'Zoë' typed two ways is one client")."""
+    clean = unicodedata.normalize("NFC", name.strip())
     if not clean or clean.isdigit():
         return None
     return clean
