@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from support.processes import COACHLOG, env_for, run
+from support.processes import COACHLOG, Run, env_for
 
 
 class SecondTerminal:
@@ -143,6 +144,144 @@ def _size(path: str) -> int:
         return 0
 
 
+_FORK_SERVER = """
+import json, os, sys
+for name in json.loads(sys.argv[1]):
+    try:
+        __import__(name)
+    except Exception:
+        pass
+from coachlog.cli.main import main
+from coachlog.cli.signals import exit_cleanly_on_signals
+
+out = sys.stdout.buffer
+out.write(b"ready\\n")
+out.flush()
+for line in sys.stdin.buffer:
+    args = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            quiet = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(quiet, fd)
+            exit_cleanly_on_signals()
+            code = main(args)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+    out.write(b"%d\\n" % pid)
+    out.flush()
+    _, status = os.waitpid(pid, 0)
+    out.write(b"%d\\n" % os.waitstatus_to_exitcode(status))
+    out.flush()
+"""
+
+
+class Started:
+    """A coachlog command from a ForkServer: a real process of its own, already past
+    Python's start and the imports. poll, wait and kill as subprocess.Popen's."""
+
+    def __init__(self, server: ForkServer, pid: int) -> None:
+        self.server, self.pid = server, pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            line = self.server.line(timeout=0)
+            if line is not None:
+                self.returncode = int(line)
+        return self.returncode
+
+    def wait(self, timeout: float) -> int:
+        if self.returncode is None:
+            line = self.server.line(timeout=timeout)
+            if line is None:
+                raise subprocess.TimeoutExpired(f"coachlog (pid {self.pid})", timeout)
+            self.returncode = int(line)
+        return self.returncode
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+
+class ForkServer:
+    """coachlog started once (Python up, `modules` imported), which forks a child for each
+    command: the child runs coachlog's own main() with its standard streams on /dev/null,
+    as the commands of kill_at_random_moments are, and exits with its status. For kills
+    that land inside a write: what comes before the write (Python's start, the imports)
+    need not be paid for again each time. One command at a time."""
+
+    def __init__(self, env: dict[str, str], modules: list[str]) -> None:
+        import json
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _FORK_SERVER, json.dumps(modules)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            bufsize=0,
+        )
+        self.pending = b""
+        assert self.line(timeout=60) == "ready"
+
+    def line(self, timeout: float) -> str | None:
+        """The server's next line, or None if none came within timeout seconds."""
+        import select
+
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.pending:
+            left = max(0.0, deadline - time.monotonic())
+            if not select.select([self.proc.stdout], [], [], left)[0]:
+                return None
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            assert chunk, "the fork server ended"
+            self.pending += chunk
+        line, self.pending = self.pending.split(b"\n", 1)
+        return line.decode()
+
+    def start(self, args: list[str]) -> Started:
+        import json
+
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps(args).encode() + b"\n")
+        pid = self.line(timeout=60)
+        assert pid is not None
+        return Started(self, int(pid))
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=30) == 0
+
+
+def _modules_of(db: Path, args: list[str], env: dict[str, str] | None) -> tuple[Run, list[str]]:
+    """coachlog ARGS as a real process, and the modules it had loaded when it exited."""
+    import json
+
+    code = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: sys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules))))\n"
+        f"sys.argv = ['coachlog', *{args!r}]\n"
+        "from coachlog.cli.entry import run\n"
+        "run()\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**env_for(db), **(env or {})},
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    err, _, modules = p.stderr.rpartition("\n@@")
+    return Run(p.returncode, p.stdout, err), json.loads(modules)
+
+
 def kill_at_random_moments(
     db: Path,
     make_args: Callable[[str], list[str]],
@@ -158,21 +297,46 @@ def kill_at_random_moments(
     - inside the write transaction: a random 0-80 ms after the command takes the store's
       write lock, which this process watches for;
     - the instant the first commit reaches the write-ahead log: harmless when a command
-      commits once, at its end; fatal to a command that commits piecemeal."""
+      commits once, at its end; fatal to a command that commits piecemeal.
+    The first kind are new Python processes, so that a kill may land anywhere from
+    Python's start on. The other two are timed from the write lock, so they are children
+    of a ForkServer that has imported what the command imports (what the baseline, a new
+    process, had loaded): still a process of their own, killed inside the write, without
+    Python's start and the imports before it each time."""
     import random
 
     started = time.monotonic()
-    baseline = run(db, *make_args("baseline"), env=env)
+    baseline, modules = _modules_of(db, make_args("baseline"), env)
     assert baseline.code == 0, baseline.shown
     length = time.monotonic() - started
     rng = random.Random(seed)
     attempts: list[Attempt] = []
     full_env = {**env_for(db), **(env or {})}
     wal = f"{db}-wal"
-    for i in range(runs):
-        token = f"run{i:03d}tok"
-        how = i % 3
-        delay = rng.uniform(0.1 * length, 1.2 * length) if how == 0 else rng.uniform(0, 0.08)
+    server = ForkServer(full_env, [m for m in modules if m != "__main__"])
+    try:
+        for i in range(runs):
+            attempts.append(_attempt(db, make_args, i, rng, length, full_env, wal, server))
+    finally:
+        server.close()
+    return attempts
+
+
+def _attempt(
+    db: Path,
+    make_args: Callable[[str], list[str]],
+    i: int,
+    rng: Any,
+    length: float,
+    full_env: dict[str, str],
+    wal: str,
+    server: ForkServer,
+) -> Attempt:
+    token = f"run{i:03d}tok"
+    how = i % 3
+    delay = rng.uniform(0.1 * length, 1.2 * length) if how == 0 else rng.uniform(0, 0.08)
+    proc: subprocess.Popen[bytes] | Started
+    if how == 0:
         proc = subprocess.Popen(
             [*COACHLOG, *make_args(token)],
             env=full_env,
@@ -180,29 +344,30 @@ def kill_at_random_moments(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        held = False
-        if how == 0:
-            try:
-                proc.wait(timeout=delay)
-            except subprocess.TimeoutExpired:
-                proc.send_signal(signal.SIGKILL)
+    else:
+        proc = server.start(make_args(token))
+    held = False
+    if how == 0:
+        try:
+            proc.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+    else:
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            if write_lock_holder(db):
+                break
+            time.sleep(0.0005)
+        if how == 1:
+            time.sleep(delay)
         else:
-            deadline = time.monotonic() + 30
-            while proc.poll() is None and time.monotonic() < deadline:
-                if write_lock_holder(db):
-                    break
-                time.sleep(0.0005)
-            if how == 1:
-                time.sleep(delay)
-            else:
-                before = _size(wal)
-                while proc.poll() is None and _size(wal) <= before:
-                    time.sleep(0.0002)
-            held = proc.poll() is None and write_lock_holder(db)
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
-        attempts.append(Attempt(token, delay, proc.wait(timeout=30), in_transaction=held))
-    return attempts
+            before = _size(wal)
+            while proc.poll() is None and _size(wal) <= before:
+                time.sleep(0.0002)
+        held = proc.poll() is None and write_lock_holder(db)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+    return Attempt(token, delay, proc.wait(timeout=30), in_transaction=held)
 
 
 def run_together(db: Path, scripts: list[list[list[str]]], *, env: dict[str, str] | None = None):
