@@ -3,7 +3,8 @@ an encrypted store, a wrong or missing passphrase is a clear message that leaves
 exactly as it was, and copies (backups, pre-upgrade backups) are encrypted too.
 
 The encrypted store most tests start from is made once for the module, in this process,
-and copied for each test; the commands tried on it are real processes."""
+and copied for each test; the commands tried on it are real processes (the long runs of
+them forked from one that has done Python's start and the common imports once)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ import pytest
 import typer
 
 from coachlog.cli.main import app
+from support.contention import COMMON_MODULES, ForkServer
 from support.inproc import copy_store, isolated, ok_here
 from support.processes import (
+    env_for,
     grep_bytes,
     integrity,
     ok,
@@ -237,8 +240,13 @@ def test_the_everyday_commands_work_on_an_encrypted_store(encrypted: Path, tmp_p
         ["doctor"],
         ["client", "forget", "bea", "--yes"],
     ]  # fmt: skip
-    for args in steps:
-        ok(encrypted, *args, env=KEY)
+    fast = ForkServer(env_for(encrypted), COMMON_MODULES)
+    try:
+        for args in steps:
+            r = fast.run(*args, env=KEY)
+            assert r.code == 0, (args, r.shown)
+    finally:
+        fast.close()
     hits = ok(encrypted, "search", "delegation", "--json", env=KEY).json["hits"]
     assert hits and "Delegation" in str(hits)
     assert [c["name"] for c in ok(encrypted, "client", "list", "--json", env=KEY).json] == [
@@ -266,15 +274,23 @@ def test_every_command_opens_an_encrypted_store(encrypted: Path, tmp_path: Path)
     """Read from the CLI itself, so commands added later (sessions, promises, search,
     export...) are covered the day they exist: each one, given a client where it takes
     one, must get past opening the store. What they then say about their own arguments
-    is their business; a failure to read the store is ours."""
-    for command in _leaf_commands():
-        # passphrase speaks of passphrases by its nature: test_safety_encryption_more.py
-        if command[-1] in ("init", "forget", "delete", "passphrase"):
-            continue
-        r = run(encrypted, *command, "ana", env={**KEY, "EDITOR": "false", "HOME": str(tmp_path)})
-        if r.code == 2 and "Got unexpected extra argument" in r.err:
-            r = run(encrypted, *command, env={**KEY, "EDITOR": "false", "HOME": str(tmp_path)})
-        shown = r.shown
-        for bad in ("Traceback", "unexpected", "passphrase", "not a database", "not a coachlog"):
-            assert bad not in shown, (command, shown)
-        assert r.code in (0, 1, 2), (command, r.code, shown)
+    is their business; a failure to read the store is ours. Each command is a process of
+    its own, forked from one that has done Python's start and the common imports once."""
+    fast = ForkServer(env_for(encrypted), COMMON_MODULES)
+    try:
+        for command in _leaf_commands():
+            # passphrase speaks of passphrases by its nature: test_safety_encryption_more.py
+            if command[-1] in ("init", "forget", "delete", "passphrase"):
+                continue
+            env = {**KEY, "EDITOR": "false", "HOME": str(tmp_path)}
+            r = fast.run(*command, "ana", env=env)
+            if r.code == 2 and "Got unexpected extra argument" in r.err:
+                r = fast.run(*command, env=env)
+            shown = r.shown
+            for bad in (
+                "Traceback", "unexpected", "passphrase", "not a database", "not a coachlog"
+            ):  # fmt: skip
+                assert bad not in shown, (command, shown)
+            assert r.code in (0, 1, 2), (command, r.code, shown)
+    finally:
+        fast.close()

@@ -158,16 +158,20 @@ out = sys.stdout.buffer
 out.write(b"ready\\n")
 out.flush()
 for line in sys.stdin.buffer:
-    args = json.loads(line)
+    order = json.loads(line)
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
             quiet = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(quiet, fd)
+            os.dup2(quiet, 0)
+            for fd, name in ((1, "out"), (2, "err")):
+                path = order.get(name)
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                os.dup2(os.open(path, flags, 0o600) if path else quiet, fd)
+            os.environ.update(order.get("env") or {})
             exit_cleanly_on_signals()
-            code = main(args)
+            code = main(order["args"])
             sys.stdout.flush()
             sys.stderr.flush()
         finally:
@@ -208,12 +212,33 @@ class Started:
             os.kill(self.pid, sig)
 
 
+# What most commands import before they open the store: for ForkServer's `modules`.
+COMMON_MODULES = [
+    "coachlog.cli.main",
+    "coachlog.cli.context",
+    "coachlog.store",
+    "coachlog.store.engine",
+    "coachlog.store.migrate",
+    "coachlog.models",
+    "coachlog.services.undo",
+    "coachlog.queries.db",
+    "coachlog.render.messages",
+    "sqlalchemy",
+    "sqlmodel",
+    "alembic",
+    "typer",
+    "rich.console",
+    "rich.table",
+]
+
+
 class ForkServer:
     """coachlog started once (Python up, `modules` imported), which forks a child for each
-    command: the child runs coachlog's own main() with its standard streams on /dev/null,
-    as the commands of kill_at_random_moments are, and exits with its status. For kills
-    that land inside a write: what comes before the write (Python's start, the imports)
-    need not be paid for again each time. One command at a time."""
+    command: the child is a process of its own (its own standard streams, environment and
+    exit status) that runs coachlog's own main(), as `python -m coachlog` does, and exits.
+    For many commands in a row where what is tried is the command, not Python's start and
+    the imports before it (kills timed from the write lock, every command on an encrypted
+    store): those need not be paid for again each time. One command at a time."""
 
     def __init__(self, env: dict[str, str], modules: list[str]) -> None:
         import json
@@ -244,14 +269,26 @@ class ForkServer:
         line, self.pending = self.pending.split(b"\n", 1)
         return line.decode()
 
-    def start(self, args: list[str]) -> Started:
+    def start(self, args: list[str], **order: Any) -> Started:
+        """coachlog ARGS in a new child; `env`: what to change in its environment; `out`,
+        `err`: files for its standard output and error (else /dev/null)."""
         import json
 
         assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(args).encode() + b"\n")
+        self.proc.stdin.write(json.dumps({"args": args, **order}).encode() + b"\n")
         pid = self.line(timeout=60)
         assert pid is not None
         return Started(self, int(pid))
+
+    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Run:
+        """coachlog ARGS in a new child, to its end, as support.processes.run returns it
+        (standard input empty, standard output and error each to a file, then read)."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            out, err = Path(folder) / "out", Path(folder) / "err"
+            code = self.start(list(args), env=env, out=str(out), err=str(err)).wait(timeout)
+            return Run(code, out.read_text(), err.read_text())
 
     def close(self) -> None:
         assert self.proc.stdin is not None
