@@ -5,7 +5,9 @@ with --force, and a file is written whole under a temporary name.
 
 The store each test starts from is made once for the module, in this process, and copied
 for each test; what a test changes before its tries is done in this process too. The
-commands whose writing is tried are real processes."""
+commands whose writing is tried are real processes: the long runs of writers are forked
+from one that has done Python's start and the common imports once (`tried`); standard
+output (`-`) and the file size limit are new processes."""
 
 from __future__ import annotations
 
@@ -13,13 +15,14 @@ import os
 import stat
 import subprocess
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from support.contention import SecondTerminal
+from support.contention import COMMON_MODULES, ForkServer, SecondTerminal
 from support.inproc import copy_store, isolated, ok_here
-from support.processes import COACHLOG, env_for, ok, query, run
+from support.processes import COACHLOG, Run, env_for, ok, query, run
 
 # The commands that write a file, each with its output option.
 WRITERS = [
@@ -42,6 +45,26 @@ def made_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+@pytest.fixture(scope="module")
+def forks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ForkServer]:
+    with isolated(tmp_path_factory.mktemp("forks")):
+        server = ForkServer(dict(os.environ), COMMON_MODULES)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def tried(forks: ForkServer) -> Callable[..., Run]:
+    """tried(db, *args): coachlog ARGS against the store at db, as support.processes.run
+    runs it, in a process of its own forked from one that has done Python's start and the
+    common imports once (for the long runs of writers tried one after another)."""
+
+    def run_(db: Path, *args: str) -> Run:
+        return forks.run(*args, env=env_for(db))
+
+    return run_
+
+
 @pytest.fixture
 def practice(db_path: Path, made_once: Path) -> Path:
     """Ana Lima and a promise to her: a copy of the module's store."""
@@ -53,7 +76,7 @@ def _mode(path: Path) -> int:
 
 
 @pytest.mark.parametrize("writer", WRITERS, ids=lambda w: " ".join(w[:2]))
-def test_the_store_and_its_companion_files_are_refused(practice: Path, writer):
+def test_the_store_and_its_companion_files_are_refused(practice: Path, tried, writer):
     """The issue: `export --out STORE-wal` overwrote the live write-ahead log and committed
     records vanished. While another program holds the store open, the last commits live
     only in the -wal file."""
@@ -65,7 +88,7 @@ def test_the_store_and_its_companion_files_are_refused(practice: Path, writer):
             target = db.with_name(db.name + suffix)
             existed = target.exists()
             before = {p: p.read_bytes() for p in (db, wal)}  # (-shm changes as readers read)
-            r = run(db, *writer, str(target))
+            r = tried(db, *writer, str(target))
             assert r.code == 2, (suffix, r.shown)
             assert "is the store" in r.err and "Choose another file" in r.err, r.err
             assert "Traceback" not in r.shown
@@ -76,31 +99,31 @@ def test_the_store_and_its_companion_files_are_refused(practice: Path, writer):
 
 
 @pytest.mark.parametrize("writer", WRITERS, ids=lambda w: " ".join(w[:2]))
-def test_a_backup_is_refused_as_an_output(practice: Path, writer):
+def test_a_backup_is_refused_as_an_output(practice: Path, tried, writer):
     db = practice
     copy = Path(ok_here(db, "backup", "--json").json["backup"])
     before = copy.read_bytes()
-    r = run(db, *writer, str(copy), "--force")
+    r = tried(db, *writer, str(copy), "--force")
     assert r.code == 2 and "is a backup of the store" in r.err, r.shown
     assert copy.read_bytes() == before
     # a symlink to the store is the store
     link = db.parent.parent / "innocent.md"
     link.symlink_to(db)
-    r = run(db, *writer, str(link), "--force")
+    r = tried(db, *writer, str(link), "--force")
     assert r.code == 2 and "is the store itself" in r.err, r.shown
     assert link.is_symlink()
 
 
-def test_an_existing_file_is_replaced_only_with_force(practice: Path, tmp_path: Path):
+def test_an_existing_file_is_replaced_only_with_force(practice: Path, tried, tmp_path: Path):
     for i, writer in enumerate(WRITERS):
         target = tmp_path / f"existing-{i}.out"
         target.write_text("the coach's own notes\n")
         os.chmod(target, 0o644)
-        r = run(practice, *writer, str(target))
+        r = tried(practice, *writer, str(target))
         assert r.code == 1, (writer, r.shown)
         assert "already exists" in r.err and "--force" in r.err, writer
         assert target.read_text() == "the coach's own notes\n" and _mode(target) == 0o644
-        r = run(practice, *writer, str(target), "--force")
+        r = tried(practice, *writer, str(target), "--force")
         assert r.code == 0, (writer, r.shown)
         assert target.read_bytes() != b"the coach's own notes\n", writer
         assert _mode(target) == 0o600, writer
@@ -110,19 +133,21 @@ def test_an_existing_file_is_replaced_only_with_force(practice: Path, tmp_path: 
     ]
 
 
-def test_a_symlink_to_a_device_is_written_through_not_replaced(practice: Path, tmp_path: Path):
+def test_a_symlink_to_a_device_is_written_through_not_replaced(
+    practice: Path, tried, tmp_path: Path
+):
     """As root, `--out /dev/stdout` replaced the system's /dev/stdout link with a file. The
     same thing, safely: a link of our own to /dev/null."""
     link = tmp_path / "devnull-link"
     link.symlink_to("/dev/null")
     for writer in WRITERS:
-        r = run(practice, *writer, str(link))
+        r = tried(practice, *writer, str(link))
         assert r.code == 0, (writer, r.shown)
         assert link.is_symlink() and os.readlink(link) == "/dev/null", writer
         assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
-def test_a_fifo_is_written_through(practice: Path, tmp_path: Path):
+def test_a_fifo_is_written_through(practice: Path, tried, tmp_path: Path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     for writer in WRITERS:
@@ -131,7 +156,7 @@ def test_a_fifo_is_written_through(practice: Path, tmp_path: Path):
             target=lambda got=received: got.append(fifo.read_bytes()), daemon=True
         )
         reader.start()
-        r = run(practice, *writer, str(fifo))
+        r = tried(practice, *writer, str(fifo))
         if r.code != 0:  # the reader still waits for a writer: give it one, then fail
             fifo.write_bytes(b"")
         reader.join(30)
