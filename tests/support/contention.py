@@ -4,6 +4,7 @@ that kills coachlog with SIGKILL at chosen moments."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -209,7 +210,9 @@ class Started:
 
     def send_signal(self, sig: int) -> None:
         if self.poll() is None:
-            os.kill(self.pid, sig)
+            # ended (and reaped) since: nothing to do, as in Popen.send_signal
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, sig)
 
 
 # What most commands import before they open the store: for ForkServer's `modules`.

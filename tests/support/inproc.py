@@ -37,7 +37,8 @@ def run_here(
 
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", write_through=True)
-    stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8")
+    # as Python reads a process's standard input on Linux: UTF-8, newlines untranslated
+    stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8", newline="\n")
     umask = os.umask(0o077)
     try:
         with pytest.MonkeyPatch.context() as m:
@@ -52,7 +53,14 @@ def run_here(
             err.flush()
     finally:
         os.umask(umask)
-    return Run(code, out.buffer.getvalue().decode(), err.buffer.getvalue().decode())  # type: ignore[attr-defined]
+    return Run(code, _text(out), _text(err))
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    """What was written, read as subprocess.run(text=True) reads a pipe: UTF-8, with
+    universal newlines."""
+    written = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    return io.TextIOWrapper(io.BytesIO(written), encoding="utf-8").read()
 
 
 def ok_here(db: Path | str, *args: str, **kw: Any) -> Run:
