@@ -133,7 +133,12 @@ def cli(db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mon
             if input is not None:
                 m.setattr(sys, "stdin", io.StringIO(input))
             capsys.readouterr()
-            code = main(list(args))
+            umask = os.umask(0o022)
+            os.umask(umask)
+            try:
+                code = main(list(args))
+            finally:  # main() sets the process's umask, as a command's own process may
+                os.umask(umask)
             captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
 
