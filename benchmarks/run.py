@@ -6,7 +6,8 @@ with the same practice (benchmarks/peers.py) when they are installed.
     python benchmarks/run.py --runs 3   # quicker, noisier
     python benchmarks/run.py --smoke    # tiny store, one run each, writes nothing (for tests)
 
-Each command runs once to warm the file cache, then --runs times; the table shows the
+Each command runs once to warm the file cache, then --runs times (the reads, their peers
+and the floors in rounds, each once a round); the table shows the
 median wall time, that time as a ratio to its floor, and the peak memory (max RSS) of the
 child process, read with os.wait4 so that each figure is that process's own. Each read
 command is also shown as a ratio to Taskwarrior's `task due` and to jrnl's nearest
@@ -95,6 +96,22 @@ def measure(
         m.times.append(elapsed)
         m.rss_mib = max(m.rss_mib, rss)
     return m
+
+
+Job = tuple[Measure, list[str], dict[str, str]]
+
+
+def interleaved(jobs: list[Job], runs: int) -> list[Measure]:
+    """Each command once a round, `runs` rounds after a warm-up round. A slow spell of a
+    shared machine then falls on every command of a round alike instead of on one
+    command's runs, so the ratios between commands hold even when the seconds move."""
+    for i in range(runs + 1):
+        for m, argv, env in jobs:
+            elapsed, rss = run_once(argv, env)
+            if i:
+                m.times.append(elapsed)
+                m.rss_mib = max(m.rss_mib, rss)
+    return [m for m, _, _ in jobs]
 
 
 # The executable a coach types (installed beside this Python); `python -m coachlog` adds
@@ -189,17 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     results: list[Measure] = []
-    print("floors", file=sys.stderr)
     floors = {
         "python": [PY, "-c", "pass"],
         "typer": [PY, "-c", "import typer"],
         "stack": [PY, "-c", "import typer, rich, sqlmodel, pendulum"],
     }
-    floor_times: dict[str, float] = {}
-    for name, cmd in floors.items():
-        m = measure(Measure(f"floor: {cmd[-1]}", "-", "-"), cmd, env, runs)
-        floor_times[name] = m.median
-        results.append(m)
+    # measured in the rounds of every store, beside the commands they are floors of
+    floor_jobs = [(Measure(f"floor: {cmd[-1]}", "-", "-"), cmd, env) for cmd in floors.values()]
+    results += [m for m, _, _ in floor_jobs]
 
     sizes = {"tiny": 1} if args.smoke else SIZES
     stores = {s: build_store(work, s, y, env, args.smoke) for s, y in sizes.items()}
@@ -222,23 +236,6 @@ def main(argv: list[str] | None = None) -> int:
             ("promises list --client CLIENT", coachlog("promises", "list", "--client", client)),
             ("coachlog (today's view)", coachlog()),
         ]
-        results.append(measure(Measure("--help", size, "typer"), coachlog("--help"), e, runs))
-        comp_env = {
-            **e,
-            "_COACHLOG_COMPLETE": "complete_bash",
-            "COMP_WORDS": f"coachlog prep {prefix}",
-            "COMP_CWORD": "2",
-        }
-        results.append(
-            measure(
-                Measure("completion of a client name", size, "typer"),
-                coachlog(),
-                comp_env,
-                runs,
-            )
-        )
-        for name, cmd in reads:
-            results.append(measure(Measure(name, size, "stack"), cmd, e, runs))
         export_file = work / f"{size}-export.json"
         results.append(
             measure(
@@ -249,6 +246,19 @@ def main(argv: list[str] | None = None) -> int:
                 prepare=lambda f=export_file: f.unlink(missing_ok=True),
             )
         )
+        comp_env = {
+            **e,
+            "_COACHLOG_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"coachlog prep {prefix}",
+            "COMP_CWORD": "2",
+        }
+        jobs: list[Job] = [
+            (Measure("--help", size, "typer"), coachlog("--help"), e),
+            (Measure("completion of a client name", size, "typer"), coachlog(), comp_env),
+            *((Measure(name, size, "stack"), cmd, e) for name, cmd in reads),
+            *peer_jobs(work, size, client, export_file, env),
+        ]
+        results += interleaved([*jobs, *floor_jobs], runs)[: len(jobs)]
         results.append(
             measure(
                 Measure("session new (2 promises)", size, "stack"),
@@ -282,8 +292,8 @@ def main(argv: list[str] | None = None) -> int:
                 prepare=fresh,
             )
         )
-        results += measure_peers(work, size, client, export_file, env, runs)
 
+    floor_times = {name: m.median for name, (m, _, _) in zip(floors, floor_jobs, strict=True)}
     judge(results, floor_times)
     text = report(results, floor_times, counts, runs)
     findings = Path(__file__).with_name("FINDINGS.md")
@@ -315,25 +325,46 @@ READS = set(PEER_EQUIVALENT)
 TASK_DUE = "task due.before:now+7d status:pending list"
 
 
-def measure_peers(
-    work: Path, size: str, client: str, export_file: Path, env: dict[str, str], runs: int
-) -> list[Measure]:
-    """Taskwarrior's and jrnl's answers over the same practice (left out when not installed)."""
-    practice = json.loads(export_file.read_text())
-    found: list[Measure] = []
-    tw = peers.taskwarrior(practice, work / f"{size}-task", env)
-    if tw is not None:
+def peer_jobs(
+    work: Path, size: str, client: str, export_file: Path, env: dict[str, str]
+) -> list[Job]:
+    """Taskwarrior's and jrnl's answers over the same practice (left out when not installed).
+    They are loaded by a child process: a command started later by this one would otherwise
+    report this process's memory, the practice parsed, as its own peak (Linux counts what a
+    child shares with its parent before exec)."""
+    loaded = subprocess.run(
+        [PY, "-c", LOAD_PEERS, str(Path(__file__).parent), str(export_file), str(work), size],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    tw_env, jr_env = json.loads(loaded.stdout)
+    found: list[Job] = []
+    if tw_env is not None:
         argv = ["task", *TASK_DUE.split()[1:]]
-        found.append(measure(Measure(TASK_DUE, size, "peer"), argv, tw.env, runs))
-    jr = peers.jrnl(practice, work / f"{size}-jrnl", env)
-    if jr is not None:
+        found.append((Measure(TASK_DUE, size, "peer"), argv, tw_env))
+    if jr_env is not None:
+        jr = peers.Peer("jrnl", jr_env)
         tag = peers.client_tag(client)
         for question in sorted(set(PEER_EQUIVALENT.values())):
             words = question.replace("@CLIENT", tag).replace("WORD", "delegation").split()[1:]
-            found.append(
-                measure(Measure(question, size, "peer"), peers.jrnl_argv(jr, *words), jr.env, runs)
-            )
+            found.append((Measure(question, size, "peer"), peers.jrnl_argv(jr, *words), jr_env))
     return found
+
+
+LOAD_PEERS = """
+import json, os, sys
+from pathlib import Path
+here, export_file, work, size = sys.argv[1:]
+sys.path.insert(0, here)
+import peers
+practice = json.loads(Path(export_file).read_text())
+env = dict(os.environ)
+tw = peers.taskwarrior(practice, Path(work) / f"{size}-task", env)
+jr = peers.jrnl(practice, Path(work) / f"{size}-jrnl", env)
+print(json.dumps([tw.env if tw else None, jr.env if jr else None]))
+"""
 
 
 def peer_versions() -> dict[str, str]:
@@ -400,7 +431,9 @@ def report(results: list[Measure], floors: dict[str, float], counts: dict, runs:
         "",
         f"Measured on {platform.machine()} with {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}; median of {runs} runs after "
-        "a warm-up, each command a whole process. Ratios are against floors measured in the "
+        "a warm-up, each command a whole process. The read commands, their peers and the "
+        "floors run in rounds, each once a round, so that a slow spell of the machine falls "
+        "on all of them alike. Ratios are against floors measured in the "
         'same run: `python -c pass`, `python -c "import typer"` (typer) and `python -c '
         '"import typer, rich, sqlmodel, pendulum"` (stack).',
         "",
