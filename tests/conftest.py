@@ -4,6 +4,7 @@ and a fixed `now` for the rules."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,13 @@ from support import NOW, isolate
 settings.register_profile("coachlog", derandomize=True, database=None, deadline=None)
 settings.register_profile("explore", derandomize=False, deadline=None)
 settings.load_profile("coachlog")
+
+# A test run started as a background job (`pytest &`, a CI step) ignores Ctrl-C's SIGINT,
+# and every process it starts would inherit that; a coach's command in a terminal does not.
+# So that the Ctrl-C tests try what a terminal does, the suite's processes handle it again
+# (a handled signal is reset to its default in a child; an ignored one stays ignored).
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @dataclass
