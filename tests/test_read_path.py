@@ -5,11 +5,8 @@ they print is pinned here and in each command's own tests; the pieces shared wit
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta, timezone
@@ -19,10 +16,10 @@ from pathlib import Path
 import pendulum
 import pytest
 
-from conftest import PG_URL, Result
+from conftest import PG_URL
 from support import NOW_ISO as PIN  # a Sunday
 from support.inproc import copy_store, isolated, ok_here, pg_rows, pg_schema
-from support.processes import can_drop_root_override, without_root_override
+from support.processes import can_drop_root_override, modules_of, without_root_override
 from support.processes import run as safety_run
 
 ORM = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
@@ -543,31 +540,10 @@ READS: list[tuple[str, ...]] = [
 ]
 
 
-def _coachlog(args: list[str], env: dict[str, str]) -> tuple[Result, list[str]]:
-    """The console script as a process, and the modules it had loaded when it exited."""
-    code = (
-        "import atexit, json, sys\n"
-        "atexit.register(lambda: sys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules))))\n"
-        f"sys.argv = ['coachlog', *{args!r}]\n"
-        "from coachlog.cli.entry import run\n"
-        "run()\n"
-    )
-    p = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COACHLOG_NOW": PIN, **env},
-        check=False,
-    )
-    err, _, modules = p.stderr.rpartition("\n@@")
-    return Result(p.returncode, p.stdout, err), json.loads(modules)
-
-
 @pytest.mark.parametrize("args", READS, ids=lambda a: " ".join(a) or "today")
 def test_no_read_command_loads_the_orm(practice, args):
-    r, loaded = _coachlog(
-        ["--db", practice, *args], {"COACHLOG_CREDENTIAL_EXPIRES_ON": "2027-06-30"}
-    )
+    env = {**os.environ, "COACHLOG_NOW": PIN, "COACHLOG_CREDENTIAL_EXPIRES_ON": "2027-06-30"}
+    r, loaded = modules_of(["--db", practice, *args], env)
     assert r.code == 0 and r.out, r.err
     assert [m for m in ORM if m in loaded] == [], args
     assert "coachlog.models" not in loaded, args

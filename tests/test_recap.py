@@ -151,27 +151,12 @@ ORM = ("sqlalchemy", "sqlmodel", "pydantic", "alembic")
 
 def _loaded(db_url: str, *args: str) -> tuple[int, list[str]]:
     """Run coachlog in a process; its exit status and the top-level packages it loaded."""
-    import json
     import os
-    import subprocess
-    import sys
 
-    code = (
-        "import atexit, json, sys\n"
-        "atexit.register(lambda: sys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules))))\n"
-        f"sys.argv = ['coachlog', '--db', {db_url!r}, *{list(args)!r}]\n"
-        "from coachlog.cli.entry import run\n"
-        "run()\n"
-    )
-    p = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **PIN},
-        check=False,
-    )
-    modules = json.loads(p.stderr.rpartition("\n@@")[2])
-    return p.returncode, sorted({m.split(".")[0] for m in modules} & set(ORM))
+    from support.processes import modules_of
+
+    r, modules = modules_of(["--db", db_url, *args], {**os.environ, **PIN})
+    return r.code, sorted({m.split(".")[0] for m in modules} & set(ORM))
 
 
 def test_recap_and_schema_read_without_the_orm(held, db_url):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from support.processes import COACHLOG, Run, env_for
+from support.processes import COACHLOG, Run, env_for, modules_of
 
 
 class SecondTerminal:
@@ -299,29 +299,6 @@ class ForkServer:
         assert self.proc.wait(timeout=30) == 0
 
 
-def _modules_of(db: Path, args: list[str], env: dict[str, str] | None) -> tuple[Run, list[str]]:
-    """coachlog ARGS as a real process, and the modules it had loaded when it exited."""
-    import json
-
-    code = (
-        "import atexit, json, sys\n"
-        "atexit.register(lambda: sys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules))))\n"
-        f"sys.argv = ['coachlog', *{args!r}]\n"
-        "from coachlog.cli.entry import run\n"
-        "run()\n"
-    )
-    p = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**env_for(db), **(env or {})},
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
-    err, _, modules = p.stderr.rpartition("\n@@")
-    return Run(p.returncode, p.stdout, err), json.loads(modules)
-
-
 def kill_at_random_moments(
     db: Path,
     make_args: Callable[[str], list[str]],
@@ -345,13 +322,13 @@ def kill_at_random_moments(
     Python's start and the imports before it each time."""
     import random
 
+    full_env = {**env_for(db), **(env or {})}
     started = time.monotonic()
-    baseline, modules = _modules_of(db, make_args("baseline"), env)
+    baseline, modules = modules_of(make_args("baseline"), full_env)
     assert baseline.code == 0, baseline.shown
     length = time.monotonic() - started
     rng = random.Random(seed)
     attempts: list[Attempt] = []
-    full_env = {**env_for(db), **(env or {})}
     wal = f"{db}-wal"
     server = ForkServer(full_env, [m for m in modules if m != "__main__"])
     try:

@@ -77,6 +77,30 @@ def run(
     return Run(p.returncode, p.stdout, p.stderr)
 
 
+def modules_of(args: list[str], env: dict[str, str]) -> tuple[Run, list[str]]:
+    """The console script's entry point as a real process, with `args` and `env`, and the
+    modules it had loaded when it exited (SPEC §10: what a read command loads)."""
+    import json
+
+    code = (
+        "import atexit, json, sys\n"
+        "atexit.register(lambda: sys.stderr.write('\\n@@' + json.dumps(sorted(sys.modules))))\n"
+        f"sys.argv = ['coachlog', *{args!r}]\n"
+        "from coachlog.cli.entry import run\n"
+        "run()\n"
+    )
+    p = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    err, _, modules = p.stderr.rpartition("\n@@")
+    return Run(p.returncode, p.stdout, err), json.loads(modules)
+
+
 def ok(db: Path | str, *args: str, **kw: Any) -> Run:
     r = run(db, *args, **kw)
     assert r.code == 0, (args, r.shown)
