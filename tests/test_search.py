@@ -478,3 +478,10 @@ def test_a_record_with_no_text_found_by_name_is_its_heading_alone(cli):
     assert lines[0] == "1 match for rui" and lines[1] == ""
     assert lines[2].startswith("Rui Costa  session 1  Tue 1 Dec 2026 10:00  regular, planned")
     assert lines[3:] == []
+
+
+def test_the_agreement_text_searched_is_every_designed_alliance_element():
+    from coachlog.domain.agreements import ELEMENTS
+    from coachlog.queries.search import TEXT_COLUMNS
+
+    assert TEXT_COLUMNS["agreement"][1] == tuple(ELEMENTS)

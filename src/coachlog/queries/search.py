@@ -37,6 +37,9 @@ from coachlog.queries.rows import TABLE, AgreementRow, PromiseRow, SessionRow, b
 MAX_TERMS = 64
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use marks around a match inside a snippet
 KIND_CODE = {"session": 1, "promise": 2, "agreement": 3}
+# The searched text of each kind. The agreement's are domain.agreements.ELEMENTS, written
+# out here: importing that module costs every search about 2.5 ms (its patterns and
+# rules), and tests/test_search.py keeps the two lists the same.
 TEXT_COLUMNS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "session": (SessionRow, ("notes", "reflection", "themes")),
     "promise": (PromiseRow, ("text", "note", "repair")),
