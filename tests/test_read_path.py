@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from conftest import PG_URL
 from support import NOW_ISO as PIN  # a Sunday
-from support.inproc import copy_store, isolated, ok_here, pg_rows, pg_schema
+from support.inproc import copy_store, made_once, ok_here, pg_rows
 from support.processes import can_drop_root_override, modules_of, without_root_override
 from support.processes import run as safety_run
 
@@ -67,29 +66,17 @@ def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[st
     """The practice, made once per backend for the module, in this process: a SQLite file
     each test gets a copy of, or a PostgreSQL schema the tests share, and only read (checked
     when the module is done)."""
-    made: dict[str, str] = {}
-    with ExitStack() as stack:
+    shared: dict[str, dict[str, list[str]]] = {}  # a server schema's rows, when made
 
-        def get(backend: str) -> str:
-            if backend not in made:
-                folder = tmp_path_factory.mktemp(f"practice-{backend}")
-                if backend == "sqlite":
-                    url = str(folder / "store" / "coachlog.db")
-                else:
-                    url = stack.enter_context(pg_schema(PG_URL))
-                with isolated(folder):
-                    _fill(partial(ok_here, url, env={"COACHLOG_NOW": PIN}))
-                if backend != "sqlite":
-                    rows = pg_rows(url)
-                    stack.callback(lambda: _only_read(url, rows))
-                made[backend] = url
-            return made[backend]
+    def fill(url: str) -> None:
+        _fill(partial(ok_here, url, env={"COACHLOG_NOW": PIN}))
+        if url.startswith("postgresql"):
+            shared[url] = pg_rows(url)
 
+    with made_once(tmp_path_factory, fill, PG_URL) as get:
         yield get
-
-
-def _only_read(url: str, rows: dict[str, list[str]]) -> None:
-    assert pg_rows(url) == rows, "a test changed the practice the module's tests share"
+        for url, rows in shared.items():
+            assert pg_rows(url) == rows, "a test changed the practice the module's tests share"
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 
 from coachlog.models import TABLES
 from conftest import PG_URL
-from support.inproc import copy_pg_store, copy_store, isolated, ok_here, pg_schema
+from support.inproc import copy_pg_store, copy_store, made_once, ok_here
 from support.processes import grep_bytes, ok, query, run
 
 BASE_NOW = "2026-11-20T09:15:01.123456+00:00"
@@ -77,20 +76,7 @@ def _fill(db: str) -> None:
 @pytest.fixture(scope="module")
 def practices(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], str]]:
     """The practice, made once per backend for the module, in this process."""
-    made: dict[str, str] = {}
-    with ExitStack() as stack:
-
-        def get(backend: str) -> str:
-            if backend not in made:
-                folder = tmp_path_factory.mktemp(f"practice-{backend}")
-                if backend == "sqlite":
-                    made[backend] = str(folder / "store" / "coachlog.db")
-                else:
-                    made[backend] = stack.enter_context(pg_schema(PG_URL))
-                with isolated(folder):
-                    _fill(made[backend])
-            return made[backend]
-
+    with made_once(tmp_path_factory, _fill, PG_URL) as get:
         yield get
 
 

@@ -14,8 +14,8 @@ import io
 import os
 import shutil
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,31 @@ def pg_schema(server_url: str) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
+
+
+@contextmanager
+def made_once(
+    factory: pytest.TempPathFactory, fill: Callable[[str], None], server_url: str
+) -> Iterator[Callable[[str], str]]:
+    """get(backend): the URL of a store made on first asking, by fill(url) in this process,
+    for a module's tests to start from: a SQLite file in a folder of its own, or a schema of
+    its own on the PostgreSQL server at server_url (dropped at the end)."""
+    made: dict[str, str] = {}
+    with ExitStack() as stack:
+
+        def get(backend: str) -> str:
+            if backend not in made:
+                folder = factory.mktemp(f"practice-{backend}")
+                if backend == "sqlite":
+                    url = str(folder / "store" / "coachlog.db")
+                else:
+                    url = stack.enter_context(pg_schema(server_url))
+                with isolated(folder):
+                    fill(url)
+                made[backend] = url
+            return made[backend]
+
+        yield get
 
 
 def pg_rows(url: str) -> dict[str, list[str]]:
